@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpf/root.bpf.c: the cellsched root scheduler, a cid-form sched_ext scheduler.
+ *
+ * Owns the ops table of the root and its root-cell policy. Today the root cell
+ * is the whole machine; the parent issue grows this file's siblings (cells,
+ * routing to sub-schedulers) around the same policy.
+ *
+ * Policy: weighted virtual time over one shared DSQ (CS_ROOT_DSQ).
+ *   - A task's vtime advances by its run time scaled by 100/weight when it
+ *     stops, so a task of weight 200 gets twice the CPU of one of weight 100.
+ *   - A task that slept is placed no further back than one slice behind the
+ *     queue's clock (vtime_now): sleeping cannot bank unlimited credit.
+ *   - Waking tasks go straight to an idle cid's local DSQ when one is allowed
+ *     (select_cid); otherwise they queue on the DSQ and an idle allowed cid is
+ *     kicked to fetch them.
+ *   - A task allowed on a single CPU (per-CPU kthreads, pinned workers) is
+ *     inserted on that CPU's local DSQ: the shared DSQ must not hold tasks only
+ *     one CPU may take.
+ *
+ * Idle tracking: cid-form has no built-in idle cpumask; ops.update_idle feeds
+ * the bitmap of bpf/idle.bpf.h and cids are claimed atomically from it.
+ *
+ * Arena: a cid-form scheduler must reference exactly one BPF arena. Ours holds
+ * struct cs_shared (ipc/cellsched.h), which the controller maps to translate
+ * CPUs to cids; the parent issue adds the cell table next to it.
+ *
+ * Exit: ops.exit records the kernel's exit info (UEI) for the controller.
+ */
+#include <scx/common.bpf.h>
+
+#include "cellsched.h"
+#include "idle.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* Load-time tunables, set by the controller between open and load. */
+const volatile __u64 root_slice_ns = CS_ROOT_SLICE_NS_DFL;
+
+UEI_DEFINE(uei);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARENA);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, CS_ARENA_PAGES);
+	__ulong(map_extra, CS_ARENA_ADDR);
+} arena SEC(".maps");
+
+struct cs_shared __arena_global cs_shared;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u64));
+	__uint(max_entries, CS_NR_ROOT_STATS);
+} root_stats SEC(".maps");
+
+static struct cs_idle idle_cids;
+static __u32 nr_cids;
+static __u64 vtime_now;
+
+static __always_inline void stat_inc(enum cs_root_stat idx)
+{
+	__u32 key = idx;
+	__u64 *cnt = bpf_map_lookup_elem(&root_stats, &key);
+
+	if (cnt)
+		(*cnt)++;
+}
+
+static __always_inline bool task_allows_cid(const struct task_struct *p, __u32 cid)
+{
+	s32 cpu = scx_bpf_cid_to_cpu(cid);
+
+	return cpu >= 0 && bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
+}
+
+/*
+ * Claim an idle cid @p may run on, searching from @from. Returns the claimed
+ * cid or -1.
+ *
+ * A task that may run anywhere takes the first idle cid, retrying a few times
+ * when another CPU claims it first. A task with a narrower affinity scans the
+ * cids once, testing its affinity only on idle ones: it must find an idle
+ * allowed cid whenever there is one, or it could sit queued while the only
+ * CPUs it may use stay asleep.
+ */
+static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
+{
+	__u32 i, cid;
+
+	if (from >= nr_cids)
+		from = 0;
+
+	if (p->nr_cpus_allowed >= nr_cids) {
+		bpf_for(i, 0, CS_ROOT_CLAIM_TRIES) {
+			cid = cs_idle_next(&idle_cids, nr_cids, from);
+			if (cid >= nr_cids)
+				return -1;
+			if (cs_idle_claim(&idle_cids, cid))
+				return cid;
+			stat_inc(CS_STAT_IDLE_RACE);
+			from = cid + 1;
+		}
+		return -1;
+	}
+
+	bpf_for(i, 0, nr_cids) {
+		cid = from + i;
+		if (cid >= nr_cids)
+			cid -= nr_cids;
+		if (!cs_idle_test(&idle_cids, cid) || !task_allows_cid(p, cid))
+			continue;
+		if (cs_idle_claim(&idle_cids, cid))
+			return cid;
+		stat_inc(CS_STAT_IDLE_RACE);
+	}
+	return -1;
+}
+
+s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	s32 cid;
+
+	if (prev_cid >= 0 && task_allows_cid(p, prev_cid) &&
+	    cs_idle_claim(&idle_cids, prev_cid)) {
+		cid = prev_cid;
+	} else {
+		cid = claim_idle_cid(p, prev_cid >= 0 ? prev_cid : 0);
+		if (cid < 0)
+			return prev_cid;
+	}
+	stat_inc(CS_STAT_ENQ_LOCAL);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, root_slice_ns, 0);
+	return cid;
+}
+
+void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	u64 vtime = p->scx.dsq_vtime;
+	s32 cid;
+
+	if (p->nr_cpus_allowed == 1) {
+		cid = scx_bpf_task_cid(p);
+		stat_inc(CS_STAT_ENQ_PINNED);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cid, root_slice_ns, enq_flags);
+		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+		return;
+	}
+
+	/* a sleeper comes back at most one slice behind the queue's clock */
+	if (time_before(vtime, vtime_now - root_slice_ns))
+		vtime = vtime_now - root_slice_ns;
+	stat_inc(CS_STAT_ENQ_SHARED);
+	scx_bpf_dsq_insert_vtime(p, CS_ROOT_DSQ, root_slice_ns, vtime, enq_flags);
+
+	cid = claim_idle_cid(p, scx_bpf_task_cid(p));
+	if (cid >= 0) {
+		stat_inc(CS_STAT_KICK_IDLE);
+		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+	}
+}
+
+void BPF_STRUCT_OPS(cs_root_dispatch, s32 cid, struct task_struct *prev)
+{
+	if (scx_bpf_dsq_move_to_local(CS_ROOT_DSQ, 0))
+		stat_inc(CS_STAT_DISPATCH);
+	else
+		stat_inc(CS_STAT_DISPATCH_NONE);
+}
+
+void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
+{
+	/* the queue's clock follows the vtime of what runs; races only lag it */
+	if (time_before(vtime_now, p->scx.dsq_vtime))
+		vtime_now = p->scx.dsq_vtime;
+}
+
+void BPF_STRUCT_OPS(cs_root_stopping, struct task_struct *p, bool runnable)
+{
+	u64 used = root_slice_ns - p->scx.slice;
+
+	if (p->scx.slice > root_slice_ns)
+		used = 0;
+	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + scale_by_task_weight_inverse(p, used));
+}
+
+void BPF_STRUCT_OPS(cs_root_enable, struct task_struct *p, struct scx_enable_args *args)
+{
+	scx_bpf_task_set_dsq_vtime(p, vtime_now);
+}
+
+void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
+{
+	cs_idle_update(&idle_cids, cid, idle);
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
+{
+	__u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	s32 i, ret;
+
+	nr_cids = scx_bpf_nr_cids();
+	if (nr_cids > CS_MAX_CIDS || nr_cpus > CS_MAX_CIDS) {
+		scx_bpf_exit(CS_ROOT_EXIT_TOO_MANY_CIDS,
+			     "%u cids / %u cpu ids exceed CS_MAX_CIDS=%d", nr_cids, nr_cpus,
+			     CS_MAX_CIDS);
+		return -E2BIG;
+	}
+
+	ret = scx_bpf_create_dsq(CS_ROOT_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("creating the root DSQ failed (%d)", ret);
+		return ret;
+	}
+
+	bpf_for(i, 0, CS_MAX_CIDS) {
+		cs_shared.cpu_to_cid[i] = i < nr_cpus ? scx_bpf_cpu_to_cid(i) : -1;
+		cs_shared.cid_to_cpu[i] = i < nr_cids ? scx_bpf_cid_to_cpu(i) : -1;
+	}
+	cs_shared.nr_cids = nr_cids;
+	cs_shared.nr_cpu_ids = nr_cpus;
+	cs_shared.abi = CS_SHARED_ABI;
+	cs_shared.magic = CS_SHARED_MAGIC;
+	return 0;
+}
+
+void BPF_STRUCT_OPS(cs_root_exit, struct scx_exit_info *ei)
+{
+	UEI_RECORD(uei, ei);
+}
+
+void BPF_STRUCT_OPS(cs_root_dump, struct scx_dump_ctx *dctx)
+{
+	__u32 i, idle = 0;
+
+	bpf_for(i, 0, CS_IDLE_WORDS)
+		idle += __builtin_popcountll(idle_cids.bits[i]);
+	scx_bpf_dump("cellsched root: %u cids, %u idle, vtime_now=%llu, %d queued\n",
+		     nr_cids, idle, vtime_now, scx_bpf_dsq_nr_queued(CS_ROOT_DSQ));
+}
+
+SCX_OPS_CID_DEFINE(cellsched_ops,
+	       .select_cid		= (void *)cs_root_select_cid,
+	       .enqueue			= (void *)cs_root_enqueue,
+	       .dispatch		= (void *)cs_root_dispatch,
+	       .running			= (void *)cs_root_running,
+	       .stopping		= (void *)cs_root_stopping,
+	       .enable			= (void *)cs_root_enable,
+	       .update_idle		= (void *)cs_root_update_idle,
+	       .init			= (void *)cs_root_init,
+	       .exit			= (void *)cs_root_exit,
+	       .dump			= (void *)cs_root_dump,
+	       .timeout_ms		= CS_ROOT_TIMEOUT_MS,
+	       .name			= "cellsched");
