@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# tests/unit/cli.sh: the cellsched command line on the host, as TAP: exit codes
+# and messages for usage errors, and the plain refusal on a kernel without
+# sched_ext. usage: cli.sh PATH_TO_CELLSCHED
+set -u
+cs=$1
+n=0 failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# check NAME WANT_RC WANT_TEXT -- ARGS...: run cellsched ARGS, compare rc and output
+check() {
+	local name=$1 want_rc=$2 want_text=$3 rc
+	shift 4
+	n=$((n + 1))
+	"$cs" "$@" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && grep -qF -- "$want_text" "$out"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		echo "#   want exit $want_rc and '$want_text'; got exit $rc:"
+		sed 's/^/#   /' "$out"
+		failed=$((failed + 1))
+	fi
+}
+
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+echo "TAP version 13"
+echo "1..8"
+check "no command is a usage error" 2 "usage: cellsched" --
+check "unknown command is named" 2 "unknown command 'frob'" -- frob
+check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
+check "help exits 0" 0 "commands:" -- help
+check "version prints libbpf" 0 "(libbpf 1." -- version
+check "run: slice out of range is refused" 2 "--slice-us: '5' is not a number in 100..100000" -- run --slice-us 5
+check "run: stray argument is refused" 2 "run: unexpected argument 'extra'" -- run extra
+if [ -d /sys/kernel/sched_ext ]; then
+	skip "run on a kernel without sched_ext says so" "this host kernel has sched_ext"
+else
+	check "run on a kernel without sched_ext says so" 3 \
+		"this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT); use the VM demo" -- run
+fi
+[ "$failed" = 0 ]

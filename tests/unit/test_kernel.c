@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/unit/test_kernel.c: orchestrator/kernel.c against sysfs trees built in
+ * a temporary directory (absent sched_ext, each state, events parsing).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel.h"
+
+static char sysfs[256];
+
+static void put(const char *rel, const char *text)
+{
+	char path[512], dir[512], *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", sysfs, rel);
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (slash = dir + strlen(sysfs) + 1; (slash = strchr(slash, '/')); slash++) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+		*slash = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(sysfs, sizeof(sysfs), "%s/cs-unit-sysfs.XXXXXX", getenv("TMPDIR") ?: "/tmp");
+	return mkdtemp(sysfs) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sysfs);
+	return system(cmd);
+}
+
+static void test_absent(void **state)
+{
+	struct cs_kernel_info ki;
+
+	(void)state;
+	put("kernel/btf/vmlinux", "");
+	assert_int_equal(cs_kernel_probe(sysfs, &ki), 0);
+	assert_int_equal(ki.state, CS_SCX_ABSENT);
+	assert_true(ki.has_btf);
+	assert_string_equal(ki.root_ops, "");
+}
+
+static void test_disabled(void **state)
+{
+	struct cs_kernel_info ki;
+
+	(void)state;
+	put("kernel/sched_ext/state", "disabled\n");
+	assert_int_equal(cs_kernel_probe(sysfs, &ki), 0);
+	assert_int_equal(ki.state, CS_SCX_DISABLED);
+	assert_false(ki.has_btf);
+	assert_string_equal(cs_kernel_state_name(ki.state), "disabled");
+}
+
+static void test_enabled_names_ops(void **state)
+{
+	struct cs_kernel_info ki;
+
+	(void)state;
+	put("kernel/sched_ext/state", "enabled\n");
+	put("kernel/sched_ext/root/ops", "qmap\n");
+	assert_int_equal(cs_kernel_probe(sysfs, &ki), 0);
+	assert_int_equal(ki.state, CS_SCX_ENABLED);
+	assert_string_equal(ki.root_ops, "qmap");
+}
+
+static void test_unknown_state(void **state)
+{
+	struct cs_kernel_info ki;
+
+	(void)state;
+	put("kernel/sched_ext/state", "frobnicating\n");
+	assert_int_equal(cs_kernel_probe(sysfs, &ki), 0);
+	assert_int_equal(ki.state, CS_SCX_UNKNOWN);
+}
+
+static void test_missing_sysfs(void **state)
+{
+	struct cs_kernel_info ki;
+
+	(void)state;
+	assert_int_equal(cs_kernel_probe("/nonexistent/sysfs", &ki), -ENOENT);
+}
+
+static void test_events(void **state)
+{
+	unsigned long long v = 99;
+
+	(void)state;
+	put("kernel/sched_ext/root/events",
+	    "SCX_EV_SELECT_CPU_FALLBACK 0\n"
+	    "SCX_EV_INSERT_NOT_OWNED 17\n"
+	    "SCX_EV_SUB_BYPASS_DISPATCH 5\n"
+	    "SCX_EV_BYPASS_DISPATCH 3\n");
+	assert_int_equal(cs_kernel_read_event(sysfs, "root", "SCX_EV_SELECT_CPU_FALLBACK", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cs_kernel_read_event(sysfs, "root", "SCX_EV_INSERT_NOT_OWNED", &v), 0);
+	assert_int_equal(v, 17);
+	/* a name that is a suffix or prefix of another must not match it */
+	assert_int_equal(cs_kernel_read_event(sysfs, "root", "SCX_EV_BYPASS_DISPATCH", &v), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(cs_kernel_read_event(sysfs, "root", "SCX_EV_INSERT", &v), -ENOENT);
+	assert_int_equal(cs_kernel_read_event(sysfs, "sub/sub-7", "SCX_EV_INSERT_NOT_OWNED", &v),
+			 -ENOENT);
+}
+
+static void test_read_text_trims(void **state)
+{
+	char path[512], buf[8];
+
+	(void)state;
+	put("f", "abc \n");
+	snprintf(path, sizeof(path), "%s/f", sysfs);
+	assert_int_equal(cs_kernel_read_text(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "abc");
+	/* truncates to the buffer, never overflows */
+	put("g", "0123456789\n");
+	snprintf(path, sizeof(path), "%s/g", sysfs);
+	assert_int_equal(cs_kernel_read_text(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0123456");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_absent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enabled_names_ops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_state, setup, teardown),
+		cmocka_unit_test(test_missing_sysfs),
+		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_text_trims, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
+}
