@@ -23,6 +23,18 @@ wait_for() {
 scx_state() { cat /sys/kernel/sched_ext/state 2>/dev/null || echo absent; }
 scx_is() { [ "$(scx_state)" = "$1" ]; }
 root_ops_is() { [ "$(cat /sys/kernel/sched_ext/root/ops 2>/dev/null)" = "$1" ]; }
+# our root fully attached (root/ops appears while the state is still "enabling")
+cs_attached() { root_ops_is cellsched && scx_is enabled; }
+
+# kill_all SIGNAL NAME: signal every process whose comm is NAME (busybox has no pkill)
+kill_all() {
+	local f pid
+	for f in /proc/[0-9]*/comm; do
+		[ "$(cat "$f" 2>/dev/null)" = "$2" ] || continue
+		pid=${f#/proc/}
+		kill -"$1" "${pid%/comm}" 2>/dev/null
+	done
+}
 
 # scx_event NAME: current value of a root sched_ext event counter
 scx_event() { awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/sched_ext/root/events; }
@@ -32,7 +44,7 @@ scx_event() { awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/sched_ext/root/ev
 start_cellsched() {
 	cellsched run "$@" > $CS_LOG 2>&1 &
 	CS_PID=$!
-	if ! wait_for 30 root_ops_is cellsched || ! scx_is enabled; then
+	if ! wait_for 30 cs_attached; then
 		cat $CS_LOG
 		fail "root scheduler not enabled within 30 s (state $(scx_state))"
 	fi
@@ -51,7 +63,7 @@ utime() { awk '{ print $14 }' /proc/$1/stat; }
 
 # cs_cleanup: leave no daemon or workload behind for the next test
 cs_cleanup() {
-	pkill -KILL cellsched 2>/dev/null
-	pkill -KILL cs-work 2>/dev/null
+	kill_all KILL cellsched
+	kill_all KILL cs-work
 	wait_for 10 scx_is disabled
 }
