@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * bpf/root.bpf.c: the cellsched root scheduler, a cid-form sched_ext scheduler.
+ * bpf/root.bpf.c: the cellsched root scheduler, a cid-form sched_ext scheduler
+ * and the parent of the cells' sub-schedulers.
  *
- * Owns the ops table of the root and its root-cell policy. Today the root cell
- * is the whole machine; the parent issue grows this file's siblings (cells,
- * routing to sub-schedulers) around the same policy.
+ * Owns the ops table of the root and the root cell's policy. The cell table,
+ * the parent-side sub-scheduler ops and the controller's syscall entry points
+ * live in bpf/cells.bpf.h, included below.
+ *
+ * Routing: dispatch(cid) on a cid owned by an attached cell hands the CPU to
+ * that cell's child (scx_bpf_sub_dispatch); every other cid runs the root
+ * cell. The root places its own tasks only on root cids (root_cids), except
+ * tasks allowed nowhere else: per-CPU kthreads and tasks whose affinity
+ * covers only cell cids run on an allowed cid from its local DSQ (the root
+ * holds every cap), so nothing the root owns can starve.
  *
  * Policy: weighted virtual time over one shared DSQ (CS_ROOT_DSQ).
  *   - A task's vtime advances by its run time scaled by 100/weight when it
@@ -19,18 +27,21 @@
  *     one CPU may take.
  *
  * Idle tracking: cid-form has no built-in idle cpumask; ops.update_idle feeds
- * the bitmap of bpf/idle.bpf.h and cids are claimed atomically from it.
+ * a cid set of bpf/cids.bpf.h and cids are claimed atomically from it.
+ *
+ * SCX_OPS_ENQ_LAST: a root task whose slice ends on a cid that now belongs to
+ * a cell must not be kept running there just because nothing else is queued;
+ * with ENQ_LAST it comes back through enqueue and moves to a root cid.
  *
  * Arena: a cid-form scheduler must reference exactly one BPF arena. Ours holds
- * struct cs_shared (ipc/cellsched.h), which the controller maps to translate
- * CPUs to cids; the parent issue adds the cell table next to it.
+ * struct cs_shared (ipc/cellsched.h): the cpu<->cid tables and the cell table,
+ * which the controller reads through its mmap. Children reuse this arena.
  *
  * Exit: ops.exit records the kernel's exit info (UEI) for the controller.
  */
 #include <scx/common.bpf.h>
 
 #include "cellsched.h"
-#include "idle.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -46,8 +57,6 @@ struct {
 	__ulong(map_extra, CS_ARENA_ADDR);
 } arena SEC(".maps");
 
-struct cs_shared __arena_global cs_shared;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(key_size, sizeof(__u32));
@@ -55,9 +64,11 @@ struct {
 	__uint(max_entries, CS_NR_ROOT_STATS);
 } root_stats SEC(".maps");
 
-static struct cs_idle idle_cids;
-static __u32 nr_cids;
+static struct cs_cids idle_cids;
 static __u64 vtime_now;
+
+#include "cells.bpf.h"
+
 
 static __always_inline void stat_inc(enum cs_root_stat idx)
 {
@@ -76,14 +87,14 @@ static __always_inline bool task_allows_cid(const struct task_struct *p, __u32 c
 }
 
 /*
- * Claim an idle cid @p may run on, searching from @from. Returns the claimed
- * cid or -1.
+ * Claim an idle root cid @p may run on, searching from @from. Returns the
+ * claimed cid or -1.
  *
- * A task that may run anywhere takes the first idle cid, retrying a few times
- * when another CPU claims it first. A task with a narrower affinity scans the
- * cids once, testing its affinity only on idle ones: it must find an idle
- * allowed cid whenever there is one, or it could sit queued while the only
- * CPUs it may use stay asleep.
+ * A task that may run anywhere takes the first idle root cid, retrying a few
+ * times when another CPU claims it first. A task with a narrower affinity
+ * scans the cids once, testing its affinity only on idle root ones: it must
+ * find an idle allowed cid whenever there is one, or it could sit queued
+ * while the only CPUs it may use stay asleep.
  */
 static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 {
@@ -93,14 +104,14 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 		from = 0;
 
 	if (p->nr_cpus_allowed >= nr_cids) {
+		/* a lost race cleared the bit: the next scan from @from finds another */
 		bpf_for(i, 0, CS_ROOT_CLAIM_TRIES) {
-			cid = cs_idle_next(&idle_cids, nr_cids, from);
+			cid = cs_cids_next_and(&idle_cids, &root_cids, nr_cids, from);
 			if (cid >= nr_cids)
 				return -1;
-			if (cs_idle_claim(&idle_cids, cid))
+			if (cs_cids_claim(&idle_cids, cid))
 				return cid;
 			stat_inc(CS_STAT_IDLE_RACE);
-			from = cid + 1;
 		}
 		return -1;
 	}
@@ -109,11 +120,38 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 		cid = from + i;
 		if (cid >= nr_cids)
 			cid -= nr_cids;
-		if (!cs_idle_test(&idle_cids, cid) || !task_allows_cid(p, cid))
+		if (!cs_cids_test(&idle_cids, cid) || !cs_cids_test(&root_cids, cid) ||
+		    !task_allows_cid(p, cid))
 			continue;
-		if (cs_idle_claim(&idle_cids, cid))
+		if (cs_cids_claim(&idle_cids, cid))
 			return cid;
 		stat_inc(CS_STAT_IDLE_RACE);
+	}
+	return -1;
+}
+
+/*
+ * For a task whose affinity covers no root cid: the cid it should run on
+ * (its current one if allowed, else the first allowed), or -1 if it has a
+ * root cid and can use the shared queue.
+ */
+static s32 stranded_cid(const struct task_struct *p)
+{
+	s32 cur = scx_bpf_task_cid(p);
+	__u32 cid;
+
+	if (p->nr_cpus_allowed >= nr_cids)
+		return -1;
+	/* separate scans that return early: no state carried across iterations */
+	bpf_for(cid, 0, nr_cids) {
+		if (cs_cids_test(&root_cids, cid) && task_allows_cid(p, cid))
+			return -1;
+	}
+	if (cur >= 0 && task_allows_cid(p, cur))
+		return cur;
+	bpf_for(cid, 0, nr_cids) {
+		if (task_allows_cid(p, cid))
+			return cid;
 	}
 	return -1;
 }
@@ -122,8 +160,8 @@ s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 
 {
 	s32 cid;
 
-	if (prev_cid >= 0 && task_allows_cid(p, prev_cid) &&
-	    cs_idle_claim(&idle_cids, prev_cid)) {
+	if (prev_cid >= 0 && cs_cids_test(&root_cids, prev_cid) && task_allows_cid(p, prev_cid) &&
+	    cs_cids_claim(&idle_cids, prev_cid)) {
 		cid = prev_cid;
 	} else {
 		cid = claim_idle_cid(p, prev_cid >= 0 ? prev_cid : 0);
@@ -148,6 +186,20 @@ void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	/* the last runnable task of a root cid keeps it; on a cell cid it moves */
+	if ((enq_flags & SCX_ENQ_LAST) && cs_cids_test(&root_cids, scx_bpf_task_cid(p))) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, root_slice_ns, enq_flags);
+		return;
+	}
+
+	cid = stranded_cid(p);
+	if (cid >= 0) {
+		stat_inc(CS_STAT_ENQ_STRANDED);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cid, root_slice_ns, enq_flags);
+		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+		return;
+	}
+
 	/* a sleeper comes back at most one slice behind the queue's clock */
 	if (time_before(vtime, vtime_now - root_slice_ns))
 		vtime = vtime_now - root_slice_ns;
@@ -163,6 +215,13 @@ void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 
 void BPF_STRUCT_OPS(cs_root_dispatch, s32 cid, struct task_struct *prev)
 {
+	struct cs_cell __arena *cell = cs_cell_routed(cid);
+
+	if (cell) {
+		stat_inc(CS_STAT_SUB_DISPATCH);
+		scx_bpf_sub_dispatch(cell->cgid);
+		return;
+	}
 	if (scx_bpf_dsq_move_to_local(CS_ROOT_DSQ, 0))
 		stat_inc(CS_STAT_DISPATCH);
 	else
@@ -192,21 +251,24 @@ void BPF_STRUCT_OPS(cs_root_enable, struct task_struct *p, struct scx_enable_arg
 
 void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
 {
-	cs_idle_update(&idle_cids, cid, idle);
+	if (idle)
+		cs_cids_set(&idle_cids, cid);
+	else
+		cs_cids_clear(&idle_cids, cid);
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
 {
-	__u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	__u32 nr_cpus = scx_bpf_nr_cpu_ids(), cids = scx_bpf_nr_cids();
 	s32 i, ret;
 
-	nr_cids = scx_bpf_nr_cids();
-	if (nr_cids > CS_MAX_CIDS || nr_cpus > CS_MAX_CIDS) {
+	if (cids > CS_MAX_CIDS || nr_cpus > CS_MAX_CIDS) {
 		scx_bpf_exit(CS_ROOT_EXIT_TOO_MANY_CIDS,
-			     "%u cids / %u cpu ids exceed CS_MAX_CIDS=%d", nr_cids, nr_cpus,
+			     "%u cids / %u cpu ids exceed CS_MAX_CIDS=%d", cids, nr_cpus,
 			     CS_MAX_CIDS);
 		return -E2BIG;
 	}
+	cs_cells_init(cids);
 
 	ret = scx_bpf_create_dsq(CS_ROOT_DSQ, -1);
 	if (ret) {
@@ -230,14 +292,36 @@ void BPF_STRUCT_OPS(cs_root_exit, struct scx_exit_info *ei)
 	UEI_RECORD(uei, ei);
 }
 
+s32 BPF_STRUCT_OPS(cs_root_sub_attach, struct scx_sub_attach_args *args)
+{
+	s32 ret = cs_cells_sub_attach(args);
+
+	stat_inc(ret ? CS_STAT_SUB_REJECT : CS_STAT_SUB_ATTACH);
+	return ret;
+}
+
+void BPF_STRUCT_OPS(cs_root_sub_detach, struct scx_sub_detach_args *args)
+{
+	stat_inc(CS_STAT_SUB_DETACH);
+	cs_cells_sub_detach(args);
+}
+
 void BPF_STRUCT_OPS(cs_root_dump, struct scx_dump_ctx *dctx)
 {
-	__u32 i, idle = 0;
+	__u32 i, idle = cs_cids_weight(&idle_cids), root = cs_cids_weight(&root_cids);
 
-	bpf_for(i, 0, CS_IDLE_WORDS)
-		idle += __builtin_popcountll(idle_cids.bits[i]);
-	scx_bpf_dump("cellsched root: %u cids, %u idle, vtime_now=%llu, %d queued\n",
-		     nr_cids, idle, vtime_now, scx_bpf_dsq_nr_queued(CS_ROOT_DSQ));
+	scx_bpf_dump("cellsched root: %u cids (%u root, %u idle), seq %u, vtime_now=%llu, "
+		     "%d queued\n", nr_cids, root, idle, cs_shared.seq, vtime_now,
+		     scx_bpf_dsq_nr_queued(CS_ROOT_DSQ));
+	bpf_for(i, 0, CS_MAX_CELLS) {
+		struct cs_cell __arena *cell = &cs_shared.cells[i];
+
+		if (cell->state == CS_CELL_FREE)
+			continue;
+		scx_bpf_dump("  cell %u: cgroup %llu %s, %u cids, seq %u, attached %u times\n", i,
+			     cell->cgid, cell->state == CS_CELL_ATTACHED ? "attached" : "configured",
+			     cell->nr_cids, cell->seq, cell->nr_attach);
+	}
 }
 
 SCX_OPS_CID_DEFINE(cellsched_ops,
@@ -248,8 +332,11 @@ SCX_OPS_CID_DEFINE(cellsched_ops,
 	       .stopping		= (void *)cs_root_stopping,
 	       .enable			= (void *)cs_root_enable,
 	       .update_idle		= (void *)cs_root_update_idle,
+	       .sub_attach		= (void *)cs_root_sub_attach,
+	       .sub_detach		= (void *)cs_root_sub_detach,
 	       .init			= (void *)cs_root_init,
 	       .exit			= (void *)cs_root_exit,
 	       .dump			= (void *)cs_root_dump,
+	       .flags			= SCX_OPS_ENQ_LAST,
 	       .timeout_ms		= CS_ROOT_TIMEOUT_MS,
 	       .name			= "cellsched");

@@ -14,6 +14,9 @@
  *   root   the cellsched root scheduler (bpf/root.bpf.c), attached at the
  *          cgroup root; later the parent of the per-cell sub-schedulers.
  *   shared the block of arena memory the root exports to the controller.
+ *   cell   a cgroup under the cell parent plus the cids granted to the child
+ *          sub-scheduler attached there; indexed 0..CS_MAX_CELLS-1.
+ *   root cell  every cid no attached cell owns, and every task outside cells.
  *
  * Types: BPF sees vmlinux.h, userspace sees <linux/types.h>; both define the
  * __u32/__u64/__s32 spellings used here.
@@ -28,8 +31,9 @@
 /* Limits. */
 enum cs_limits {
 	CS_MAX_CIDS		= 1024,	/* cids (= possible CPUs) supported */
-	CS_IDLE_WORDS		= CS_MAX_CIDS / 64,
-	CS_ARENA_PAGES		= 256,	/* arena size in 4 KiB pages (1 MiB) */
+	CS_CID_WORDS		= CS_MAX_CIDS / 64,
+	CS_MAX_CELLS		= 1024,	/* cells, not counting the root cell */
+	CS_ARENA_PAGES		= 512,	/* arena size in 4 KiB pages (2 MiB) */
 };
 
 /* The arena's fixed address, identical in BPF and in every mmap of it. */
@@ -42,33 +46,85 @@ enum cs_root_consts {
 	CS_ROOT_SLICE_NS_MIN	= 100000,	/* ns */
 	CS_ROOT_SLICE_NS_MAX	= 100000000,	/* ns */
 	CS_ROOT_TIMEOUT_MS	= 5000,		/* ms, sched_ext watchdog timeout */
-	CS_ROOT_CLAIM_TRIES	= 8,		/* idle claims lost to other CPUs before giving up */
+	CS_ROOT_CLAIM_TRIES	= 4,		/* idle claims lost to other CPUs before giving up */
+};
+
+_Static_assert(CS_CID_WORDS * 64 == CS_MAX_CIDS, "CS_MAX_CIDS must be a multiple of 64");
+
+/* A set of cids, one bit per cid (idle cids, a cell's cids, ...). */
+struct cs_cids {
+	__u64 bits[CS_CID_WORDS];
+};
+
+/* Constants of the cell child policies (cells/<policy>/). */
+enum cs_cell_consts {
+	CS_CELL_DSQ		= 0,		/* a child's own DSQ (DSQ ids are per scheduler) */
+	CS_CELL_SLICE_NS_DFL	= 5000000,	/* ns, default time slice */
+	CS_CELL_TIMEOUT_MS	= 10000,	/* ms, watchdog; above the rescue threshold (4 s) */
 };
 
 /* Version of struct cs_shared; bumped whenever its layout changes. */
-enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 1 };
+enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 2 };
+
+/* Owner of a cid in struct cs_shared.cid_owner[]: a cell index, or this. */
+enum { CS_OWNER_ROOT = -1 };
+
+/*
+ * Lifecycle of a cell slot. CONFIGURED: the cids are reserved for the cell
+ * but still serve the root cell (no child, or the child was ejected);
+ * ATTACHED: a child holds caps on them and the root routes them to it.
+ */
+enum cs_cell_state {
+	CS_CELL_FREE		= 0,
+	CS_CELL_CONFIGURED	= 1,
+	CS_CELL_ATTACHED	= 2,
+};
+
+struct cs_cell {
+	__u64 cgid;			/* cgroup id (inode) of the cell's cgroup */
+	__u32 state;			/* enum cs_cell_state */
+	__u32 seq;			/* bumped on every change of this cell */
+	__u32 nr_cids;
+	__u32 nr_attach;		/* times a child attached (restarts + 1) */
+	struct cs_cids cids;		/* the cids reserved for the cell */
+};
 
 /*
  * struct cs_shared - what the root exports through the arena.
- * Written by the root's ops.init (before any task runs on it), read by the
- * controller through the mmapped arena. magic is written last.
+ * Written by the root (ops.init, sub_attach/detach, the cell syscall
+ * programs), read by the controller through the mmapped arena. magic is
+ * written last by ops.init; seq is bumped last by every cell change.
  */
 struct cs_shared {
 	__u32 magic;
 	__u32 abi;
 	__u32 nr_cids;			/* scx_bpf_nr_cids() */
 	__u32 nr_cpu_ids;		/* scx_bpf_nr_cpu_ids() */
+	__u32 seq;			/* configuration sequence number */
+	__u32 nr_violations;		/* invariant violations refused by BPF */
 	__s32 cpu_to_cid[CS_MAX_CIDS];	/* -1: no such cpu */
 	__s32 cid_to_cpu[CS_MAX_CIDS];	/* -1: no such cid */
+	__s32 cid_owner[CS_MAX_CIDS];	/* cell index or CS_OWNER_ROOT */
+	struct cs_cell cells[CS_MAX_CELLS];
 };
 
-_Static_assert(sizeof(struct cs_shared) == 16 + 8 * CS_MAX_CIDS,
+_Static_assert(sizeof(struct cs_cell) == 24 + 8 * CS_CID_WORDS, "struct cs_cell layout changed");
+_Static_assert(sizeof(struct cs_shared) == 24 + 12 * CS_MAX_CIDS +
+	       CS_MAX_CELLS * sizeof(struct cs_cell),
 	       "struct cs_shared layout changed: bump CS_SHARED_ABI");
-_Static_assert(CS_IDLE_WORDS * 64 == CS_MAX_CIDS, "CS_MAX_CIDS must be a multiple of 64");
 
-/* Idle cids of the root, one bit per cid (set = idle); see bpf/idle.bpf.h. */
-struct cs_idle {
-	__u64 bits[CS_IDLE_WORDS];
+/*
+ * Argument of the cell syscall programs (cs_cell_add, cs_cell_resize,
+ * cs_cell_remove), run by the controller with bpf_prog_test_run_opts; the
+ * kernel copies it back, so ret and seq carry the result.
+ */
+struct cs_cell_cmd {
+	__u32 cell;			/* cell index */
+	__s32 ret;			/* out: 0 or -errno */
+	__u64 cgid;			/* add: the cell's cgroup id */
+	__u32 seq;			/* out: cs_shared.seq after the change */
+	__u32 pad;
+	struct cs_cids cids;		/* add, resize: the cell's new cids */
 };
 
 /*
@@ -83,7 +139,12 @@ struct cs_idle {
 	X(DISPATCH,	"dispatch calls that moved a task to a local DSQ")	\
 	X(DISPATCH_NONE, "dispatch calls that found the root DSQ empty")	\
 	X(KICK_IDLE,	"idle CPUs kicked to pick up queued work")		\
-	X(IDLE_RACE,	"idle CPUs claimed by another CPU first")
+	X(IDLE_RACE,	"idle CPUs claimed by another CPU first")		\
+	X(ENQ_STRANDED,	"root tasks allowed only on cell CPUs, run there")	\
+	X(SUB_DISPATCH,	"dispatches handed to a cell's sub-scheduler")		\
+	X(SUB_ATTACH,	"sub-schedulers attached to a cell")			\
+	X(SUB_REJECT,	"sub-scheduler attaches refused")			\
+	X(SUB_DETACH,	"sub-schedulers detached from a cell")
 
 enum cs_root_stat {
 #define CS_X_ENUM(name, desc) CS_STAT_##name,

@@ -18,8 +18,19 @@ enum cs_exit_code {
 	CS_EXIT_PERM		= 5,	/* not allowed to load BPF (needs root) */
 	CS_EXIT_BPF		= 6,	/* BPF load or attach failed */
 	CS_EXIT_SCHED_ERROR	= 7,	/* the scheduler stopped without being asked: error, sysrq */
+	CS_EXIT_CONFIG		= 8,	/* the configuration is invalid */
+	CS_EXIT_CGROUP		= 9,	/* a cgroup operation failed */
 };
 
 int cs_cmd_run(int argc, char **argv);
+int cs_cmd_check(int argc, char **argv);
+
+/*
+ * Load (when @path is set) and validate a configuration against this machine.
+ * Returns CS_EXIT_OK or the exit code to use; the reason is already printed.
+ */
+struct cs_config;
+struct cs_sysinfo;
+int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *si);
 
 #endif /* CELLSCHED_CLI_H */

@@ -118,3 +118,11 @@ int cs_kernel_read_event(const char *sysfs, const char *sched_dir, const char *n
 	fclose(f);
 	return err;
 }
+
+int cs_kernel_online_cpus(const char *sysfs, char *buf, size_t len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/online", sysfs);
+	return cs_kernel_read_text(path, buf, len);
+}

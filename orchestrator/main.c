@@ -21,7 +21,9 @@ static const char usage[] =
 	"usage: cellsched [--verbose|--quiet] COMMAND [ARGS]\n"
 	"\n"
 	"commands:\n"
-	"  run       load the root scheduler and run until SIGINT/SIGTERM\n"
+	"  run       load the root scheduler and the cells, run until SIGINT/SIGTERM\n"
+	"            (run -c FILE: cells from a YAML file; SIGHUP reloads it)\n"
+	"  check     validate a configuration file without touching anything\n"
 	"  version   print versions\n"
 	"  help      print this help\n"
 	"\n"
@@ -30,7 +32,8 @@ static const char usage[] =
 	"  -q, --quiet     errors only\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage, 3 no sched_ext, 4 sched_ext busy,\n"
-	"            5 permission, 6 BPF load/attach, 7 scheduler stopped without being asked\n";
+	"            5 permission, 6 BPF load/attach, 7 scheduler stopped without being asked,\n"
+	"            8 invalid configuration, 9 cgroup operation failed\n";
 
 int main(int argc, char **argv)
 {
@@ -60,6 +63,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "run"))
 		return cs_cmd_run(argc - i, argv + i);
+	if (!strcmp(argv[i], "check"))
+		return cs_cmd_check(argc - i, argv + i);
 	if (!strcmp(argv[i], "version") || !strcmp(argv[i], "-V") ||
 	    !strcmp(argv[i], "--version")) {
 		printf("cellsched %s (libbpf %u.%u)\n", CS_VERSION, libbpf_major_version(),

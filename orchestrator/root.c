@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,50 @@ const char *cs_root_stat_desc(int idx)
 	return idx >= 0 && idx < CS_NR_ROOT_STATS ? cs_root_stat_info[idx].desc : "?";
 }
 
+/*
+ * With --verbose, ask the verifier for its statistics of every program
+ * (BPF_LOG_STATS) and print them: "processed N insns" is the cost measure
+ * against the 1,000,000 limit.
+ */
+enum { CS_VLOG_SIZE = 4096 };
+static char *cs_vlog[64];
+
+void cs_verifier_stats_begin(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int i = 0;
+
+	if (cs_log_get_level() < CS_LOG_DEBUG)
+		return;
+	bpf_object__for_each_program(prog, obj) {
+		if (i >= 64)
+			break;
+		cs_vlog[i] = calloc(1, CS_VLOG_SIZE);
+		if (!cs_vlog[i])
+			break;
+		bpf_program__set_log_buf(prog, cs_vlog[i], CS_VLOG_SIZE);
+		bpf_program__set_log_level(prog, 4);
+		i++;
+	}
+}
+
+void cs_verifier_stats_end(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int i = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		if (i >= 64 || !cs_vlog[i])
+			break;
+		for (char *line = strtok(cs_vlog[i], "\n"); line; line = strtok(NULL, "\n"))
+			if (strstr(line, "processed") || strstr(line, "verification time"))
+				cs_dbg("verifier: %s: %s", bpf_program__name(prog), line);
+		free(cs_vlog[i]);
+		cs_vlog[i] = NULL;
+		i++;
+	}
+}
+
 static unsigned long long read_hotplug_seq(void)
 {
 	char buf[32];
@@ -75,7 +120,9 @@ int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 	skel->rodata->root_slice_ns = opts->slice_ns;
 	UEI_SET_SIZE(skel, cellsched_ops, uei);
 
+	cs_verifier_stats_begin(skel->obj);
 	err = cs_root_bpf__load(skel);
+	cs_verifier_stats_end(skel->obj);
 	if (err) {
 		cs_err("loading the root BPF scheduler failed: %s (the verifier log above says why)",
 		       strerror(-err));
@@ -179,6 +226,50 @@ int cs_root_detach(struct cs_root *root, int timeout_ms)
 		nanosleep(&step, NULL);
 	}
 	return 0;
+}
+
+int cs_root_arena_fd(const struct cs_root *root)
+{
+	return bpf_map__fd(root->skel->maps.arena);
+}
+
+static int run_cell_prog(struct bpf_program *prog, struct cs_cell_cmd *cmd, unsigned int *seq)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = cmd, .ctx_size_in = sizeof(*cmd));
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err) {
+		err = -errno;
+		cs_err("running %s failed: %s", bpf_program__name(prog), strerror(-err));
+		return err;
+	}
+	if (seq)
+		*seq = cmd->seq;
+	return cmd->ret;
+}
+
+int cs_root_cell_add(struct cs_root *root, unsigned int cell, unsigned long long cgid,
+		     const struct cs_cids *cids, unsigned int *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid, .cids = *cids };
+
+	return run_cell_prog(root->skel->progs.cs_cell_add, &cmd, seq);
+}
+
+int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs_cids *cids,
+			unsigned int *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell, .cids = *cids };
+
+	return run_cell_prog(root->skel->progs.cs_cell_resize, &cmd, seq);
+}
+
+int cs_root_cell_remove(struct cs_root *root, unsigned int cell, unsigned int *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell };
+
+	return run_cell_prog(root->skel->progs.cs_cell_remove, &cmd, seq);
 }
 
 void cs_root_destroy(struct cs_root *root)

@@ -56,6 +56,26 @@ const char *cs_root_stat_desc(int idx);
  */
 int cs_root_detach(struct cs_root *root, int timeout_ms);
 
+/* fd of the root's arena map, for children to reuse. */
+int cs_root_arena_fd(const struct cs_root *root);
+
+/*
+ * The controller's cell entry points (SEC("syscall") programs of
+ * bpf/cells.bpf.h). Return the program's verdict: 0 or -errno (-EBUSY: a cid
+ * belongs to another cell, -EEXIST: slot or cgroup taken, -EINVAL: bad
+ * argument); *seq gets the configuration sequence number after the change.
+ */
+int cs_root_cell_add(struct cs_root *root, unsigned int cell, unsigned long long cgid,
+		     const struct cs_cids *cids, unsigned int *seq);
+int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs_cids *cids,
+			unsigned int *seq);
+int cs_root_cell_remove(struct cs_root *root, unsigned int cell, unsigned int *seq);
+
+/* With --verbose: collect and print the verifier's statistics of @obj's programs. */
+struct bpf_object;
+void cs_verifier_stats_begin(struct bpf_object *obj);
+void cs_verifier_stats_end(struct bpf_object *obj);
+
 /* Free everything; safe on a partly set-up or already destroyed root. */
 void cs_root_destroy(struct cs_root *root);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tests/bpf/test_idle.c: the root's idle-cid bitmap (bpf/idle.bpf.h) run by
+ * tests/bpf/test_idle.c: the root's cid sets (bpf/cids.bpf.h) run by
  * the host kernel through bpf_prog_test_run_opts. Needs root (BPF loading);
  * skipped with that reason otherwise.
  */
@@ -88,6 +88,7 @@ static bool claim(__u32 cid)
 static void reset(void)
 {
 	memset(skel->bss->idle.bits, 0, sizeof(skel->bss->idle.bits));
+	memset(skel->bss->usable.bits, 0xff, sizeof(skel->bss->usable.bits));
 }
 
 static void test_set_clear_bits(void **state)
@@ -107,7 +108,7 @@ static void test_set_clear_bits(void **state)
 	/* out-of-range cids are ignored, not written past the bitmap */
 	set(CS_MAX_CIDS);
 	set(~0U);
-	for (int w = 1; w < CS_IDLE_WORDS; w++)
+	for (int w = 1; w < CS_CID_WORDS; w++)
 		assert_int_equal(skel->bss->idle.bits[w], 0);
 }
 
@@ -137,6 +138,25 @@ static void test_next_scans_and_wraps(void **state)
 	assert_int_equal(next(CS_MAX_CIDS, CS_MAX_CIDS - 1), 2);
 	set(CS_MAX_CIDS - 1);
 	assert_int_equal(next(CS_MAX_CIDS, CS_MAX_CIDS - 1), CS_MAX_CIDS - 1);
+}
+
+/* only cids in both sets are found: idle cids outside the usable set are skipped */
+static void test_next_and_masks(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	reset();
+	set(1);
+	set(2);
+	set(70);
+	skel->bss->usable.bits[0] = 1ULL << 2;
+	assert_int_equal(next(128, 0), 2);
+	assert_int_equal(next(128, 3), 70);
+	assert_int_equal(next(128, 71), 2);	/* wraps, skipping idle but unusable 1 */
+	skel->bss->usable.bits[0] = 0;
+	assert_int_equal(next(128, 0), 70);
+	skel->bss->usable.bits[1] = 0;
+	assert_int_equal(next(128, 0), 128);
 }
 
 static void test_claim_once(void **state)
@@ -193,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_clear_bits),
 		cmocka_unit_test(test_next_scans_and_wraps),
+		cmocka_unit_test(test_next_and_masks),
 		cmocka_unit_test(test_claim_once),
 		cmocka_unit_test(test_claim_race),
 	};

@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/cells.c: reconciliation of cells between the configuration,
+ * the cgroup tree and the root scheduler, and the children's lifecycle (see
+ * cells.h).
+ *
+ * One pass of cs_cells_reconcile():
+ *   1. wanted cells = the configuration's + valid orchestrator-made cgroups;
+ *   2. cells no longer wanted are removed (child stopped, slot freed, our
+ *      cgroup deleted when empty);
+ *   3. cells whose CPUs change first shrink to what they keep (cpuset, then
+ *      the root's resize: stop routing, revoke), and only when every shrink
+ *      is done grow to their new CPUs (the root's resize: grant, route, then
+ *      cpuset): a CPU is never owned by two cells;
+ *   4. new cells are added (cgroup, then the root's cell slot);
+ *   5. children: exited ones are reported with the kernel's reason and
+ *      restarted after a backoff that doubles per failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cells.h"
+#include "cgroup.h"
+#include "log.h"
+#include "policies.h"
+
+struct want {
+	char name[CS_NAME_MAX];
+	char cgroup[2 * CS_CGPATH_MAX];
+	char policy[CS_POLICY_MAX];
+	enum cs_cell_origin origin;
+	struct cs_cpus cpus;
+	bool matched;
+};
+
+struct wantlist {
+	struct want *w;
+	unsigned int nr;
+	struct cs_cells *m;
+	struct cs_cpus taken;
+	struct cs_ignored ignored[CS_IGNORED_MAX];
+	unsigned int nr_ignored;
+};
+
+static void cpus_to_cids(const struct cs_cells *m, const struct cs_cpus *cpus,
+			 struct cs_cids *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int cpu = 0; cpu < CS_MAX_CIDS; cpu++) {
+		int cid;
+
+		if (!cs_cpus_test(cpus, cpu))
+			continue;
+		cid = m->root->shared->cpu_to_cid[cpu];
+		if (cid >= 0 && cid < CS_MAX_CIDS)
+			out->bits[cid / 64] |= 1ULL << (cid % 64);
+	}
+}
+
+static const char *fmt_cpus(const struct cs_cpus *s, char *buf, size_t len)
+{
+	cs_cpus_format(s, buf, len);
+	return buf[0] ? buf : "none";
+}
+
+static uint64_t backoff_ms(unsigned int failures)
+{
+	uint64_t d = CS_RESTART_MIN_MS;
+
+	while (failures-- > 1 && d < CS_RESTART_MAX_MS)
+		d *= 2;
+	return d < CS_RESTART_MAX_MS ? d : CS_RESTART_MAX_MS;
+}
+
+/* ---- what is wanted ---------------------------------------------------------------- */
+
+static bool is_config_path(const struct cs_cells *m, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (unsigned int i = 0; i < m->cfg->nr_cells; i++) {
+		const char *cg = m->cfg->cells[i].cgroup;
+
+		if (!strncmp(cg, name, n) && (cg[n] == '\0' || cg[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static void ignore(struct wantlist *wl, const char *cgroup, const char *cpus, const char *why)
+{
+	struct cs_cells *m = wl->m;
+	bool known = false;
+
+	for (unsigned int i = 0; i < m->nr_ignored; i++)
+		if (!strcmp(m->ignored[i].cgroup, cgroup) && !strcmp(m->ignored[i].cpus, cpus))
+			known = true;
+	if (!known)
+		cs_err("ignoring cgroup %s (cpuset.cpus %s): %s", cgroup, cpus, why);
+	if (wl->nr_ignored < CS_IGNORED_MAX) {
+		struct cs_ignored *ig = &wl->ignored[wl->nr_ignored++];
+
+		snprintf(ig->cgroup, sizeof(ig->cgroup), "%s", cgroup);
+		snprintf(ig->cpus, sizeof(ig->cpus), "%s", cpus);
+	}
+}
+
+/* A direct child of the cell parent: a cell if it has a valid cpuset.cpus. */
+static int discover_one(const char *name, void *arg)
+{
+	struct wantlist *wl = arg;
+	struct cs_cells *m = wl->m;
+	char path[2 * CS_CGPATH_MAX], raw[128], why[200], list[128];
+	struct cs_cpus cpus, left;
+	struct want *w;
+
+	if (is_config_path(m, name) || wl->nr >= CS_MAX_CELLS)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", m->parent, name);
+	if (cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) || !raw[0])
+		return 0;	/* no cpuset of its own: not a cell (yet) */
+	if (cs_cpus_parse(raw, &cpus, why, sizeof(why))) {
+		ignore(wl, path, raw, why);
+		return 0;
+	}
+	if (!cs_cpus_subset(&cpus, &m->si.online)) {
+		ignore(wl, path, raw, "it names CPUs that are not online");
+		return 0;
+	}
+	if (cs_cpus_intersects(&cpus, &wl->taken)) {
+		snprintf(why, sizeof(why), "its CPUs overlap other cells (taken: %s)",
+			 fmt_cpus(&wl->taken, list, sizeof(list)));
+		ignore(wl, path, raw, why);
+		return 0;
+	}
+	left = m->si.online;
+	cs_cpus_andnot(&left, &wl->taken);
+	cs_cpus_andnot(&left, &cpus);
+	if (cs_cpus_count(&left) < m->cfg->min_cpus) {
+		snprintf(why, sizeof(why), "the root cell would keep %u CPUs, below root_cell.min_cpus %u",
+			 cs_cpus_count(&left), m->cfg->min_cpus);
+		ignore(wl, path, raw, why);
+		return 0;
+	}
+	for (unsigned int i = 0; i < wl->nr; i++)
+		if (!strcmp(wl->w[i].name, name)) {
+			ignore(wl, path, raw, "a configured cell has the same name");
+			return 0;
+		}
+	w = &wl->w[wl->nr++];
+	memset(w, 0, sizeof(*w));
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	snprintf(w->cgroup, sizeof(w->cgroup), "%s", path);
+	snprintf(w->policy, sizeof(w->policy), "%s", CS_POLICY_DEFAULT);
+	w->origin = CS_FROM_CGROUP;
+	w->cpus = cpus;
+	cs_cpus_or(&wl->taken, &cpus);
+	return 0;
+}
+
+static int build_wanted(struct cs_cells *m, struct wantlist *wl)
+{
+	wl->m = m;
+	for (unsigned int i = 0; i < m->cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *c = &m->cfg->cells[i];
+		struct want *w = &wl->w[wl->nr++];
+
+		memset(w, 0, sizeof(*w));
+		snprintf(w->name, sizeof(w->name), "%s", c->name);
+		snprintf(w->cgroup, sizeof(w->cgroup), "%s/%s", m->parent, c->cgroup);
+		snprintf(w->policy, sizeof(w->policy), "%s", c->policy);
+		w->origin = CS_FROM_CONFIG;
+		w->cpus = c->cpus;
+		cs_cpus_or(&wl->taken, &c->cpus);
+	}
+	return cs_cg_for_each_child(m->parent, discover_one, wl);
+}
+
+/* ---- applying ------------------------------------------------------------------------ */
+
+static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *cpus)
+{
+	struct cs_cell_rt *c = &m->cells[idx];
+	char a[128], b[128];
+	struct cs_cids cids;
+	int err;
+
+	cpus_to_cids(m, cpus, &cids);
+	err = cs_root_cell_resize(m->root, idx, &cids, NULL);
+	if (err) {
+		cs_err("cell %s: the root refused CPUs %s: %s", c->name, fmt_cpus(cpus, a, sizeof(a)),
+		       strerror(-err));
+		return err;
+	}
+	cs_info("cell %s: CPUs %s -> %s", c->name, fmt_cpus(&c->cpus, a, sizeof(a)),
+		fmt_cpus(cpus, b, sizeof(b)));
+	c->cpus = *cpus;
+	return 0;
+}
+
+static int write_cpuset(struct cs_cell_rt *c, const struct cs_cpus *cpus)
+{
+	char list[128];
+	int err;
+
+	if (c->origin != CS_FROM_CONFIG)
+		return 0;	/* the orchestrator owns that cpuset */
+	err = cs_cg_write(c->cgroup, "cpuset.cpus", fmt_cpus(cpus, list, sizeof(list)));
+	if (err)
+		cs_err("cell %s: writing cpuset.cpus %s of %s failed: %s", c->name, list, c->cgroup,
+		       strerror(-err));
+	return err;
+}
+
+static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
+{
+	struct cs_cell_rt *c = &m->cells[idx];
+	int err;
+
+	cs_child_stop(&c->child);
+	c->running = false;
+	err = cs_root_cell_remove(m->root, idx, NULL);
+	if (err)
+		cs_err("cell %s: the root refused to remove it: %s", c->name, strerror(-err));
+	if (c->created_cgroup && cs_cg_exists(c->cgroup)) {
+		err = cs_cg_delete(c->cgroup);
+		if (err)
+			cs_warn("cell %s: leaving cgroup %s in place: %s", c->name, c->cgroup,
+				err == -EBUSY ? "it still has tasks or children" : strerror(-err));
+	}
+	cs_info("cell %s: removed (%s)", c->name, why);
+	memset(c, 0, sizeof(*c));
+}
+
+static int add_cell(struct cs_cells *m, const struct want *w)
+{
+	char list[128];
+	struct cs_cell_rt *c = NULL;
+	struct cs_cids cids;
+	unsigned int idx;
+	int err;
+
+	for (idx = 0; idx < CS_MAX_CELLS; idx++) {
+		if (!m->cells[idx].used) {
+			c = &m->cells[idx];
+			break;
+		}
+	}
+	if (!c) {
+		cs_err("cell %s: no free cell slot (%d in use)", w->name, CS_MAX_CELLS);
+		return -ENOSPC;
+	}
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", w->name);
+	snprintf(c->cgroup, sizeof(c->cgroup), "%s", w->cgroup);
+	snprintf(c->policy, sizeof(c->policy), "%s", w->policy);
+	c->origin = w->origin;
+	fmt_cpus(&w->cpus, list, sizeof(list));
+
+	if (c->origin == CS_FROM_CONFIG) {
+		err = cs_cg_create(c->cgroup, list);
+		if (err == -EEXIST)
+			err = cs_cg_write(c->cgroup, "cpuset.cpus", list);
+		else if (!err)
+			c->created_cgroup = true;
+		if (err) {
+			cs_err("cell %s: preparing cgroup %s with CPUs %s failed: %s", c->name,
+			       c->cgroup, list, strerror(-err));
+			return err;
+		}
+	}
+	err = cs_cg_id(c->cgroup, &c->cgid);
+	if (!err) {
+		cpus_to_cids(m, &w->cpus, &cids);
+		err = cs_root_cell_add(m->root, idx, c->cgid, &cids, NULL);
+		if (err)
+			cs_err("cell %s: the root refused the cell: %s", c->name, strerror(-err));
+	}
+	if (err) {
+		if (c->created_cgroup)
+			cs_cg_delete(c->cgroup);
+		memset(c, 0, sizeof(*c));
+		return err;
+	}
+	c->cpus = w->cpus;
+	c->used = true;
+	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)", c->name, c->cgroup, list,
+		c->policy, c->origin == CS_FROM_CONFIG ? "from the configuration" :
+		"found in the cgroup tree");
+	return 0;
+}
+
+static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
+{
+	struct cs_cell_rt *c = &m->cells[idx];
+	struct cs_child_params p = {
+		.policy = c->policy,
+		.cgid = c->cgid,
+		.arena_fd = cs_root_arena_fd(m->root),
+		.cell_idx = idx,
+		.slice_ns = CS_CELL_SLICE_NS_DFL,
+	};
+	struct cs_exit_info ei;
+	char text[1400];
+	int err;
+
+	err = cs_child_start(&c->child, &p, &ei);
+	if (!err) {
+		c->running = true;
+		c->started_at_ms = now_ms;
+		cs_info("cell %s: child '%s' attached (cgroup id %llu)", c->name, c->policy,
+			(unsigned long long)c->cgid);
+		return;
+	}
+	c->failures++;
+	c->restart_at_ms = now_ms + backoff_ms(c->failures);
+	if (err == -ECANCELED)
+		cs_err("cell %s: the kernel ended child '%s' at attach: %s; retrying in %llu ms",
+		       c->name, c->policy, cs_exit_format(&ei, text, sizeof(text)),
+		       (unsigned long long)backoff_ms(c->failures));
+	else
+		cs_err("cell %s: starting child '%s' failed: %s; retrying in %llu ms", c->name,
+		       c->policy, strerror(-err), (unsigned long long)backoff_ms(c->failures));
+}
+
+static void watch_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
+{
+	struct cs_cell_rt *c = &m->cells[idx];
+	struct cs_exit_info ei;
+	char text[1400];
+
+	if (!cs_child_exited(&c->child, &ei))
+		return;
+	cs_child_stop(&c->child);
+	c->running = false;
+	if (now_ms - c->started_at_ms >= CS_RESTART_RESET_MS)
+		c->failures = 0;
+	c->failures++;
+	c->restart_at_ms = now_ms + backoff_ms(c->failures);
+	cs_log(cs_exit_is_error(ei.kind) ? CS_LOG_ERROR : CS_LOG_WARN,
+	       "cell %s: child '%s' exited: %s; its tasks run in the root cell; "
+	       "restarting in %llu ms (failure %u)", c->name, c->policy,
+	       cs_exit_format(&ei, text, sizeof(text)),
+	       (unsigned long long)backoff_ms(c->failures), c->failures);
+}
+
+int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
+{
+	struct wantlist wl = { 0 };
+	struct cs_cpus keep;
+	int changes = 0;
+
+	wl.w = calloc(CS_MAX_CELLS, sizeof(*wl.w));
+	if (!wl.w)
+		return -ENOMEM;
+	if (build_wanted(m, &wl))
+		cs_warn("listing the cgroups under %s failed; keeping the cells as they are",
+			m->parent);
+	memcpy(m->ignored, wl.ignored, sizeof(wl.ignored));
+	m->nr_ignored = wl.nr_ignored;
+
+	/* match; remove what is no longer wanted */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		struct cs_cell_rt *c = &m->cells[idx];
+		struct want *w = NULL;
+
+		if (!c->used)
+			continue;
+		for (unsigned int i = 0; i < wl.nr && !w; i++)
+			if (!wl.w[i].matched && !strcmp(wl.w[i].cgroup, c->cgroup))
+				w = &wl.w[i];
+		if (!w || w->origin != c->origin || !cs_cg_exists(c->cgroup)) {
+			remove_cell(m, idx, !cs_cg_exists(c->cgroup) ? "its cgroup is gone" :
+					    "no longer configured");
+			changes++;
+			continue;
+		}
+		w->matched = true;
+		if (strcmp(w->policy, c->policy)) {
+			cs_info("cell %s: policy %s -> %s", c->name, c->policy, w->policy);
+			cs_child_stop(&c->child);
+			c->running = false;
+			c->failures = 0;
+			c->restart_at_ms = 0;
+			snprintf(c->policy, sizeof(c->policy), "%s", w->policy);
+			changes++;
+		}
+	}
+
+	/* shrink every changing cell to what it keeps */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		struct cs_cell_rt *c = &m->cells[idx];
+
+		for (unsigned int i = 0; c->used && i < wl.nr; i++) {
+			struct want *w = &wl.w[i];
+
+			if (!w->matched || strcmp(w->cgroup, c->cgroup) || cs_cpus_equal(&w->cpus, &c->cpus))
+				continue;
+			keep = c->cpus;
+			for (int k = 0; k < CS_CID_WORDS; k++)
+				keep.bits[k] &= w->cpus.bits[k];
+			if (!cs_cpus_empty(&keep) && !cs_cpus_equal(&keep, &c->cpus)) {
+				/* tasks leave the CPUs first (cpuset), then the caps go */
+				if (!write_cpuset(c, &keep))
+					set_cpus(m, idx, &keep);
+				changes++;
+			}
+		}
+	}
+
+	/* grow: every CPU a cell gains was given back by a shrink or was the root's */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		struct cs_cell_rt *c = &m->cells[idx];
+
+		for (unsigned int i = 0; c->used && i < wl.nr; i++) {
+			struct want *w = &wl.w[i];
+
+			if (!w->matched || strcmp(w->cgroup, c->cgroup) || cs_cpus_equal(&w->cpus, &c->cpus))
+				continue;
+			keep = c->cpus;
+			cs_cpus_or(&keep, &w->cpus);
+			/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
+			if (!set_cpus(m, idx, &keep) && !write_cpuset(c, &w->cpus) &&
+			    !cs_cpus_equal(&keep, &w->cpus))
+				set_cpus(m, idx, &w->cpus);
+			changes++;
+		}
+	}
+
+	/* add */
+	for (unsigned int i = 0; i < wl.nr; i++) {
+		if (wl.w[i].matched)
+			continue;
+		if (!add_cell(m, &wl.w[i]))
+			changes++;
+	}
+
+	/* children */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		struct cs_cell_rt *c = &m->cells[idx];
+
+		if (!c->used)
+			continue;
+		if (c->running)
+			watch_child(m, idx, now_ms);
+		else if (now_ms >= c->restart_at_ms)
+			start_child(m, idx, now_ms);
+	}
+	free(wl.w);
+	return changes;
+}
+
+int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_config *cfg,
+		  const struct cs_sysinfo *si)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->root = root;
+	m->cfg = cfg;
+	m->si = *si;
+	snprintf(m->parent, sizeof(m->parent), "%s", cfg->cell_parent);
+	err = cs_cg_ensure_parent(m->parent, &m->created_parent);
+	if (err)
+		cs_err("preparing the cell parent cgroup %s/%s failed: %s", cs_cg_mount(), m->parent,
+		       strerror(-err));
+	else if (m->created_parent)
+		cs_info("created the cell parent cgroup %s/%s", cs_cg_mount(), m->parent);
+	return err;
+}
+
+void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg)
+{
+	m->cfg = cfg;
+}
+
+void cs_cells_shutdown(struct cs_cells *m)
+{
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		struct cs_cell_rt *c = &m->cells[idx];
+
+		if (!c->used)
+			continue;
+		cs_child_stop(&c->child);
+		if (c->created_cgroup && cs_cg_exists(c->cgroup) && cs_cg_delete(c->cgroup))
+			cs_warn("cell %s: leaving cgroup %s in place: it still has tasks",
+				c->name, c->cgroup);
+		memset(c, 0, sizeof(*c));
+	}
+	if (m->created_parent && cs_cg_delete(m->parent) == 0)
+		cs_info("removed the cell parent cgroup %s/%s", cs_cg_mount(), m->parent);
+}

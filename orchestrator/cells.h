@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/cells.h: the controller's view of the cells and the
+ * reconciliation that makes the kernel match it.
+ *
+ * Owns: the runtime cell table (index = the root's cell slot), where cells
+ * come from (the YAML configuration, or cgroups an orchestrator created under
+ * the cell parent with a cpuset.cpus), the order in which a change is applied
+ * (removals, then shrinks, then grows, then additions; cpuset before revoke
+ * when shrinking, grant before cpuset when growing), the cell cgroups we
+ * create and delete, and each cell's child: start, exit detection with the
+ * kernel's reason, restart with exponential backoff.
+ * Prefix: cs_cells.
+ */
+#ifndef CELLSCHED_CELLS_H
+#define CELLSCHED_CELLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "child.h"
+#include "config.h"
+#include "cpus.h"
+#include "root.h"
+
+enum cs_cells_consts {
+	CS_RESTART_MIN_MS	= 250,		/* ms, first restart delay of a failed child */
+	CS_RESTART_MAX_MS	= 30000,	/* ms, backoff ceiling */
+	CS_RESTART_RESET_MS	= 30000,	/* ms a child must run to reset its backoff */
+	CS_IGNORED_MAX		= 64,		/* refused cgroups remembered (log once) */
+};
+
+enum cs_cell_origin {
+	CS_FROM_CONFIG,		/* declared in the YAML: we create its cgroup and own its cpuset */
+	CS_FROM_CGROUP,		/* created by someone else under the cell parent */
+};
+
+struct cs_cell_rt {
+	bool used;
+	enum cs_cell_origin origin;
+	bool created_cgroup;		/* we made the cgroup (and may remove it) */
+	char name[CS_NAME_MAX];
+	char cgroup[2 * CS_CGPATH_MAX];	/* relative to the cgroup mount */
+	char policy[CS_POLICY_MAX];
+	struct cs_cpus cpus;		/* what the root has for this cell */
+	uint64_t cgid;
+	struct cs_child child;
+	bool running;			/* child attached and not exited */
+	unsigned int failures;		/* consecutive child failures */
+	uint64_t restart_at_ms;		/* earliest next start */
+	uint64_t started_at_ms;
+};
+
+struct cs_ignored {
+	char cgroup[2 * CS_CGPATH_MAX];
+	char cpus[128];			/* the cpuset.cpus we refused */
+};
+
+struct cs_cells {
+	struct cs_root *root;
+	const struct cs_config *cfg;
+	char parent[CS_CGPATH_MAX];
+	bool created_parent;
+	struct cs_sysinfo si;
+	struct cs_cell_rt cells[CS_MAX_CELLS];
+	struct cs_ignored ignored[CS_IGNORED_MAX];
+	unsigned int nr_ignored;
+};
+
+/*
+ * Set up for @cfg on a loaded and attached @root: make the cell parent. No
+ * cell exists yet; the first cs_cells_reconcile() creates them.
+ */
+int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_config *cfg,
+		  const struct cs_sysinfo *si);
+
+/* Switch to a new, already validated configuration (reload). */
+void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg);
+
+/*
+ * Make the kernel match the configuration and the cgroup tree, and look after
+ * the children. Called on every tick and on cgroup events. Returns the number
+ * of changes applied (0: nothing to do).
+ */
+int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms);
+
+/* Stop every child and remove the cgroups we created (when empty). */
+void cs_cells_shutdown(struct cs_cells *m);
+
+#endif /* CELLSCHED_CELLS_H */
