@@ -5,8 +5,11 @@
  *
  *   cs-work spin SECONDS     burn CPU for SECONDS (wall clock), then exit 0
  *   cs-work cpus SECONDS OUT burn CPU and record every CPU the task ran on
- *                            (sched_getcpu() each iteration); writes the set
- *                            as a comma list to OUT when done or on SIGTERM
+ *                            (sched_getcpu() each iteration). Writes
+ *                            "seq=N cpus=LIST iters=N" to OUT on SIGUSR2 (a
+ *                            sample; seq counts samples), and when done or on
+ *                            SIGTERM; SIGUSR1 forgets the CPUs and iterations
+ *                            seen so far (start a new measurement window).
  *
  * Exit status 2 on bad usage.
  */
@@ -20,13 +23,20 @@
 
 enum { CS_WORK_MAX_CPUS = 1024, CS_WORK_CHECK_EVERY = 4096 /* iterations */ };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reset, sample;
 
-static void on_term(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		reset = 1;
+	else if (sig == SIGUSR2)
+		sample = 1;
+	else
+		stop = 1;
 }
+
+static const char *out_path;
+static unsigned long nr_samples;
 
 static double now(void)
 {
@@ -36,12 +46,37 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int write_cpus(const char *path, const unsigned char *seen, unsigned long iters)
+{
+	char tmp[4096];
+	const char *sep = "";
+	FILE *f;
+
+	/* write then rename: a reader never sees half a sample */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "seq=%lu cpus=", ++nr_samples);
+	for (int c = 0; c < CS_WORK_MAX_CPUS; c++) {
+		if (seen[c]) {
+			fprintf(f, "%s%d", sep, c);
+			sep = ",";
+		}
+	}
+	fprintf(f, " iters=%lu\n", iters);
+	if (fclose(f))
+		return 1;
+	return rename(tmp, path) ? 1 : 0;
+}
+
 static int burn(double seconds, unsigned char *seen)
 {
 	double end = now() + seconds;
 	volatile unsigned long sink = 0;
+	unsigned long iters = 0;
 
-	for (unsigned long i = 0; !stop; i++) {
+	for (unsigned long i = 0; !stop; i++, iters++) {
 		sink += i;
 		if (seen) {
 			int cpu = sched_getcpu();
@@ -49,33 +84,27 @@ static int burn(double seconds, unsigned char *seen)
 			if (cpu >= 0 && cpu < CS_WORK_MAX_CPUS)
 				seen[cpu] = 1;
 		}
-		if (i % CS_WORK_CHECK_EVERY == 0 && now() >= end)
+		if (i % CS_WORK_CHECK_EVERY)
+			continue;
+		if (now() >= end)
 			break;
-	}
-	return 0;
-}
-
-static int write_cpus(const char *path, const unsigned char *seen)
-{
-	FILE *f = fopen(path, "w");
-	const char *sep = "";
-
-	if (!f)
-		return 1;
-	for (int c = 0; c < CS_WORK_MAX_CPUS; c++) {
-		if (seen[c]) {
-			fprintf(f, "%s%d", sep, c);
-			sep = ",";
+		if (seen && reset) {
+			reset = 0;
+			memset(seen, 0, CS_WORK_MAX_CPUS);
+			iters = 0;
+		}
+		if (seen && sample) {
+			sample = 0;
+			write_cpus(out_path, seen, iters);
 		}
 	}
-	fputc('\n', f);
-	return fclose(f) ? 1 : 0;
+	return seen ? write_cpus(out_path, seen, iters) : 0;
 }
 
 int main(int argc, char **argv)
 {
 	static unsigned char seen[CS_WORK_MAX_CPUS];
-	struct sigaction sa = { .sa_handler = on_term };
+	struct sigaction sa = { .sa_handler = on_signal };
 	double seconds;
 
 	if (argc < 3)
@@ -85,12 +114,14 @@ int main(int argc, char **argv)
 		goto usage;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 
 	if (!strcmp(argv[1], "spin") && argc == 3)
 		return burn(seconds, NULL);
 	if (!strcmp(argv[1], "cpus") && argc == 4) {
-		burn(seconds, seen);
-		return write_cpus(argv[3], seen);
+		out_path = argv[3];
+		return burn(seconds, seen);
 	}
 usage:
 	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT\n");

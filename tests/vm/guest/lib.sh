@@ -61,9 +61,74 @@ stop_cellsched() {
 # utime PID: user CPU time of PID in clock ticks (field 14 of /proc/PID/stat)
 utime() { awk '{ print $14 }' /proc/$1/stat; }
 
-# cs_cleanup: leave no daemon or workload behind for the next test
+# start_cells CONFIG ARGS...: start_cellsched with a configuration, then wait
+# until every cell named in it has its child attached
+start_cells() {
+	local cfg=$1 name
+	shift
+	start_cellsched -c "$cfg" "$@"
+	for name in $(awk '$1 == "-" && $2 == "name:" { print $3 } $1 == "name:" { print $2 }' "$cfg"); do
+		wait_log 30 "cell $name: child '.*' attached" || fail "cell $name: no child attached"
+	done
+}
+
+# wait_log SECONDS REGEX: wait until the daemon's log has a line matching REGEX
+wait_log() { wait_for "$1" grep -q -- "$2" $CS_LOG; }
+# count_log REGEX: how many lines of the daemon's log match
+count_log() { grep -c -- "$1" $CS_LOG; }
+
+# in_cell CGROUP COMMAND...: run COMMAND inside cgroup CGROUP (relative to
+# /sys/fs/cgroup), moved there before it starts. `in_cell ... &` then `$!` is
+# COMMAND's pid: each step execs the next.
+in_cell() {
+	local cg=$1
+	shift
+	exec sh -c 'echo $$ > "/sys/fs/cgroup/$0/cgroup.procs" && exec "$@"' "$cg" "$@"
+}
+
+# work_sample PID FILE: have a `cs-work cpus` write a sample, print it
+work_sample() {
+	local before
+	before=$(cat "$2" 2>/dev/null)
+	kill -USR2 "$1" || return 1
+	wait_for 10 sh -c "[ \"\$(cat $2 2>/dev/null)\" != \"$before\" ]" || return 1
+	cat "$2"
+}
+# field NAME SAMPLE: value of NAME=... in a cs-work sample
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# cpus_within LIST ALLOWED: every CPU of LIST (comma list) is in ALLOWED (space list)
+cpus_within() {
+	local c
+	for c in $(echo "$1" | tr ',' ' '); do
+		case " $2 " in *" $c "*) ;; *) return 1 ;; esac
+	done
+}
+
+# check_health: the kernel never fell back for us or refused our inserts, and
+# no watchdog stall was reported
+check_health() {
+	local f v
+	for f in /sys/kernel/sched_ext/root/events /sys/kernel/sched_ext/root/sub/*/events; do
+		[ -f "$f" ] || continue
+		for ev in SCX_EV_SELECT_CPU_FALLBACK SCX_EV_INSERT_NOT_OWNED; do
+			v=$(awk -v n=$ev '$1 == n { print $2 }' "$f")
+			[ "$v" = 0 ] || fail "$ev is $v in $f"
+		done
+	done
+	if dmesg | grep -q "stall"; then
+		dmesg | grep "stall"
+		fail "the watchdog reported a stall"
+	fi
+}
+
+# cs_cleanup: leave no daemon, workload or cell cgroup behind for the next test
 cs_cleanup() {
+	local d
 	kill_all KILL cellsched
 	kill_all KILL cs-work
-	wait_for 10 scx_is disabled
+	wait_for 10 scx_is disabled || return 1
+	for d in $(find /sys/fs/cgroup/cellsched -depth -type d 2>/dev/null); do
+		rmdir "$d" 2>/dev/null
+	done
+	[ ! -d /sys/fs/cgroup/cellsched ]
 }
