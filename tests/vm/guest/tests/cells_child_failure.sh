@@ -27,6 +27,7 @@ wait_for 30 sh -c "[ \$(grep -c \"cell f: child 'test-fault' attached\" $CS_LOG)
 	{ cat $CS_LOG; fail "the child was not restarted"; }
 grep -q "restarting in 250 ms (failure 1)" $CS_LOG || fail "no first backoff of 250 ms"
 dmesg | grep -q 'cellsched_fault.*disabled' || fail "dmesg does not show the ejection"
+check_health
 kill $w1 $ws
 stop_cellsched
 [ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC"; }
