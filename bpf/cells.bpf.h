@@ -5,8 +5,11 @@
  * Owns: cid ownership (cs_shared.cid_owner[], the cells[] table in the arena,
  * the root_cids set), the caps the root grants to and revokes from cell
  * sub-schedulers, the parent-side sub-scheduler ops (sub_attach/sub_detach)
- * and the controller's entry points (SEC("syscall") cs_cell_add,
- * cs_cell_resize, cs_cell_remove). Included once, by bpf/root.bpf.c, which
+ * the controller's entry points (SEC("syscall") cs_cell_add,
+ * cs_cell_resize, cs_cell_remove), and the root's end of the IPC queues: one
+ * demand queue per cell (the child reports, the root's timer collects the
+ * latest report into the cell table) and the event queue to the controller
+ * (children attached and detached). Included once, by bpf/root.bpf.c, which
  * owns the ops table and the root cell's policy; the split keeps ownership
  * of cells apart from scheduling.
  *
@@ -31,6 +34,7 @@
 
 #include "cellsched.h"
 #include "cids.bpf.h"
+#include "queue_impl.h"
 
 /* Caps a cell's child gets on its cids; implied caps must be granted explicitly. */
 #define CS_CELL_CAPS	(SCX_CAP_ENQ_IMMED | SCX_CAP_ENQ | SCX_CAP_PREEMPT)
@@ -163,10 +167,77 @@ static void cs_cids_to_root(const struct cs_cids *m)
 	cs_kick_cids(m, SCX_KICK_IDLE);
 }
 
+/* Tell the controller: a struct csq_event on the event queue (never blocks). */
+static void cs_event(__u32 type, __u32 cell, __u64 cgid)
+{
+	struct csq_event ev = {
+		.type = type,
+		.cell = cell,
+		.ts_ns = bpf_ktime_get_ns(),
+		.attached.cgid = cgid,
+	};
+
+	if (cs_shared.event_q)
+		csq_mpsc_push(csq_ptr(cs_shared.event_q), &ev, sizeof(ev));
+}
+
+/* A fresh arena queue of @kind; 0 if the arena is exhausted. Sleepable context. */
+static __u64 cs_queue_new(__u32 kind, __u32 cap)
+{
+	__u32 pages = csq_pages(cap, CS_IPC_SLOT);
+	struct csq __arena *q;
+
+	q = bpf_arena_alloc_pages(&arena, NULL, pages, NUMA_NO_NODE, 0);
+	if (!q)
+		return 0;
+	if (csq_init(q, (__u64)pages * CSQ_PAGE, kind, cap, CS_IPC_SLOT) != CSQ_OK) {
+		bpf_arena_free_pages(&arena, q, pages);
+		return 0;
+	}
+	return csq_addr(q);
+}
+
+/*
+ * Copy the newest demand report of every attached cell into the cell table
+ * (older ones in the queue are superseded). Called from the root's timer.
+ */
+static void cs_cells_collect(void)
+{
+	struct csq_demand d;
+	__u32 i, k;
+
+	bpf_for(i, 0, CS_MAX_CELLS) {
+		struct cs_cell __arena *cell = &cs_shared.cells[i];
+		struct csq __arena *q;
+		bool got = false;
+
+		if (cell->state != CS_CELL_ATTACHED || !cell->demand_q)
+			continue;
+		q = csq_ptr(cell->demand_q);
+		bpf_for(k, 0, CS_DEMAND_Q_CAP) {
+			if (csq_spsc_pop(q, &d, sizeof(d)) != sizeof(d))
+				break;
+			got = true;
+		}
+		if (!got || d.type != CSQ_MSG_DEMAND)
+			continue;
+		cell->demand.seq = d.seq;
+		cell->demand.busy_ns = d.busy_ns;
+		cell->demand.max_wait_ns = d.max_wait_ns;
+		cell->demand.ts_ns = d.ts_ns;
+		cell->demand.nr_runnable = d.nr_runnable;
+		cell->demand.util_permille = d.util_permille;
+		cell->demand.reports++;
+	}
+}
+
 static s32 cs_cells_init(__u32 cids)
 {
 	s32 i;
 
+	cs_shared.event_q = cs_queue_new(CSQ_MPSC, CS_EVENT_Q_CAP);
+	if (!cs_shared.event_q)
+		return -ENOMEM;
 	nr_cids = cids;
 	bpf_for(i, 0, CS_MAX_CIDS) {
 		cs_shared.cid_owner[i] = CS_OWNER_ROOT;
@@ -207,6 +278,7 @@ static s32 cs_cells_sub_attach(struct scx_sub_attach_args *args)
 	cell->nr_attach++;
 	cs_cell_route(cell, &m);
 	cs_publish(cell);
+	cs_event(CSQ_MSG_CHILD_ATTACHED, idx, cgid);
 	return 0;
 }
 
@@ -225,6 +297,7 @@ static void cs_cells_sub_detach(struct scx_sub_detach_args *args)
 	cs_cell_cids(cell, &m);
 	cs_cids_to_root(&m);
 	cs_publish(cell);
+	cs_event(CSQ_MSG_CHILD_EXITED, idx, cell->cgid);
 }
 
 /* ---- controller entry points -------------------------------------------------------- */
@@ -289,6 +362,18 @@ int cs_cell_add(struct cs_cell_cmd *cmd)
 		cmd->ret = n ? n : -EINVAL;
 		return 0;
 	}
+	/* the cell slot keeps its demand queue across reuse; start it empty */
+	if (!cell->demand_q)
+		cell->demand_q = cs_queue_new(CSQ_SPSC, CS_DEMAND_Q_CAP);
+	else
+		csq_init(csq_ptr(cell->demand_q), csq_pages(CS_DEMAND_Q_CAP, CS_IPC_SLOT) * CSQ_PAGE,
+			 CSQ_SPSC, CS_DEMAND_Q_CAP, CS_IPC_SLOT);
+	if (!cell->demand_q) {
+		cmd->ret = -ENOMEM;
+		return 0;
+	}
+	cell->demand.reports = 0;
+	cell->demand.seq = 0;
 	cell->cgid = cmd->cgid;
 	cell->nr_attach = 0;
 	cs_cell_set_cids(cell, cmd->cell, &ctl.want, n);

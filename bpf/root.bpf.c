@@ -69,6 +69,25 @@ static __u64 vtime_now;
 
 #include "cells.bpf.h"
 
+/* The root's periodic work: collecting the children's demand reports. */
+struct cs_root_timer {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cs_root_timer);
+} root_timer SEC(".maps");
+
+static int cs_root_timer_fn(void *map, int *key, struct bpf_timer *timer)
+{
+	cs_cells_collect();
+	bpf_timer_start(timer, CS_DEMAND_PERIOD_NS, 0);
+	return 0;
+}
+
 
 static __always_inline void stat_inc(enum cs_root_stat idx)
 {
@@ -259,7 +278,8 @@ void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
 {
-	__u32 nr_cpus = scx_bpf_nr_cpu_ids(), cids = scx_bpf_nr_cids();
+	__u32 nr_cpus = scx_bpf_nr_cpu_ids(), cids = scx_bpf_nr_cids(), key = 0;
+	struct cs_root_timer *timer;
 	s32 i, ret;
 
 	if (cids > CS_MAX_CIDS || nr_cpus > CS_MAX_CIDS) {
@@ -268,7 +288,11 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
 			     CS_MAX_CIDS);
 		return -E2BIG;
 	}
-	cs_cells_init(cids);
+	ret = cs_cells_init(cids);
+	if (ret) {
+		scx_bpf_error("setting up the cell table failed (%d)", ret);
+		return ret;
+	}
 
 	ret = scx_bpf_create_dsq(CS_ROOT_DSQ, -1);
 	if (ret) {
@@ -284,7 +308,18 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
 	cs_shared.nr_cpu_ids = nr_cpus;
 	cs_shared.abi = CS_SHARED_ABI;
 	cs_shared.magic = CS_SHARED_MAGIC;
-	return 0;
+
+	timer = bpf_map_lookup_elem(&root_timer, &key);
+	if (!timer) {
+		scx_bpf_error("no root timer");
+		return -ENOENT;
+	}
+	bpf_timer_init(&timer->timer, &root_timer, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&timer->timer, cs_root_timer_fn);
+	ret = bpf_timer_start(&timer->timer, CS_DEMAND_PERIOD_NS, 0);
+	if (ret)
+		scx_bpf_error("starting the root timer failed (%d)", ret);
+	return ret;
 }
 
 void BPF_STRUCT_OPS(cs_root_exit, struct scx_exit_info *ei)

@@ -33,7 +33,7 @@ enum cs_limits {
 	CS_MAX_CIDS		= 1024,	/* cids (= possible CPUs) supported */
 	CS_CID_WORDS		= CS_MAX_CIDS / 64,
 	CS_MAX_CELLS		= 1024,	/* cells, not counting the root cell */
-	CS_ARENA_PAGES		= 512,	/* arena size in 4 KiB pages (2 MiB) */
+	CS_ARENA_PAGES		= 2048,	/* arena size in 4 KiB pages (8 MiB; pages are allocated on use) */
 };
 
 /* The arena's fixed address, identical in BPF and in every mmap of it. */
@@ -63,8 +63,16 @@ enum cs_cell_consts {
 	CS_CELL_TIMEOUT_MS	= 10000,	/* ms, watchdog; above the rescue threshold (4 s) */
 };
 
+/* IPC between the root, the children and the controller (ipc/queue.h). */
+enum cs_ipc_consts {
+	CS_DEMAND_PERIOD_NS	= 100000000,	/* ns, a child's demand report period */
+	CS_DEMAND_Q_CAP		= 16,		/* slots of a cell's demand queue (SPSC) */
+	CS_EVENT_Q_CAP		= 256,		/* slots of the event queue (MPSC) */
+	CS_IPC_SLOT		= 48,		/* bytes, = CSQ_MSG_MAX_BYTES */
+};
+
 /* Version of struct cs_shared; bumped whenever its layout changes. */
-enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 2 };
+enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 3 };
 
 /* Owner of a cid in struct cs_shared.cid_owner[]: a cell index, or this. */
 enum { CS_OWNER_ROOT = -1 };
@@ -80,6 +88,20 @@ enum cs_cell_state {
 	CS_CELL_ATTACHED	= 2,
 };
 
+/*
+ * The latest demand report of a cell's child, as the root's timer copied it
+ * out of the cell's demand queue (fields of struct csq_demand).
+ */
+struct cs_demand {
+	__u64 reports;			/* reports consumed so far */
+	__u64 seq;			/* the child's report number */
+	__u64 busy_ns;			/* ns of CPU the cell used in the period */
+	__u64 max_wait_ns;		/* ns, longest runnable -> running wait */
+	__u64 ts_ns;			/* ns, when the child made the report */
+	__u32 nr_runnable;
+	__u32 util_permille;
+};
+
 struct cs_cell {
 	__u64 cgid;			/* cgroup id (inode) of the cell's cgroup */
 	__u32 state;			/* enum cs_cell_state */
@@ -87,6 +109,8 @@ struct cs_cell {
 	__u32 nr_cids;
 	__u32 nr_attach;		/* times a child attached (restarts + 1) */
 	struct cs_cids cids;		/* the cids reserved for the cell */
+	__u64 demand_q;			/* arena address of the child -> root queue */
+	struct cs_demand demand;
 };
 
 /*
@@ -102,14 +126,17 @@ struct cs_shared {
 	__u32 nr_cpu_ids;		/* scx_bpf_nr_cpu_ids() */
 	__u32 seq;			/* configuration sequence number */
 	__u32 nr_violations;		/* invariant violations refused by BPF */
+	__u64 event_q;			/* arena address of the BPF -> controller queue */
 	__s32 cpu_to_cid[CS_MAX_CIDS];	/* -1: no such cpu */
 	__s32 cid_to_cpu[CS_MAX_CIDS];	/* -1: no such cid */
 	__s32 cid_owner[CS_MAX_CIDS];	/* cell index or CS_OWNER_ROOT */
 	struct cs_cell cells[CS_MAX_CELLS];
 };
 
-_Static_assert(sizeof(struct cs_cell) == 24 + 8 * CS_CID_WORDS, "struct cs_cell layout changed");
-_Static_assert(sizeof(struct cs_shared) == 24 + 12 * CS_MAX_CIDS +
+_Static_assert(sizeof(struct cs_demand) == 48, "struct cs_demand layout changed");
+_Static_assert(sizeof(struct cs_cell) == 24 + 8 * CS_CID_WORDS + 8 + sizeof(struct cs_demand),
+	       "struct cs_cell layout changed");
+_Static_assert(sizeof(struct cs_shared) == 32 + 12 * CS_MAX_CIDS +
 	       CS_MAX_CELLS * sizeof(struct cs_cell),
 	       "struct cs_shared layout changed: bump CS_SHARED_ABI");
 

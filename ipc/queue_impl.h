@@ -147,8 +147,16 @@ CSQ_INLINE struct csq_slot __arena *csq__slot(struct csq __arena *q, __u64 mask,
 					    (pos & mask) * stride);
 }
 
+/*
+ * Messages are structs of mixed field sizes read and written here as 8-byte
+ * words: the word type must be allowed to alias them, or the compiler may
+ * move a struct's 4-byte field stores past the word loads (strict aliasing)
+ * and a message leaves with stale fields.
+ */
+typedef __u64 __attribute__((__may_alias__)) csq_word_t;
+
 /* @nwords words from the caller's @src into the arena. */
-CSQ_INLINE void csq__copy_in(__u64 __arena *dst, const __u64 *src, __u32 nwords)
+CSQ_INLINE void csq__copy_in(__u64 __arena *dst, const csq_word_t *src, __u32 nwords)
 {
 	for (__u32 i = 0; i < nwords; i++)
 		csq_st(&dst[i], src[i]);
@@ -159,7 +167,7 @@ CSQ_INLINE void csq__copy_in(__u64 __arena *dst, const __u64 *src, __u32 nwords)
  * the rest of @dst is zeroed. Every path writes every word of @dst, so the
  * verifier sees one stack shape whatever the message length.
  */
-CSQ_INLINE void csq__copy_out(__u64 *dst, __u32 dst_words, __u64 __arena *src, __u32 nwords)
+CSQ_INLINE void csq__copy_out(csq_word_t *dst, __u32 dst_words, __u64 __arena *src, __u32 nwords)
 {
 	for (__u32 i = 0; i < dst_words; i++)
 		dst[i] = i < nwords ? csq_ld(&src[i]) : 0;
@@ -264,7 +272,7 @@ CSQ_INLINE int csq__spsc_push(struct csq __arena *q, const void *msg, __u32 len)
 	}
 	s = csq__slot(q, mask, csq_ld(&q->stride), tail);
 	csq_st32(&s->len, len);
-	csq__copy_in(s->data, (const __u64 *)msg, len / 8);
+	csq__copy_in(s->data, (const csq_word_t *)msg, len / 8);
 	csq_st_rel(&q->tail, tail + 1);
 	return CSQ_OK;
 }
@@ -285,7 +293,7 @@ CSQ_INLINE int csq__spsc_pop(struct csq __arena *q, void *buf, __u32 size)
 	len = csq_ld32(&s->len);
 	if (len > size)
 		return CSQ_NOROOM;
-	csq__copy_out((__u64 *)buf, size / 8, s->data, len / 8);
+	csq__copy_out((csq_word_t *)buf, size / 8, s->data, len / 8);
 	csq_st_rel(&q->head, head + 1);
 	return (int)len;
 }
@@ -315,7 +323,7 @@ CSQ_INLINE int csq__mpsc_try(struct csq __arena *q, __u64 mask, __u64 stride,
 		return CSQ__RETRY;
 	}
 	csq_st32(&s->len, len);
-	csq__copy_in(s->data, (const __u64 *)msg, len / 8);
+	csq__copy_in(s->data, (const csq_word_t *)msg, len / 8);
 	csq_st_rel(&s->seq, 2 * p + 1);
 	return CSQ_OK;
 }
@@ -358,7 +366,7 @@ CSQ_INLINE int csq__mpsc_pop(struct csq __arena *q, void *buf, __u32 size)
 	len = csq_ld32(&s->len);
 	if (len > size)
 		return CSQ_NOROOM;
-	csq__copy_out((__u64 *)buf, size / 8, s->data, len / 8);
+	csq__copy_out((csq_word_t *)buf, size / 8, s->data, len / 8);
 	csq_st_rel(&s->seq, 2 * (head + mask + 1));
 	csq_st_rel(&q->head, head + 1);
 	return (int)len;

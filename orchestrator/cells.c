@@ -20,11 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cells.h"
 #include "cgroup.h"
 #include "log.h"
 #include "policies.h"
+#include "queue_impl.h"
 
 struct want {
 	char name[CS_NAME_MAX];
@@ -301,6 +303,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		.arena_fd = cs_root_arena_fd(m->root),
 		.cell_idx = idx,
 		.slice_ns = CS_CELL_SLICE_NS_DFL,
+		.demand_q = m->root->shared->cells[idx].demand_q,
 	};
 	struct cs_exit_info ei;
 	char text[1400];
@@ -476,14 +479,32 @@ void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg)
 	m->cfg = cfg;
 }
 
+/* Any cell the root still routes to a child? */
+static bool any_attached(const struct cs_cells *m)
+{
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
+		if (m->cells[idx].used && m->root->shared->cells[idx].state == CS_CELL_ATTACHED)
+			return true;
+	return false;
+}
+
 void cs_cells_shutdown(struct cs_cells *m)
 {
+	struct timespec step = { .tv_nsec = 10 * 1000 * 1000 };
+
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
+		if (m->cells[idx].used)
+			cs_child_stop(&m->cells[idx].child);
+	/* the kernel detaches children asynchronously; log their detach events */
+	for (int waited = 0; any_attached(m) && waited < CS_DETACH_WAIT_MS; waited += 10)
+		nanosleep(&step, NULL);
+	cs_cells_drain_events(m);
+
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
 		struct cs_cell_rt *c = &m->cells[idx];
 
 		if (!c->used)
 			continue;
-		cs_child_stop(&c->child);
 		if (c->created_cgroup && cs_cg_exists(c->cgroup) && cs_cg_delete(c->cgroup))
 			cs_warn("cell %s: leaving cgroup %s in place: it still has tasks",
 				c->name, c->cgroup);
@@ -491,4 +512,56 @@ void cs_cells_shutdown(struct cs_cells *m)
 	}
 	if (m->created_parent && cs_cg_delete(m->parent) == 0)
 		cs_info("removed the cell parent cgroup %s/%s", cs_cg_mount(), m->parent);
+}
+
+int cs_cells_drain_events(struct cs_cells *m)
+{
+	const struct cs_shared *sh = m->root->shared;
+	struct csq_event ev;
+	const char *name;
+	int n = 0;
+
+	if (!sh->event_q)
+		return 0;
+	while (csq_mpsc_pop(csq_ptr(sh->event_q), &ev, sizeof(ev)) == (int)sizeof(ev)) {
+		name = ev.cell < CS_MAX_CELLS && m->cells[ev.cell].used ? m->cells[ev.cell].name : "?";
+		switch (ev.type) {
+		case CSQ_MSG_CHILD_ATTACHED:
+			cs_info("event: cell %s (slot %u): child attached at cgroup %llu", name, ev.cell,
+				(unsigned long long)ev.attached.cgid);
+			break;
+		case CSQ_MSG_CHILD_EXITED:
+			cs_info("event: cell %s (slot %u): child detached from cgroup %llu", name,
+				ev.cell, (unsigned long long)ev.exited.cgid);
+			break;
+		case CSQ_MSG_INVARIANT:
+			cs_err("event: invariant %u violated (%llu, %llu)", ev.invariant.code,
+			       (unsigned long long)ev.invariant.arg0,
+			       (unsigned long long)ev.invariant.arg1);
+			break;
+		default:
+			cs_warn("event: unknown type %u", ev.type);
+		}
+		n++;
+	}
+	return n;
+}
+
+void cs_cells_print_demand(const struct cs_cells *m)
+{
+	const struct cs_shared *sh = m->root->shared;
+
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		const struct cs_cell_rt *c = &m->cells[idx];
+		const struct cs_demand *d = &sh->cells[idx].demand;
+
+		if (!c->used)
+			continue;
+		printf("cell %s: runnable=%u util=%u.%u%% busy_us=%llu max_wait_us=%llu reports=%llu "
+		       "seq=%llu\n", c->name, d->nr_runnable, d->util_permille / 10,
+		       d->util_permille % 10, (unsigned long long)d->busy_ns / 1000,
+		       (unsigned long long)d->max_wait_ns / 1000, (unsigned long long)d->reports,
+		       (unsigned long long)d->seq);
+	}
+	fflush(stdout);
 }

@@ -9,7 +9,8 @@
  * (removals, then shrinks, then grows, then additions; cpuset before revoke
  * when shrinking, grant before cpuset when growing), the cell cgroups we
  * create and delete, and each cell's child: start, exit detection with the
- * kernel's reason, restart with exponential backoff.
+ * kernel's reason, restart with exponential backoff; the controller's end of
+ * the IPC queues (events logged, demand reports printed).
  * Prefix: cs_cells.
  */
 #ifndef CELLSCHED_CELLS_H
@@ -28,6 +29,7 @@ enum cs_cells_consts {
 	CS_RESTART_MAX_MS	= 30000,	/* ms, backoff ceiling */
 	CS_RESTART_RESET_MS	= 30000,	/* ms a child must run to reset its backoff */
 	CS_IGNORED_MAX		= 64,		/* refused cgroups remembered (log once) */
+	CS_DETACH_WAIT_MS	= 2000,		/* ms to wait for children to detach at exit */
 };
 
 enum cs_cell_origin {
@@ -83,6 +85,12 @@ void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg);
  * of changes applied (0: nothing to do).
  */
 int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms);
+
+/* Log every event the root queued for the controller; returns how many. */
+int cs_cells_drain_events(struct cs_cells *m);
+
+/* Print the latest demand report of every cell (one line each). */
+void cs_cells_print_demand(const struct cs_cells *m);
 
 /* Stop every child and remove the cgroups we created (when empty). */
 void cs_cells_shutdown(struct cs_cells *m);

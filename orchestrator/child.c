@@ -54,6 +54,7 @@ static int skel_t##_open_load(struct cs_child *c, const struct cs_child_params *
 	SCX_ENUM_INIT(skel);								\
 	skel->rodata->slice_ns = p->slice_ns;						\
 	skel->rodata->cell_idx = p->cell_idx;						\
+	skel->rodata->demand_q = p->demand_q;						\
 	UEI_SET_SIZE(skel, ops_field, uei);						\
 	err = bpf_map__reuse_fd(skel->maps.arena, p->arena_fd);				\
 	if (!err)									\

@@ -28,6 +28,7 @@ struct cs_child_params {
 	int arena_fd;			/* the root's arena map */
 	uint32_t cell_idx;
 	uint64_t slice_ns;
+	uint64_t demand_q;		/* arena address of the cell's demand queue */
 };
 
 struct cs_child {

@@ -7,7 +7,8 @@
  * then the tick loop. The loop waits on a signalfd (SIGINT/SIGTERM: stop;
  * SIGHUP: reload the configuration), an inotify watch on the cell parent
  * (cgroups created or removed there) and a timerfd tick (tick_ms). Each wake
- * reconciles the cells (cells.c) and checks that the root still runs.
+ * reconciles the cells (cells.c), logs the events the root queued and checks
+ * that the root still runs; --stats adds each cell's latest demand report.
  *
  * Shutdown stops the children, removes the cgroups cellsched created (when
  * empty), detaches the root and reports the kernel's exit info; the exit code
@@ -200,9 +201,11 @@ static bool loop(struct run_state *st)
 		if (cs_root_exited(&st->root))
 			return false;
 		cs_cells_reconcile(st->cells, now_ms());
+		cs_cells_drain_events(st->cells);
 		if (st->stats_s && now_ms() - last_stats >= st->stats_s * 1000ULL) {
 			last_stats = now_ms();
 			print_stats(&st->root);
+			cs_cells_print_demand(st->cells);
 		}
 	}
 }
@@ -328,6 +331,9 @@ int cs_cmd_run(int argc, char **argv)
 	}
 	cs_info("root scheduler 'cellsched' attached: %u cids, slice %llu us",
 		st.root.shared->nr_cids, opts.slice_ns / 1000);
+	for (unsigned int cpu = 0; cpu < st.root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
+		cs_dbg("cpu %u is cid %d", cpu, st.root.shared->cpu_to_cid[cpu]);
+
 
 	st.cells = calloc(1, sizeof(*st.cells));
 	if (!st.cells || cs_cells_init(st.cells, &st.root, &st.cfg, &si)) {

@@ -20,7 +20,10 @@
  * __arena globals: only the root does (libbpf would place both at the same
  * end of the shared arena).
  *
- * Tunables (rodata): slice_ns, cell_idx (for messages and dumps).
+ * Demand: cells/demand.bpf.h reports the cell's load to the root every
+ * CS_DEMAND_PERIOD_NS through the cell's demand queue in the shared arena.
+ *
+ * Tunables (rodata): slice_ns, cell_idx (for messages and dumps), demand_q.
  */
 #include <scx/common.bpf.h>
 
@@ -51,6 +54,9 @@ struct {
 static struct cs_cids held;	/* cids the parent granted us (effective) */
 static struct cs_cids idle;	/* held cids that are idle */
 static __u32 nr_cids;
+
+#define CS_DEMAND_DSQ CS_CELL_DSQ
+#include "demand.bpf.h"
 
 static __always_inline bool task_allows_cid(const struct task_struct *p, __u32 cid)
 {
@@ -139,6 +145,7 @@ void BPF_STRUCT_OPS(fifo_enqueue, struct task_struct *p, u64 enq_flags)
 			return;
 		}
 	}
+	cs_demand_enqueue(p);
 	scx_bpf_dsq_insert(p, CS_CELL_DSQ, slice_ns, enq_flags);
 	cid = claim_idle(p, scx_bpf_task_cid(p));
 	if (cid >= 0)
@@ -148,6 +155,16 @@ void BPF_STRUCT_OPS(fifo_enqueue, struct task_struct *p, u64 enq_flags)
 void BPF_STRUCT_OPS(fifo_dispatch, s32 cid, struct task_struct *prev)
 {
 	scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0);
+}
+
+void BPF_STRUCT_OPS(fifo_running, struct task_struct *p)
+{
+	cs_demand_running(p);
+}
+
+void BPF_STRUCT_OPS(fifo_stopping, struct task_struct *p, bool runnable)
+{
+	cs_demand_stopping(p);
 }
 
 void BPF_STRUCT_OPS(fifo_update_idle, s32 cid, bool is_idle)
@@ -180,8 +197,13 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(fifo_init)
 		return -E2BIG;
 	}
 	ret = scx_bpf_create_dsq(CS_CELL_DSQ, -1);
-	if (ret)
+	if (ret) {
 		scx_bpf_error("cell %u: creating the FIFO DSQ failed (%d)", cell_idx, ret);
+		return ret;
+	}
+	ret = cs_demand_init();
+	if (ret)
+		scx_bpf_error("cell %u: starting demand reports failed (%d)", cell_idx, ret);
 	return ret;
 }
 
@@ -202,6 +224,8 @@ SCX_OPS_CID_DEFINE(fifo_ops,
 	       .select_cid		= (void *)fifo_select_cid,
 	       .enqueue			= (void *)fifo_enqueue,
 	       .dispatch		= (void *)fifo_dispatch,
+	       .running			= (void *)fifo_running,
+	       .stopping		= (void *)fifo_stopping,
 	       .update_idle		= (void *)fifo_update_idle,
 	       .sub_ecaps_updated	= (void *)fifo_sub_ecaps_updated,
 	       .init			= (void *)fifo_init,

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cells/demand.bpf.h: the child's side of demand reporting, shared by every
+ * child policy.
+ *
+ * Owns the accounting a report needs and the report itself. A policy calls
+ * cs_demand_enqueue() when it queues a task, cs_demand_running() and
+ * cs_demand_stopping() from its ops of the same name, and cs_demand_init()
+ * from ops.init. Every CS_DEMAND_PERIOD_NS a BPF timer pushes one struct
+ * csq_demand (ipc/queue.h) onto the cell's demand queue, whose arena address
+ * the controller puts in rodata (demand_q; 0 = no reporting):
+ *   nr_runnable    tasks queued on the policy's DSQ plus tasks running;
+ *   busy_ns        CPU time the cell's tasks used during the period;
+ *   util_permille  busy_ns / (period x cids held), 0..1000;
+ *   max_wait_ns    longest time from enqueue to running during the period.
+ * Only the timer pushes (one producer), the root's timer pops (one consumer):
+ * an SPSC queue.
+ *
+ * The including file must define the arena map (`arena`), CS_DEMAND_DSQ (the
+ * DSQ to count) and the `held` cid set.
+ */
+#ifndef CELLSCHED_DEMAND_BPF_H
+#define CELLSCHED_DEMAND_BPF_H
+
+#include "cellsched.h"
+#include "cids.bpf.h"
+#include "queue_impl.h"
+
+const volatile __u64 demand_q;
+
+struct cs_demand_task {
+	__u64 enq_at;			/* ns, when last queued; 0 = not queued */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct cs_demand_task);
+} cs_demand_tasks SEC(".maps");
+
+struct cs_demand_timer {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cs_demand_timer);
+} cs_demand_timer SEC(".maps");
+
+static __u64 cs_demand_busy_ns, cs_demand_max_wait_ns, cs_demand_seq;
+static __s64 cs_demand_running_nr;
+static __u64 cs_demand_since[CS_MAX_CIDS];	/* ns, a task started running on the cid */
+
+static __always_inline void cs_demand_enqueue(struct task_struct *p)
+{
+	struct cs_demand_task *t;
+
+	t = bpf_task_storage_get(&cs_demand_tasks, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t)
+		t->enq_at = bpf_ktime_get_ns();
+}
+
+static __always_inline void cs_demand_running(struct task_struct *p)
+{
+	__u64 now = bpf_ktime_get_ns(), wait, max;
+	struct cs_demand_task *t;
+	s32 cid = scx_bpf_task_cid(p);
+
+	if (cid >= 0 && cid < CS_MAX_CIDS)
+		cs_demand_since[cid] = now;
+	__sync_fetch_and_add(&cs_demand_running_nr, 1);
+	t = bpf_task_storage_get(&cs_demand_tasks, p, NULL, 0);
+	if (!t || !t->enq_at)
+		return;
+	wait = now - t->enq_at;
+	t->enq_at = 0;
+	max = cs_demand_max_wait_ns;
+	if (wait > max)
+		__sync_val_compare_and_swap(&cs_demand_max_wait_ns, max, wait);
+}
+
+static __always_inline void cs_demand_stopping(struct task_struct *p)
+{
+	s32 cid = scx_bpf_task_cid(p);
+	__u64 since;
+
+	__sync_fetch_and_sub(&cs_demand_running_nr, 1);
+	if (cid < 0 || cid >= CS_MAX_CIDS)
+		return;
+	since = cs_demand_since[cid];
+	if (since)
+		__sync_fetch_and_add(&cs_demand_busy_ns, bpf_ktime_get_ns() - since);
+	cs_demand_since[cid] = 0;
+}
+
+static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
+{
+	struct csq_demand d = { .type = CSQ_MSG_DEMAND, .cell = cell_idx };
+	__u64 held_ns = (__u64)cs_cids_weight(&held) * CS_DEMAND_PERIOD_NS;
+	s64 running = cs_demand_running_nr;
+
+	CSQ_ARENA_TOUCH(arena);
+	d.seq = ++cs_demand_seq;
+	d.ts_ns = bpf_ktime_get_ns();
+	d.busy_ns = __sync_lock_test_and_set(&cs_demand_busy_ns, 0);
+	d.max_wait_ns = __sync_lock_test_and_set(&cs_demand_max_wait_ns, 0);
+	d.nr_runnable = scx_bpf_dsq_nr_queued(CS_DEMAND_DSQ) + (running > 0 ? running : 0);
+	d.util_permille = held_ns ? d.busy_ns * 1000 / held_ns : 0;
+	if (d.util_permille > 1000)
+		d.util_permille = 1000;
+	csq_spsc_push(csq_ptr(demand_q), &d, sizeof(d));	/* FULL is counted in the queue */
+	bpf_timer_start(timer, CS_DEMAND_PERIOD_NS, 0);
+	return 0;
+}
+
+/* From ops.init (sleepable): start reporting if the controller gave a queue. */
+static __always_inline s32 cs_demand_init(void)
+{
+	struct cs_demand_timer *t;
+	__u32 key = 0;
+
+	if (!demand_q)
+		return 0;
+	t = bpf_map_lookup_elem(&cs_demand_timer, &key);
+	if (!t)
+		return -ENOENT;
+	bpf_timer_init(&t->timer, &cs_demand_timer, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&t->timer, cs_demand_report);
+	return bpf_timer_start(&t->timer, CS_DEMAND_PERIOD_NS, 0);
+}
+
+#endif /* CELLSCHED_DEMAND_BPF_H */

@@ -1,0 +1,27 @@
+# ipc_demand: each child reports its cell's demand through its queue in the
+# shared arena every 100 ms; the root's timer collects the reports into the
+# cell table and the controller prints the latest per cell (--stats) and logs
+# the events the root queued (child attached).
+. /cs/guest/lib.sh
+[ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
+start_cells /cs/configs/two-cells.yaml --stats 1
+wait_log 10 "event: cell a (slot 0): child attached at cgroup" || { cat $CS_LOG; fail "no attach event for a"; }
+wait_log 10 "event: cell b (slot 1): child attached at cgroup" || { cat $CS_LOG; fail "no attach event for b"; }
+# load cell b only: 4 busy tasks on its 2 CPUs
+for i in 1 2 3 4; do in_cell cellsched/b cs-work spin 30 & ws="$ws $!"; done
+busy_b() {
+	l=$(grep "^cell b: " $CS_LOG | tail -n 1)
+	[ -n "$l" ] || return 1
+	[ "$(field runnable "$l")" -ge 3 ] && [ "$(field reports "$l")" -ge 5 ] &&
+		[ "$(field util "$l" | cut -d. -f1)" -ge 80 ]
+}
+wait_for 30 busy_b || { grep "^cell" $CS_LOG | tail; fail "cell b's demand never showed the load"; }
+note "$(grep '^cell b: ' $CS_LOG | tail -n 1)"
+note "$(grep '^cell a: ' $CS_LOG | tail -n 1)"
+la=$(grep "^cell a: " $CS_LOG | tail -n 1)
+[ "$(field reports "$la")" -ge 5 ] || fail "cell a sent no reports: $la"
+[ "$(field util "$la" | cut -d. -f1)" -le 20 ] || fail "idle cell a reports load: $la"
+kill $ws
+stop_cellsched
+grep -q "event: cell b (slot 1): child detached" $CS_LOG || fail "no detach event at shutdown"
+[ "$CS_RC" = 0 ] || fail "cellsched exited $CS_RC"
