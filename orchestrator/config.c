@@ -8,6 +8,7 @@
  * refused, each value is converted with its range checked. Validation never
  * looks at the system itself; it gets a struct cs_sysinfo.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +69,9 @@ static int want_scalar(struct ctx *c, const yaml_node_t *n, const char *key)
 {
 	if (n->type != YAML_SCALAR_NODE)
 		return fail_at(c, n, "'%s' must be a scalar, not %s", key, node_kind(n));
+	/* a "\0" escape would silently cut the value short */
+	if (strlen(scalar(n)) != n->data.scalar.length)
+		return fail_at(c, n, "'%s' contains a NUL character", key);
 	return 0;
 }
 
@@ -83,7 +87,7 @@ static int get_uint(struct ctx *c, const yaml_node_t *n, const char *key, unsign
 	s = scalar(n);
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || *s == '+' || *s == ' ')
+	if (!isdigit((unsigned char)*s) || *end || errno)
 		return fail_at(c, n, "'%s' must be a whole number, not '%s'", key, s);
 	if (v < min || v > max)
 		return fail_at(c, n, "'%s' is %lu, outside the allowed range %lu..%lu", key, v, min,
@@ -200,7 +204,7 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 		return fail_at(c, seq, "%zu cells is more than the %d supported", n, CS_MAX_CELLS);
 	cfg->cells = calloc(n ? n : 1, sizeof(*cfg->cells));
 	if (!cfg->cells)
-		return -ENOMEM;
+		return fail_at(c, seq, "out of memory for %zu cells", n);
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *item = yaml_document_get_node(c->doc, *it);
 		struct cs_cell_cfg *cell = &cfg->cells[cfg->nr_cells];
@@ -242,6 +246,48 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 	return -ENOENT;
 }
 
+/*
+ * A syntax error. Reader errors (bad encoding) come with a byte offset, not a
+ * mark: turn it into a line and column.
+ */
+static void yaml_report(const yaml_parser_t *p, const char *name, const char *text, size_t len,
+			char *err, size_t errlen)
+{
+	size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+
+	if (p->error == YAML_READER_ERROR) {
+		line = 1;
+		col = 1;
+		for (size_t i = 0; i < p->problem_offset && i < len; i++) {
+			if (text[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+				col++;	/* count characters, not UTF-8 continuation bytes */
+			}
+		}
+	}
+	snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s", name, line, col,
+		 p->problem ? p->problem : "unknown", p->context ? " " : "",
+		 p->context ? p->context : "");
+}
+
+/* A configuration is one YAML document: refuse a second one instead of ignoring it. */
+static int second_document(struct ctx *c, yaml_parser_t *parser)
+{
+	yaml_document_t next;
+	yaml_node_t *root;
+	int ret = 0;
+
+	if (!yaml_parser_load(parser, &next))
+		return 0;	/* the first document was complete; errors after it are moot */
+	root = yaml_document_get_root_node(&next);
+	if (root)
+		ret = fail_at(c, root, "only one YAML document is allowed; this is a second one");
+	yaml_document_delete(&next);
+	return ret;
+}
+
 void cs_config_default(struct cs_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -273,17 +319,18 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s", name,
-			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-			 parser.problem ? parser.problem : "unknown",
-			 parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_report(&parser, name, text, len, err, errlen);
 		yaml_parser_delete(&parser);
 		return -EINVAL;
 	}
 	c.doc = &doc;
 	root = yaml_document_get_root_node(&doc);
-	if (!root)
-		ret = 0;	/* an empty file is the default configuration */
+	ret = second_document(&c, &parser);
+	if (ret)
+		;
+	else if (!root || (root->type == YAML_SCALAR_NODE && !root->data.scalar.length &&
+			   root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE))
+		ret = 0;	/* an empty document ("" or "---") is the default configuration */
 	else
 		ret = walk_map(&c, root, "the configuration",
 			       "tick_ms, cell_parent, root_cell, cells", top_key, cfg);
@@ -318,10 +365,13 @@ int cs_config_load(const char *path, struct cs_config *cfg, char *err, size_t er
 		snprintf(err, errlen, "%s: cannot read the configuration: %s", path, strerror(errno));
 		return ret;
 	}
-	text = malloc(1 << 20);
+	/* one byte more than allowed: reading it means the file is too big */
+	text = malloc(CS_CONFIG_MAX_BYTES + 1);
+	errno = 0;
 	if (text)
-		len = fread(text, 1, 1 << 20, f);
-	ret = !text ? -ENOMEM : ferror(f) ? -EIO : !feof(f) ? -EFBIG : 0;
+		len = fread(text, 1, CS_CONFIG_MAX_BYTES + 1, f);
+	ret = !text ? -ENOMEM : ferror(f) ? -(errno ? errno : EIO) :
+	      len > CS_CONFIG_MAX_BYTES ? -EFBIG : 0;
 	fclose(f);
 	if (ret) {
 		snprintf(err, errlen, "%s: cannot read the configuration: %s", path,
@@ -341,7 +391,7 @@ const char *cs_config_bad_cgroup(const char *cg)
 	if (!cg[0])
 		return "it is empty";
 	if (cg[0] == '/')
-		return "it must be relative to the cell parent, not absolute";
+		return "it must be relative, not absolute";
 	for (const char *s = cg; *s; s++)
 		if (!(*s == '/' || *s == '-' || *s == '_' || *s == '.' ||
 		      (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
@@ -352,7 +402,7 @@ const char *cs_config_bad_cgroup(const char *cg)
 		if (n == 0)
 			return "it has an empty path component";
 		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return "'.' and '..' would leave the cell parent";
+			return "'.' and '..' would leave the parent";
 		p += n;
 		if (*p == '/')
 			p++;
@@ -378,6 +428,22 @@ static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err,
 		va_end(ap);
 	}
 	return -EINVAL;
+}
+
+/* Would @cg name something that is not below its parent (absolute, '.', '..')? */
+static bool escapes(const char *cg)
+{
+	if (cg[0] == '/')
+		return true;
+	for (const char *p = cg; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		p += n;
+		p += *p == '/';
+	}
+	return false;
 }
 
 static bool path_inside(const char *a, const char *b)
@@ -406,8 +472,9 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 		why = cs_config_bad_cgroup(cell->cgroup);
 		if (why)
 			return check_fail(cfg, cell->cgroup_pos, err, errlen,
-					  "cgroup '%s' of cell '%s' is outside the cell parent: %s",
-					  cell->cgroup, cell->name, why);
+					  "cgroup '%s' of cell '%s' is %s: %s", cell->cgroup,
+					  cell->name, escapes(cell->cgroup) ?
+					  "outside the cell parent" : "not a valid path", why);
 		for (unsigned int j = 0; j < i; j++) {
 			const struct cs_cell_cfg *o = &cfg->cells[j];
 
@@ -454,6 +521,11 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 		}
 		cs_cpus_or(&taken, &cell->cpus);
 	}
+	if (cs_cpus_count(&si->online) < cfg->min_cpus)
+		return check_fail(cfg, cfg->min_cpus_pos, err, errlen,
+				  "root_cell.min_cpus is %u but only %u CPUs are online (%s)",
+				  cfg->min_cpus, cs_cpus_count(&si->online),
+				  cs_cpus_format(&si->online, list, sizeof(list)));
 	left = si->online;
 	cs_cpus_andnot(&left, &taken);
 	if (cs_cpus_count(&left) < cfg->min_cpus) {

@@ -39,6 +39,7 @@ enum cs_config_limits {
 	CS_TICK_MS_MAX		= 10000,
 	CS_MIN_CPUS_DFL		= 1,
 	CS_ERR_MAX		= 512,	/* bytes of an error message */
+	CS_CONFIG_MAX_BYTES	= 1 << 20,	/* bytes, largest configuration file */
 };
 
 #define CS_CELL_PARENT_DFL "cellsched"

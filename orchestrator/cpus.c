@@ -71,7 +71,7 @@ int cs_cpus_parse(const char *s, struct cs_cpus *out, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		p++;
-		while (*p == ' ' || *p == '\t')
+		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
 		if (!*p) {
 			snprintf(err, errlen, "the list '%s' ends with ','", s);
