@@ -144,8 +144,6 @@ int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 	}
 	root->skel = skel;
 	root->shared = &skel->arena->cs_shared;
-	if (root->shared->magic != CS_SHARED_MAGIC || root->shared->abi != CS_SHARED_ABI)
-		cs_dbg("the root's shared block is not initialised until it is attached");
 	return 0;
 }
 
