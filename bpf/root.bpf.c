@@ -68,6 +68,7 @@ static struct cs_cids idle_cids;
 static __u64 vtime_now;
 
 #include "cells.bpf.h"
+#include "task.bpf.h"
 
 /* The root's periodic work: collecting the children's demand reports. */
 struct cs_root_timer {
@@ -96,13 +97,6 @@ static __always_inline void stat_inc(enum cs_root_stat idx)
 
 	if (cnt)
 		(*cnt)++;
-}
-
-static __always_inline bool task_allows_cid(const struct task_struct *p, __u32 cid)
-{
-	s32 cpu = scx_bpf_cid_to_cpu(cid);
-
-	return cpu >= 0 && bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
 }
 
 /*
@@ -135,18 +129,7 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 		return -1;
 	}
 
-	bpf_for(i, 0, nr_cids) {
-		cid = from + i;
-		if (cid >= nr_cids)
-			cid -= nr_cids;
-		if (!cs_cids_test(&idle_cids, cid) || !cs_cids_test(&root_cids, cid) ||
-		    !task_allows_cid(p, cid))
-			continue;
-		if (cs_cids_claim(&idle_cids, cid))
-			return cid;
-		stat_inc(CS_STAT_IDLE_RACE);
-	}
-	return -1;
+	return cs_task_claim_idle(p, &idle_cids, &root_cids, nr_cids, from);
 }
 
 /*
@@ -163,13 +146,13 @@ static s32 stranded_cid(const struct task_struct *p)
 		return -1;
 	/* separate scans that return early: no state carried across iterations */
 	bpf_for(cid, 0, nr_cids) {
-		if (cs_cids_test(&root_cids, cid) && task_allows_cid(p, cid))
+		if (cs_cids_test(&root_cids, cid) && cs_task_allows_cid(p, cid))
 			return -1;
 	}
-	if (cur >= 0 && task_allows_cid(p, cur))
+	if (cur >= 0 && cs_task_allows_cid(p, cur))
 		return cur;
 	bpf_for(cid, 0, nr_cids) {
-		if (task_allows_cid(p, cid))
+		if (cs_task_allows_cid(p, cid))
 			return cid;
 	}
 	return -1;
@@ -179,7 +162,7 @@ s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 
 {
 	s32 cid;
 
-	if (prev_cid >= 0 && cs_cids_test(&root_cids, prev_cid) && task_allows_cid(p, prev_cid) &&
+	if (prev_cid >= 0 && cs_cids_test(&root_cids, prev_cid) && cs_task_allows_cid(p, prev_cid) &&
 	    cs_cids_claim(&idle_cids, prev_cid)) {
 		cid = prev_cid;
 	} else {

@@ -40,6 +40,7 @@ struct want {
 struct wantlist {
 	struct want *w;
 	unsigned int nr;
+	struct want **of_cell;		/* [cell index]: the want it matched, or NULL */
 	struct cs_cells *m;
 	struct cs_cpus taken;
 	struct cs_ignored ignored[CS_IGNORED_MAX];
@@ -356,8 +357,12 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	int changes = 0;
 
 	wl.w = calloc(CS_MAX_CELLS, sizeof(*wl.w));
-	if (!wl.w)
+	wl.of_cell = calloc(CS_MAX_CELLS, sizeof(*wl.of_cell));
+	if (!wl.w || !wl.of_cell) {
+		free(wl.w);
+		free(wl.of_cell);
 		return -ENOMEM;
+	}
 	if (build_wanted(m, &wl))
 		cs_warn("listing the cgroups under %s failed; keeping the cells as they are",
 			m->parent);
@@ -381,6 +386,7 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 			continue;
 		}
 		w->matched = true;
+		wl.of_cell[idx] = w;
 		if (strcmp(w->policy, c->policy)) {
 			cs_info("cell %s: policy %s -> %s", c->name, c->policy, w->policy);
 			cs_child_stop(&c->child);
@@ -395,41 +401,35 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	/* shrink every changing cell to what it keeps */
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
 		struct cs_cell_rt *c = &m->cells[idx];
+		struct want *w = wl.of_cell[idx];
 
-		for (unsigned int i = 0; c->used && i < wl.nr; i++) {
-			struct want *w = &wl.w[i];
-
-			if (!w->matched || strcmp(w->cgroup, c->cgroup) || cs_cpus_equal(&w->cpus, &c->cpus))
-				continue;
-			keep = c->cpus;
-			for (int k = 0; k < CS_CID_WORDS; k++)
-				keep.bits[k] &= w->cpus.bits[k];
-			if (!cs_cpus_empty(&keep) && !cs_cpus_equal(&keep, &c->cpus)) {
-				/* tasks leave the CPUs first (cpuset), then the caps go */
-				if (!write_cpuset(c, &keep))
-					set_cpus(m, idx, &keep);
-				changes++;
-			}
+		if (!w || cs_cpus_equal(&w->cpus, &c->cpus))
+			continue;
+		keep = c->cpus;
+		for (int k = 0; k < CS_CID_WORDS; k++)
+			keep.bits[k] &= w->cpus.bits[k];
+		if (!cs_cpus_empty(&keep) && !cs_cpus_equal(&keep, &c->cpus)) {
+			/* tasks leave the CPUs first (cpuset), then the caps go */
+			if (!write_cpuset(c, &keep))
+				set_cpus(m, idx, &keep);
+			changes++;
 		}
 	}
 
 	/* grow: every CPU a cell gains was given back by a shrink or was the root's */
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
 		struct cs_cell_rt *c = &m->cells[idx];
+		struct want *w = wl.of_cell[idx];
 
-		for (unsigned int i = 0; c->used && i < wl.nr; i++) {
-			struct want *w = &wl.w[i];
-
-			if (!w->matched || strcmp(w->cgroup, c->cgroup) || cs_cpus_equal(&w->cpus, &c->cpus))
-				continue;
-			keep = c->cpus;
-			cs_cpus_or(&keep, &w->cpus);
-			/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
-			if (!set_cpus(m, idx, &keep) && !write_cpuset(c, &w->cpus) &&
-			    !cs_cpus_equal(&keep, &w->cpus))
-				set_cpus(m, idx, &w->cpus);
-			changes++;
-		}
+		if (!w || cs_cpus_equal(&w->cpus, &c->cpus))
+			continue;
+		keep = c->cpus;
+		cs_cpus_or(&keep, &w->cpus);
+		/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
+		if (!set_cpus(m, idx, &keep) && !write_cpuset(c, &w->cpus) &&
+		    !cs_cpus_equal(&keep, &w->cpus))
+			set_cpus(m, idx, &w->cpus);
+		changes++;
 	}
 
 	/* add */
@@ -452,6 +452,7 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 			start_child(m, idx, now_ms);
 	}
 	free(wl.w);
+	free(wl.of_cell);
 	return changes;
 }
 

@@ -60,6 +60,16 @@ int cs_cg_init(void)
 	return 0;
 }
 
+/* A libcgroup handle for @path with @controller added; NULL when out of memory. */
+static struct cgroup *cg_handle(const char *path, const char *controller)
+{
+	struct cgroup *cg = cgroup_new_cgroup(path);
+
+	if (cg && !cgroup_add_controller(cg, controller))
+		cgroup_free(&cg);
+	return cg;
+}
+
 const char *cs_cg_mount(void)
 {
 	return cs_cg_mnt;
@@ -142,13 +152,9 @@ int cs_cg_ensure_parent(const char *path, bool *created)
 	if (ret)
 		return ret;
 	if (!cs_cg_exists(path)) {
-		cg = cgroup_new_cgroup(path);
+		cg = cg_handle(path, "cpuset");
 		if (!cg)
 			return -ENOMEM;
-		if (!cgroup_add_controller(cg, "cpuset")) {
-			cgroup_free(&cg);
-			return -ENOMEM;
-		}
 		ret = cg_err(cgroup_create_cgroup(cg, 0));
 		cgroup_free(&cg);
 		if (ret)
@@ -182,17 +188,12 @@ int cs_cg_create(const char *path, const char *cpus)
 
 int cs_cg_delete(const char *path)
 {
+	struct cgroup *cg = cg_handle(path, "cpuset");
 	char p[512];
-	struct cgroup *cg;
 	int ret;
 
-	cg = cgroup_new_cgroup(path);
 	if (!cg)
 		return -ENOMEM;
-	if (!cgroup_add_controller(cg, "cpuset")) {
-		cgroup_free(&cg);
-		return -ENOMEM;
-	}
 	ret = cg_err(cgroup_delete_cgroup_ext(cg, 0));
 	cgroup_free(&cg);
 	/* libcgroup reports a busy group as a generic failure: say what it is */
@@ -292,16 +293,11 @@ int cs_cg_for_each_child(const char *path, int (*fn)(const char *name, void *arg
 
 int cs_cg_attach(const char *path, int pid)
 {
-	struct cgroup *cg;
+	struct cgroup *cg = cg_handle(path, "cpuset");
 	int ret;
 
-	cg = cgroup_new_cgroup(path);
 	if (!cg)
 		return -ENOMEM;
-	if (!cgroup_add_controller(cg, "cpuset")) {
-		cgroup_free(&cg);
-		return -ENOMEM;
-	}
 	ret = cg_err(cgroup_attach_task_pid(cg, pid));
 	cgroup_free(&cg);
 	return ret;

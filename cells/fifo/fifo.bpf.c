@@ -29,6 +29,7 @@
 
 #include "cellsched.h"
 #include "cids.bpf.h"
+#include "task.bpf.h"
 
 #ifndef CS_FIFO_NAME
 #define CS_FIFO_NAME "cellsched_fifo"
@@ -58,31 +59,10 @@ static __u32 nr_cids;
 #define CS_DEMAND_DSQ CS_CELL_DSQ
 #include "demand.bpf.h"
 
-static __always_inline bool task_allows_cid(const struct task_struct *p, __u32 cid)
-{
-	s32 cpu = scx_bpf_cid_to_cpu(cid);
-
-	return cpu >= 0 && bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
-}
-
 /* Claim an idle held cid @p may run on, scanning from @from; -1 if none. */
 static s32 claim_idle(const struct task_struct *p, __u32 from)
 {
-	__u32 i, cid;
-
-	if (from >= nr_cids)
-		from = 0;
-	bpf_for(i, 0, nr_cids) {
-		cid = from + i;
-		if (cid >= nr_cids)
-			cid -= nr_cids;
-		if (!cs_cids_test(&idle, cid) || !cs_cids_test(&held, cid) ||
-		    !task_allows_cid(p, cid))
-			continue;
-		if (cs_cids_claim(&idle, cid))
-			return cid;
-	}
-	return -1;
+	return cs_task_claim_idle(p, &idle, &held, nr_cids, from);
 }
 
 /*
@@ -95,11 +75,11 @@ static s32 rescue_cid(const struct task_struct *p)
 	__u32 cid;
 
 	bpf_for(cid, 0, nr_cids) {
-		if (cs_cids_test(&held, cid) && task_allows_cid(p, cid))
+		if (cs_cids_test(&held, cid) && cs_task_allows_cid(p, cid))
 			return -1;
 	}
 	bpf_for(cid, 0, nr_cids) {
-		if (task_allows_cid(p, cid))
+		if (cs_task_allows_cid(p, cid))
 			return cid;
 	}
 	return -2;
@@ -119,7 +99,7 @@ s32 BPF_STRUCT_OPS(fifo_select_cid, struct task_struct *p, s32 prev_cid, u64 wak
 {
 	s32 cid = -1;
 
-	if (prev_cid >= 0 && cs_cids_test(&held, prev_cid) && task_allows_cid(p, prev_cid) &&
+	if (prev_cid >= 0 && cs_cids_test(&held, prev_cid) && cs_task_allows_cid(p, prev_cid) &&
 	    cs_cids_claim(&idle, prev_cid))
 		cid = prev_cid;
 	else
