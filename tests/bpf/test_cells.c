@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/bpf/test_cells.c: the root's cell table and its add entry point
+ * (SEC("syscall") cs_cell_add of bpf/cells.bpf.h) run by the host kernel: the
+ * "every cid has exactly one owner" invariant is enforced in BPF, not only by
+ * the controller. Needs root; skipped with the reason otherwise.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <scx/common.h>		/* the u64 of the skeleton's sched_ext enum slots */
+
+#include "cellsched.h"
+#include "cells_test.skel.h"
+
+enum { NR_CIDS = 8 };
+
+static struct cells_test_bpf *skel;
+
+static int run(struct bpf_program *prog, void *ctx, size_t len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = ctx, .ctx_size_in = len);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+	return (int)opts.retval;
+}
+
+static int setup(void **state)
+{
+	struct bpf_program *p;
+	__u32 nr = NR_CIDS;
+
+	(void)state;
+	if (geteuid() != 0)
+		return 0;
+	skel = cells_test_bpf__open();
+	if (!skel)
+		return -1;
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, p == skel->progs.cs_cell_add ||
+					     p == skel->progs.cs_cells_test_init);
+	if (cells_test_bpf__load(skel))
+		return -1;
+	return run(skel->progs.cs_cells_test_init, &nr, sizeof(nr));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cells_test_bpf__destroy(skel);
+	return 0;
+}
+
+#define NEED_ROOT()								\
+	do {									\
+		if (!skel) {							\
+			print_message("# needs root to load BPF\n");		\
+			skip();							\
+		}								\
+	} while (0)
+
+static const struct cs_shared *shared(void)
+{
+	return &skel->arena->cs_shared;
+}
+
+/* cs_cell_add(cell, cgid, cids given as a bit mask); returns cmd.ret */
+static int add(__u32 cell, __u64 cgid, __u64 mask, __u32 *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid };
+
+	cmd.cids.bits[0] = mask;
+	run(skel->progs.cs_cell_add, &cmd, sizeof(cmd));
+	if (seq)
+		*seq = cmd.seq;
+	return cmd.ret;
+}
+
+static void test_init_state(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	for (int c = 0; c < CS_MAX_CIDS; c++)
+		assert_int_equal(shared()->cid_owner[c], CS_OWNER_ROOT);
+	assert_int_not_equal(shared()->event_q, 0);
+}
+
+static void test_add_owns_cids(void **state)
+{
+	const struct cs_cell *cell;
+	__u32 seq0 = shared()->seq, seq;
+
+	(void)state;
+	NEED_ROOT();
+	assert_int_equal(add(0, 1000, 0x6 /* cids 1-2 */, &seq), 0);
+	cell = &shared()->cells[0];
+	assert_int_equal(cell->state, CS_CELL_CONFIGURED);
+	assert_int_equal(cell->cgid, 1000);
+	assert_int_equal(cell->nr_cids, 2);
+	assert_int_equal(cell->cids.bits[0], 0x6);
+	assert_int_equal(shared()->cid_owner[0], CS_OWNER_ROOT);
+	assert_int_equal(shared()->cid_owner[1], 0);
+	assert_int_equal(shared()->cid_owner[2], 0);
+	assert_int_equal(shared()->cid_owner[3], CS_OWNER_ROOT);
+	assert_int_equal(seq, seq0 + 1);
+	assert_int_equal(shared()->seq, seq);
+	/* its demand queue lives in the arena, page-aligned */
+	assert_int_not_equal(cell->demand_q, 0);
+	assert_int_equal(cell->demand_q % 4096, 0);
+	assert_true(cell->demand_q >= CS_ARENA_ADDR &&
+		    cell->demand_q < CS_ARENA_ADDR + (__u64)CS_ARENA_PAGES * 4096);
+}
+
+/* a cid another cell owns is refused, counted, and nothing changes */
+static void test_overlap_refused(void **state)
+{
+	__u32 viol = shared()->nr_violations, seq = shared()->seq;
+
+	(void)state;
+	NEED_ROOT();
+	assert_int_equal(add(1, 1001, 0x18 /* cids 3-4 */, NULL), 0);
+	assert_int_equal(add(2, 1002, 0x30 /* cids 4-5: 4 is cell 1's */, NULL), -EBUSY);
+	assert_int_equal(shared()->nr_violations, viol + 1);
+	assert_int_equal(shared()->cells[2].state, CS_CELL_FREE);
+	assert_int_equal(shared()->cid_owner[4], 1);
+	assert_int_equal(shared()->cid_owner[5], CS_OWNER_ROOT);
+	assert_int_equal(shared()->seq, seq + 1);	/* only cell 1's add published */
+}
+
+static void test_bad_adds(void **state)
+{
+	(void)state;
+	NEED_ROOT();
+	assert_int_equal(add(3, 1003, 0, NULL), -EINVAL);		/* no cids */
+	assert_int_equal(add(3, 1003, 1ULL << NR_CIDS, NULL), -EINVAL);	/* no such cid */
+	assert_int_equal(add(3, 0, 0x80, NULL), -EINVAL);		/* no cgroup */
+	assert_int_equal(add(CS_MAX_CELLS, 1003, 0x80, NULL), -EINVAL);	/* no such slot */
+	assert_int_equal(add(0, 1003, 0x80, NULL), -EEXIST);		/* slot taken */
+	assert_int_equal(add(3, 1000, 0x80, NULL), -EEXIST);		/* cgroup taken */
+	assert_int_equal(shared()->cells[3].state, CS_CELL_FREE);
+	assert_int_equal(shared()->cid_owner[7], CS_OWNER_ROOT);
+	assert_int_equal(add(3, 1003, 0x80, NULL), 0);
+	assert_int_equal(shared()->cid_owner[7], 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_state),
+		cmocka_unit_test(test_add_owns_cids),
+		cmocka_unit_test(test_overlap_refused),
+		cmocka_unit_test(test_bad_adds),
+	};
+
+	return cmocka_run_group_tests_name("bpf-cells", tests, setup, teardown);
+}
