@@ -178,7 +178,42 @@ static int cell_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 			return fail_at(c, v, "'cpus' must name at least one CPU");
 		return 0;
 	}
-	return -ENOENT;
+	return 0;	/* maybe a tunable: cell_tunables() decides once the policy is known */
+}
+
+/* The cell's keys that were not cell keys must be tunables of its policy. */
+static int cell_tunables(struct ctx *c, yaml_node_t *item, struct cs_cell_cfg *cell)
+{
+	const struct cs_policy_info *pi = cs_policy_find(cell->policy);
+	yaml_node_pair_t *pair;
+	char known[256];
+	size_t n = 0;
+
+	cs_policy_defaults(pi, cell->tunables);
+	n += snprintf(known, sizeof(known), "name, cgroup, cpus, policy");
+	for (unsigned int i = 0; i < pi->nr_tunables && n < sizeof(known); i++)
+		n += snprintf(known + n, sizeof(known) - n, "%s%s%s%s", i ? ", " : "; policy '",
+			      i ? "" : pi->name, i ? "" : "' tunables: ", pi->tunables[i].name);
+	for (pair = item->data.mapping.pairs.start; pair < item->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, pair->value);
+		const struct cs_tunable *t;
+		unsigned int val;
+		int ti;
+
+		if (!strcmp(scalar(k), "name") || !strcmp(scalar(k), "cgroup") ||
+		    !strcmp(scalar(k), "cpus") || !strcmp(scalar(k), "policy"))
+			continue;
+		ti = cs_policy_tunable(pi, scalar(k));
+		if (ti < 0)
+			return fail_at(c, k, "unknown key '%s' in a cell (known keys: %s)", scalar(k),
+				       known);
+		t = &pi->tunables[ti];
+		if (get_uint(c, v, scalar(k), t->min, t->max, &val))
+			return -EINVAL;
+		cell->tunables[ti] = val;
+	}
+	return 0;
 }
 
 static int root_cell_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
@@ -212,6 +247,13 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 		cell->pos = pos_of(item);
 		if (walk_map(c, item, "a cell", "name, cgroup, cpus, policy", cell_key, cell))
 			return -EINVAL;
+		if (!cell->policy[0]) {
+			snprintf(cell->policy, sizeof(cell->policy), "%s", CS_POLICY_DEFAULT);
+			cell->policy_pos = cell->pos;
+		}
+		/* unknown keys first: a typo is the likeliest reason for what follows */
+		if (cell_tunables(c, item, cell))
+			return -EINVAL;
 		if (!cell->name[0])
 			return fail_at(c, item, "a cell needs a 'name'");
 		if (cs_cpus_empty(&cell->cpus))
@@ -219,10 +261,6 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 		if (!cell->cgroup[0]) {
 			snprintf(cell->cgroup, sizeof(cell->cgroup), "%s", cell->name);
 			cell->cgroup_pos = cell->name_pos;
-		}
-		if (!cell->policy[0]) {
-			snprintf(cell->policy, sizeof(cell->policy), "%s", CS_POLICY_DEFAULT);
-			cell->policy_pos = cell->pos;
 		}
 		cfg->nr_cells++;
 	}

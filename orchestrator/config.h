@@ -21,6 +21,7 @@
  *       cgroup: a             below cell_parent, default: the name
  *       cpus: "1-2"           CPU list, non-empty
  *       policy: fifo          child policy, default fifo
+ *       slice_us: 5000        ... and the policy's tunables (policies.c), by name
  */
 #ifndef CELLSCHED_CONFIG_H
 #define CELLSCHED_CONFIG_H
@@ -29,6 +30,7 @@
 #include <stddef.h>
 
 #include "cpus.h"
+#include "policies.h"
 
 enum cs_config_limits {
 	CS_NAME_MAX		= 64,	/* bytes, with the NUL */
@@ -54,6 +56,8 @@ struct cs_cell_cfg {
 	char cgroup[CS_CGPATH_MAX];	/* relative to the cell parent */
 	char policy[CS_POLICY_MAX];
 	struct cs_cpus cpus;
+	/* the policy's tunables (policies.h), defaults where the YAML is silent */
+	unsigned long long tunables[CS_MAX_TUNABLES];
 	struct cs_pos pos, name_pos, cgroup_pos, cpus_pos, policy_pos;
 };
 

@@ -1,15 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * orchestrator/policies.c: the policy catalogue (see policies.h).
+ * orchestrator/policies.c: the policy catalogue (see policies.h). Each
+ * policy's file header (cells/<policy>/) explains its algorithm; the tunables
+ * here are the knobs that header names.
  */
 #include <string.h>
 
 #include "policies.h"
 
+#define SLICE_US(dfl)									\
+	{ "slice_us", 100, 100000, dfl, "time slice in microseconds" }
+
 static const struct cs_policy_info cs_policies[] = {
-	{ "fifo", "one FIFO queue per cell, round robin with a time slice" },
+	{ "fifo", "one FIFO queue per cell, round robin with a time slice", false,
+	  1, { SLICE_US(5000) } },
+	{ "vtime", "weighted fair: task nice and sub-cgroup cpu.weight, bounded sleeper credit",
+	  false, 2, {
+		SLICE_US(5000),
+		{ "lag_us", 0, 1000000, 20000,
+		  "most vtime credit a sleeping task keeps, in microseconds" },
+	  } },
+	{ "external", "a sub-scheduler cellsched did not build, attached by the user", true,
+	  0, { { 0 } } },
 #ifdef CS_TEST_POLICIES
-	{ "test-fault", "TEST ONLY: FIFO that calls scx_bpf_error() after a number of enqueues" },
+	{ "test-fault", "TEST ONLY: fifo that calls scx_bpf_error() after fault_after enqueues",
+	  false, 2, {
+		SLICE_US(5000),
+		{ "fault_after", 1, 100000000, 200, "enqueues before the error" },
+	  } },
 #endif
 };
 
@@ -21,11 +39,25 @@ const struct cs_policy_info *cs_policy_find(const char *name)
 	return NULL;
 }
 
+int cs_policy_tunable(const struct cs_policy_info *pi, const char *name)
+{
+	for (unsigned int i = 0; i < pi->nr_tunables; i++)
+		if (!strcmp(pi->tunables[i].name, name))
+			return (int)i;
+	return -1;
+}
+
 const char *cs_policy_names(void)
 {
 #ifdef CS_TEST_POLICIES
-	return "fifo, test-fault";
+	return "fifo, vtime, external, test-fault";
 #else
-	return "fifo";
+	return "fifo, vtime, external";
 #endif
+}
+
+void cs_policy_defaults(const struct cs_policy_info *pi, unsigned long long values[CS_MAX_TUNABLES])
+{
+	for (unsigned int i = 0; i < CS_MAX_TUNABLES; i++)
+		values[i] = i < pi->nr_tunables ? pi->tunables[i].dfl : 0;
 }

@@ -112,7 +112,8 @@ static const struct bad_config bad_configs[] = {
 	ROW("cell is a scalar", "cells:\n  - a\n", "t.yaml:2:5:",
 	    "a cell must be a mapping, not a scalar"),
 	ROW("unknown cell key cpuz", CA "    cpuz: 1\n", "t.yaml:3:5:",
-	    "unknown key 'cpuz' in a cell (known keys: name, cgroup, cpus, policy)"),
+	    "unknown key 'cpuz' in a cell (known keys: name, cgroup, cpus, policy; "
+	    "policy 'fifo' tunables: slice_us)"),
 
 	/* cell values */
 	ROW("cell without name", "cells:\n  - cpus: 1\n", "t.yaml:2:5:", "a cell needs a 'name'"),
@@ -133,6 +134,15 @@ static const struct bad_config bad_configs[] = {
 	ROW("name with a slash", "cells:\n  - name: a/b\n    cpus: 1\n", "t.yaml:2:11:",
 	    "cell name 'a/b': " NAMES),
 	ROW("policy empty", CA "    policy: \"\"\n", "t.yaml:3:13:", "'policy' must not be empty"),
+	ROW("slice_us below its range", CA "    cpus: 1\n    slice_us: 99\n", "t.yaml:4:15:",
+	    "'slice_us' is 99, outside the allowed range 100..100000"),
+	ROW("tunable of another policy", CA "    cpus: 1\n    lag_us: 5\n", "t.yaml:4:5:",
+	    "unknown key 'lag_us' in a cell (known keys: name, cgroup, cpus, policy; "
+	    "policy 'fifo' tunables: slice_us)"),
+	ROW("vtime lag_us not a number", CA "    cpus: 1\n    policy: vtime\n    lag_us: lots\n",
+	    "t.yaml:5:13:", "'lag_us' must be a whole number, not 'lots'"),
+	ROW("external takes no slice", CA "    cpus: 1\n    policy: external\n    slice_us: 100\n",
+	    "t.yaml:5:5:", "unknown key 'slice_us' in a cell (known keys: name, cgroup, cpus, policy)"),
 	ROW("unknown policy", CA "    cpus: 1\n    policy: lottery\n", "t.yaml:4:13:",
 	    "unknown policy 'lottery' (known: fifo"),
 	ROW("cgroup of 256 characters", CA "    cgroup: " X64 X64 X64 X64 "\n", "t.yaml:3:13:",
@@ -339,7 +349,9 @@ static void test_full_config(void **state)
 		"    cpus: \"4-5,7\"\n"			/* 8 */
 		"    policy: fifo\n"			/* 9 */
 		"  - name: batch.1\n"			/* 10 */
-		"    cpus: 6\n";			/* 11 */
+		"    cpus: 6\n"				/* 11 */
+		"    policy: vtime\n"			/* 12 */
+		"    lag_us: 7000\n";			/* 13 */
 	struct cs_config cfg;
 	const struct cs_cell_cfg *c;
 	char err[CS_ERR_MAX];
@@ -354,6 +366,10 @@ static void test_full_config(void **state)
 	assert_int_equal(cfg.min_cpus, 2);
 	assert_pos(cfg.min_cpus_pos, 4, 13);
 	assert_int_equal(cfg.nr_cells, 2);
+	/* tunables: the YAML's where given, the policy's defaults elsewhere */
+	assert_int_equal(cfg.cells[0].tunables[0], 5000);
+	assert_int_equal(cfg.cells[1].tunables[0], 5000);
+	assert_int_equal(cfg.cells[1].tunables[1], 7000);
 	c = &cfg.cells[0];
 	assert_cell(c, "web", "services/web", "fifo", "4-5,7");
 	assert_pos(c->pos, 6, 5);
@@ -361,15 +377,15 @@ static void test_full_config(void **state)
 	assert_pos(c->cgroup_pos, 7, 13);
 	assert_pos(c->cpus_pos, 8, 11);
 	assert_pos(c->policy_pos, 9, 13);
-	/* Defaults: cgroup = the name (at the name), policy fifo (at the cell). */
+	/* Defaults: cgroup = the name (at the name). */
 	c = &cfg.cells[1];
-	assert_cell(c, "batch.1", "batch.1", "fifo", "6");
+	assert_cell(c, "batch.1", "batch.1", "vtime", "6");
 	assert_string_equal(CS_POLICY_DEFAULT, "fifo");
 	assert_pos(c->pos, 10, 5);
 	assert_pos(c->name_pos, 10, 11);
 	assert_pos(c->cgroup_pos, 10, 11);
 	assert_pos(c->cpus_pos, 11, 11);
-	assert_pos(c->policy_pos, 10, 5);
+	assert_pos(c->policy_pos, 12, 13);
 	cs_config_free(&cfg);
 	assert_null(cfg.cells);
 	assert_int_equal(cfg.nr_cells, 0);
