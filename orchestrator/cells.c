@@ -24,6 +24,7 @@
 
 #include "cells.h"
 #include "cgroup.h"
+#include "kernel.h"
 #include "log.h"
 #include "policies.h"
 #include "queue_impl.h"
@@ -32,6 +33,7 @@ struct want {
 	char name[CS_NAME_MAX];
 	char cgroup[2 * CS_CGPATH_MAX];
 	char policy[CS_POLICY_MAX];
+	unsigned long long tunables[CS_MAX_TUNABLES];
 	enum cs_cell_origin origin;
 	struct cs_cpus cpus;
 	bool matched;
@@ -157,6 +159,7 @@ static int discover_one(const char *name, void *arg)
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	snprintf(w->cgroup, sizeof(w->cgroup), "%s", path);
 	snprintf(w->policy, sizeof(w->policy), "%s", CS_POLICY_DEFAULT);
+	cs_policy_defaults(cs_policy_find(CS_POLICY_DEFAULT), w->tunables);
 	w->origin = CS_FROM_CGROUP;
 	w->cpus = cpus;
 	cs_cpus_or(&wl->taken, &cpus);
@@ -174,6 +177,7 @@ static int build_wanted(struct cs_cells *m, struct wantlist *wl)
 		snprintf(w->name, sizeof(w->name), "%s", c->name);
 		snprintf(w->cgroup, sizeof(w->cgroup), "%s/%s", m->parent, c->cgroup);
 		snprintf(w->policy, sizeof(w->policy), "%s", c->policy);
+		memcpy(w->tunables, c->tunables, sizeof(w->tunables));
 		w->origin = CS_FROM_CONFIG;
 		w->cpus = c->cpus;
 		cs_cpus_or(&wl->taken, &c->cpus);
@@ -259,6 +263,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	snprintf(c->name, sizeof(c->name), "%s", w->name);
 	snprintf(c->cgroup, sizeof(c->cgroup), "%s", w->cgroup);
 	snprintf(c->policy, sizeof(c->policy), "%s", w->policy);
+	memcpy(c->tunables, w->tunables, sizeof(c->tunables));
 	c->origin = w->origin;
 	fmt_cpus(&w->cpus, list, sizeof(list));
 
@@ -303,7 +308,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		.cgid = c->cgid,
 		.arena_fd = cs_root_arena_fd(m->root),
 		.cell_idx = idx,
-		.slice_ns = CS_CELL_SLICE_NS_DFL,
+		.tunables = c->tunables,
 		.demand_q = m->root->shared->cells[idx].demand_q,
 	};
 	struct cs_exit_info ei;
@@ -350,6 +355,32 @@ static void watch_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 	       (unsigned long long)backoff_ms(c->failures), c->failures);
 }
 
+/*
+ * A cell whose policy is "external": someone else attaches a sub-scheduler at
+ * its cgroup (the root accepts it, the cell being configured); report when one
+ * comes and goes, as the root's cell table shows it.
+ */
+static void watch_external(struct cs_cells *m, unsigned int idx)
+{
+	struct cs_cell_rt *c = &m->cells[idx];
+	bool attached = m->root->shared->cells[idx].state == CS_CELL_ATTACHED;
+	char path[128], ops[128] = "?";
+
+	if (attached == c->external_seen)
+		return;
+	c->external_seen = attached;
+	if (!attached) {
+		cs_info("cell %s: external sub-scheduler detached; its tasks run in the root cell",
+			c->name);
+		return;
+	}
+	snprintf(path, sizeof(path), CS_SYSFS "/kernel/sched_ext/root/sub/sub-%llu/ops",
+		 (unsigned long long)c->cgid);
+	cs_kernel_read_text(path, ops, sizeof(ops));
+	cs_info("cell %s: external sub-scheduler '%s' attached (cgroup id %llu)", c->name, ops,
+		(unsigned long long)c->cgid);
+}
+
 int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 {
 	struct wantlist wl = { 0 };
@@ -387,13 +418,20 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 		}
 		w->matched = true;
 		wl.of_cell[idx] = w;
-		if (strcmp(w->policy, c->policy)) {
-			cs_info("cell %s: policy %s -> %s", c->name, c->policy, w->policy);
+		if (strcmp(w->policy, c->policy) || memcmp(w->tunables, c->tunables,
+							  sizeof(c->tunables))) {
+			/* only this cell's child is reloaded */
+			if (strcmp(w->policy, c->policy))
+				cs_info("cell %s: policy %s -> %s", c->name, c->policy, w->policy);
+			else
+				cs_info("cell %s: tunables changed, reloading its child", c->name);
 			cs_child_stop(&c->child);
 			c->running = false;
+			c->external_seen = false;
 			c->failures = 0;
 			c->restart_at_ms = 0;
 			snprintf(c->policy, sizeof(c->policy), "%s", w->policy);
+			memcpy(c->tunables, w->tunables, sizeof(c->tunables));
 			changes++;
 		}
 	}
@@ -446,7 +484,9 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 
 		if (!c->used)
 			continue;
-		if (c->running)
+		if (cs_policy_find(c->policy)->external)
+			watch_external(m, idx);
+		else if (c->running)
 			watch_child(m, idx, now_ms);
 		else if (now_ms >= c->restart_at_ms)
 			start_child(m, idx, now_ms);

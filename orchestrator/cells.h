@@ -44,10 +44,12 @@ struct cs_cell_rt {
 	char name[CS_NAME_MAX];
 	char cgroup[2 * CS_CGPATH_MAX];	/* relative to the cgroup mount */
 	char policy[CS_POLICY_MAX];
+	unsigned long long tunables[CS_MAX_TUNABLES];
 	struct cs_cpus cpus;		/* what the root has for this cell */
 	uint64_t cgid;
 	struct cs_child child;
 	bool running;			/* child attached and not exited */
+	bool external_seen;		/* external policy: a foreign child is attached */
 	unsigned int failures;		/* consecutive child failures */
 	uint64_t restart_at_ms;		/* earliest next start */
 	uint64_t started_at_ms;

@@ -20,6 +20,7 @@
 #include "log.h"
 
 #include "fifo.skel.h"
+#include "vtime.skel.h"
 #ifdef CS_TEST_POLICIES
 #include "fault.skel.h"
 #endif
@@ -41,7 +42,11 @@ static unsigned long long hotplug_seq(void)
 	return strtoull(buf, NULL, 10);
 }
 
-#define CS_CHILD_POLICY(name_str, skel_t, ops_field)					\
+/*
+ * One loader per policy: @apply is the statement that writes the policy's
+ * tunables (t[], policies.c order, YAML units) into the skeleton's rodata.
+ */
+#define CS_CHILD_POLICY(name_str, skel_t, ops_field, apply)				\
 static int skel_t##_open_load(struct cs_child *c, const struct cs_child_params *p)	\
 {											\
 	struct skel_t *skel = skel_t##__open();						\
@@ -52,7 +57,10 @@ static int skel_t##_open_load(struct cs_child *c, const struct cs_child_params *
 	skel->struct_ops.ops_field->sub_cgroup_id = p->cgid;				\
 	skel->struct_ops.ops_field->hotplug_seq = hotplug_seq();			\
 	SCX_ENUM_INIT(skel);								\
-	skel->rodata->slice_ns = p->slice_ns;						\
+	{										\
+		const unsigned long long *t = p->tunables;				\
+		apply;									\
+	}										\
 	skel->rodata->cell_idx = p->cell_idx;						\
 	skel->rodata->demand_q = p->demand_q;						\
 	UEI_SET_SIZE(skel, ops_field, uei);						\
@@ -86,13 +94,18 @@ static const struct cs_child_ops skel_t##_child_ops = {					\
 	.destroy = skel_t##_destroy,							\
 };
 
-CS_CHILD_POLICY("fifo", cs_fifo_bpf, fifo_ops)
+CS_CHILD_POLICY("fifo", cs_fifo_bpf, fifo_ops,
+		skel->rodata->slice_ns = t[0] * 1000)
+CS_CHILD_POLICY("vtime", cs_vtime_bpf, vtime_ops,
+		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->lag_ns = t[1] * 1000)
 #ifdef CS_TEST_POLICIES
-CS_CHILD_POLICY("test-fault", cs_fault_bpf, fifo_ops)
+CS_CHILD_POLICY("test-fault", cs_fault_bpf, fifo_ops,
+		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->fault_after = t[1])
 #endif
 
 static const struct cs_child_ops *const cs_child_policies[] = {
 	&cs_fifo_bpf_child_ops,
+	&cs_vtime_bpf_child_ops,
 #ifdef CS_TEST_POLICIES
 	&cs_fault_bpf_child_ops,
 #endif

@@ -27,7 +27,7 @@ struct cs_child_params {
 	uint64_t cgid;			/* the cell's cgroup id */
 	int arena_fd;			/* the root's arena map */
 	uint32_t cell_idx;
-	uint64_t slice_ns;
+	const unsigned long long *tunables; /* the policy's, in policies.c's order and units */
 	uint64_t demand_q;		/* arena address of the cell's demand queue */
 };
 

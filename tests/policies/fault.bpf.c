@@ -7,7 +7,7 @@
  */
 #include <scx/common.bpf.h>
 
-const volatile __u32 fault_after = 200;	/* enqueues before the error */
+const volatile __u32 fault_after = 200;	/* enqueues before the error (YAML fault_after) */
 static __u32 nr_enqueued;
 
 #define CS_FIFO_NAME "cellsched_fault"
