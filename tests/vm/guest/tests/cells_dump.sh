@@ -13,7 +13,7 @@ wait_for 10 grep -q "cellsched root: 4 cids" $T/trace || { tail -40 $T/trace; fa
 grep -E "cellsched root|cell [0-9]+:" $T/trace | sed 's/^.*sched_ext_dump: /# /'
 grep -q "cell 0: cgroup [0-9]* attached, 1 cids" $T/trace || fail "cell a missing from the dump"
 grep -q "cell 1: cgroup [0-9]* attached, 2 cids" $T/trace || fail "cell b missing from the dump"
-grep -q "cellsched_fifo cell 1: 2 cids held" $T/trace || fail "cell b's child did not dump"
+grep -q "cellsched_vtime cell 1: 2 cids held" $T/trace || fail "cell b's child (vtime) did not dump"
 echo 0 > $T/events/sched_ext/sched_ext_dump/enable
 scx_is enabled || fail "the dump disturbed the root"
 stop_cellsched

@@ -1,4 +1,4 @@
-# cells_isolation: root cell on CPU 0, cell a on CPU 1, cell b on CPUs 2-3
+# cells_isolation: root cell on CPU 0, cell a (fifo) on CPU 1, cell b (vtime) on CPUs 2-3
 # (configs/two-cells.yaml); 4 busy workers in each cell and 4 outside record
 # every CPU they run on (sched_getcpu() each iteration) for 6 s. None may run
 # outside its cell's CPUs, workers outside cells never on cell CPUs, and every
