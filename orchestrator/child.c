@@ -21,6 +21,7 @@
 
 #include "fifo.skel.h"
 #include "vtime.skel.h"
+#include "latency.skel.h"
 #ifdef CS_TEST_POLICIES
 #include "fault.skel.h"
 #endif
@@ -98,6 +99,8 @@ CS_CHILD_POLICY("fifo", cs_fifo_bpf, fifo_ops,
 		skel->rodata->slice_ns = t[0] * 1000)
 CS_CHILD_POLICY("vtime", cs_vtime_bpf, vtime_ops,
 		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->lag_ns = t[1] * 1000)
+CS_CHILD_POLICY("latency", cs_latency_bpf, latency_ops,
+		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->short_ns = t[1] * 1000)
 #ifdef CS_TEST_POLICIES
 CS_CHILD_POLICY("test-fault", cs_fault_bpf, fifo_ops,
 		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->fault_after = t[1])
@@ -106,6 +109,7 @@ CS_CHILD_POLICY("test-fault", cs_fault_bpf, fifo_ops,
 static const struct cs_child_ops *const cs_child_policies[] = {
 	&cs_fifo_bpf_child_ops,
 	&cs_vtime_bpf_child_ops,
+	&cs_latency_bpf_child_ops,
 #ifdef CS_TEST_POLICIES
 	&cs_fault_bpf_child_ops,
 #endif

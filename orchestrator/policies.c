@@ -20,6 +20,12 @@ static const struct cs_policy_info cs_policies[] = {
 		{ "lag_us", 0, 1000000, 20000,
 		  "most vtime credit a sleeping task keeps, in microseconds" },
 	  } },
+	{ "latency", "short, frequent runs before CPU hogs; deadlines bound every wait", false,
+	  2, {
+		SLICE_US(5000),
+		{ "short_us", 10, 100000, 1000,
+		  "a task whose runs average less is interactive, in microseconds" },
+	  } },
 	{ "external", "a sub-scheduler cellsched did not build, attached by the user", true,
 	  0, { { 0 } } },
 #ifdef CS_TEST_POLICIES
@@ -50,9 +56,9 @@ int cs_policy_tunable(const struct cs_policy_info *pi, const char *name)
 const char *cs_policy_names(void)
 {
 #ifdef CS_TEST_POLICIES
-	return "fifo, vtime, external, test-fault";
+	return "fifo, vtime, latency, external, test-fault";
 #else
-	return "fifo, vtime, external";
+	return "fifo, vtime, latency, external";
 #endif
 }
 

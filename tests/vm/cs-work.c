@@ -11,6 +11,11 @@
  *                            SIGTERM; SIGUSR1 forgets the CPUs and iterations
  *                            seen so far (start a new measurement window).
  *
+ *   cs-work wake COUNT OUT   a periodic task: COUNT times sleep until 1 ms
+ *                            after the last wakeup target, then run ~50 us;
+ *                            writes "n=N p50_us=X p99_us=Y max_us=Z" (the
+ *                            delay from each target to actually running)
+ *
  * Exit status 2 on bad usage.
  */
 #define _GNU_SOURCE
@@ -101,6 +106,53 @@ static int burn(double seconds, unsigned char *seen)
 	return seen ? write_cpus(out_path, seen, iters) : 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+enum { CS_WAKE_PERIOD_NS = 1000000, CS_WAKE_RUN_NS = 50000 };
+
+static int wake(long count, const char *out)
+{
+	unsigned long long *delay = calloc(count, sizeof(*delay));
+	struct timespec target, woke;
+	FILE *f;
+
+	if (!delay)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &target);
+	for (long i = 0; i < count && !stop; i++) {
+		double run_until;
+
+		target.tv_nsec += CS_WAKE_PERIOD_NS;
+		if (target.tv_nsec >= 1000000000L) {
+			target.tv_nsec -= 1000000000L;
+			target.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &woke);
+		delay[i] = (woke.tv_sec - target.tv_sec) * 1000000000ULL + woke.tv_nsec -
+			   target.tv_nsec;
+		/* a late wakeup does not pile up: the next period starts now */
+		if (delay[i] > CS_WAKE_PERIOD_NS)
+			target = woke;
+		run_until = now() + CS_WAKE_RUN_NS / 1e9;
+		while (now() < run_until)
+			;
+	}
+	qsort(delay, count, sizeof(*delay), cmp_u64);
+	f = fopen(out, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "n=%ld p50_us=%llu p99_us=%llu max_us=%llu\n", count,
+		delay[count / 2] / 1000, delay[count * 99 / 100] / 1000, delay[count - 1] / 1000);
+	free(delay);
+	return fclose(f) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char seen[CS_WORK_MAX_CPUS];
@@ -119,11 +171,14 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[1], "spin") && argc == 3)
 		return burn(seconds, NULL);
+	if (!strcmp(argv[1], "wake") && argc == 4)
+		return wake((long)seconds, argv[3]);
 	if (!strcmp(argv[1], "cpus") && argc == 4) {
 		out_path = argv[3];
 		return burn(seconds, seen);
 	}
 usage:
-	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT\n");
+	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT | "
+		"cs-work wake COUNT OUT\n");
 	return 2;
 }

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cells/latency/latency.bpf.c: the "latency" child policy: tasks that run
+ * briefly and wake often (interactive, request handlers) go before CPU hogs,
+ * and hogs still get their turn within a bounded time.
+ *
+ * Algorithm: earliest virtual deadline first (in the spirit of EEVDF).
+ *   - Each task has a virtual runtime that advances by the CPU time it uses,
+ *     scaled by 100 / its weight (nice), like the vtime policy; the cell's
+ *     clock (vnow) follows the virtual runtime of what runs.
+ *   - Each task keeps avg_run, a moving average (weight 1/4) of how long it
+ *     runs each time it is put on a CPU.
+ *   - When queued, a task's virtual deadline is its virtual runtime plus its
+ *     request, avg_run clamped to [short_ns / 8, slice_ns]; a sleeper's
+ *     virtual runtime is first raised to at least vnow - slice_ns (it keeps
+ *     at most one slice of credit). The queue (CS_CELL_DSQ) is ordered by
+ *     virtual deadline. A task that runs 50 us and sleeps has used little
+ *     virtual time and asks for little: it is due before the hogs, which
+ *     have used much and ask for a full slice.
+ *   - No starvation: virtual runtime only grows with CPU use, so a task that
+ *     keeps getting the CPU falls behind the others' deadlines and a waiting
+ *     hog's deadline becomes the earliest; every runnable task gets its share
+ *     by weight, the short ones just get it sooner.
+ *   - Preemption: an interactive task (avg_run < short_ns) that finds no idle
+ *     CPU preempts one of the cell's CPUs running a hog (the CPU it last ran
+ *     on if it runs a hog, else the first such CPU), so it does not wait for
+ *     the hog's slice to end. Interactive tasks never preempt each other.
+ *   (Influences: EEVDF's virtual deadlines; LAVD's measuring of how long tasks
+ *   run to find latency-critical ones.)
+ *
+ * Tunables (rodata): slice_ns (slice_us), short_ns (short_us).
+ * ops.dump: "cellsched_latency cell N: C cids held, I idle, Q queued".
+ */
+#define CS_CHILD_DSQ CS_CELL_DSQ
+#include "child.bpf.h"
+
+const volatile __u64 short_ns = 1000000;
+
+struct lat_task {
+	__u64 avg_run;			/* ns, moving average of one run */
+	__u64 started;			/* ns, when it last started running */
+	__u64 vruntime;			/* ns, weighted CPU time used (virtual) */
+};
+
+static __u64 vnow;			/* the cell's virtual clock */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lat_task);
+} lat_tasks SEC(".maps");
+
+static struct lat_task *lat_task(struct task_struct *p)
+{
+	return bpf_task_storage_get(&lat_tasks, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+static bool interactive(const struct lat_task *t)
+{
+	return t && t->avg_run < short_ns;
+}
+
+/* A held cid running a hog, preferring @prefer; -1 if none. */
+static s32 hog_cid(s32 prefer)
+{
+	struct task_struct *curr;
+	struct lat_task *t;
+	__u32 cid;
+
+	if (prefer >= 0 && cs_cids_test(&held, prefer)) {
+		curr = scx_bpf_cid_curr(prefer);
+		t = curr ? bpf_task_storage_get(&lat_tasks, curr, NULL, 0) : NULL;
+		if (t && !interactive(t))
+			return prefer;
+	}
+	bpf_for(cid, 0, nr_cids) {
+		if (!cs_cids_test(&held, cid))
+			continue;
+		curr = scx_bpf_cid_curr(cid);
+		t = curr ? bpf_task_storage_get(&lat_tasks, curr, NULL, 0) : NULL;
+		if (t && !interactive(t))
+			return cid;
+	}
+	return -1;
+}
+
+s32 BPF_STRUCT_OPS(lat_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	return cs_child_select_cid(p, prev_cid);
+}
+
+void BPF_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct lat_task *t = lat_task(p);
+	u64 request = t ? t->avg_run : slice_ns, vrt = vnow;
+	s32 cid;
+
+	if (cs_child_rescue(p, enq_flags))
+		return;
+	if (request < short_ns / 8)
+		request = short_ns / 8;
+	if (request > slice_ns)
+		request = slice_ns;
+	if (t) {
+		if (time_before(t->vruntime, vnow - slice_ns))
+			t->vruntime = vnow - slice_ns;
+		vrt = t->vruntime;
+	}
+	cs_demand_enqueue(p);
+	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice_ns, vrt + request, enq_flags);
+
+	cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
+	if (cid >= 0) {
+		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+		return;
+	}
+	if (interactive(t)) {
+		cid = hog_cid(scx_bpf_task_cid(p));
+		if (cid >= 0)
+			scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
+	}
+}
+
+void BPF_STRUCT_OPS(lat_dispatch, s32 cid, struct task_struct *prev)
+{
+	scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0);
+}
+
+void BPF_STRUCT_OPS(lat_running, struct task_struct *p)
+{
+	struct lat_task *t = lat_task(p);
+
+	if (t) {
+		t->started = bpf_ktime_get_ns();
+		if (time_before(vnow, t->vruntime))
+			vnow = t->vruntime;
+	}
+	cs_demand_running(p);
+}
+
+void BPF_STRUCT_OPS(lat_stopping, struct task_struct *p, bool runnable)
+{
+	struct lat_task *t = lat_task(p);
+	u64 now = bpf_ktime_get_ns();
+
+	if (t && t->started && now > t->started) {
+		t->avg_run = (3 * t->avg_run + (now - t->started)) / 4;
+		t->vruntime += scale_by_task_weight_inverse(p, now - t->started);
+	}
+	cs_demand_stopping(p);
+}
+
+s32 BPF_STRUCT_OPS(lat_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	struct lat_task *t = lat_task(p);
+
+	/* new tasks start in the middle: neither trusted as interactive nor as a hog */
+	if (t) {
+		t->avg_run = short_ns;
+		t->vruntime = vnow;
+	}
+	return 0;
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(lat_init)
+{
+	return cs_child_init();
+}
+
+void BPF_STRUCT_OPS(lat_dump, struct scx_dump_ctx *dctx)
+{
+	scx_bpf_dump("cellsched_latency cell %u: %u cids held, %u idle, %d queued\n", cell_idx,
+		     cs_cids_weight(&held), cs_cids_weight(&idle),
+		     scx_bpf_dsq_nr_queued(CS_CELL_DSQ));
+}
+
+void BPF_STRUCT_OPS(lat_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
+{
+	struct lat_task *t = bpf_task_storage_get(&lat_tasks, p, NULL, 0);
+
+	if (t)
+		scx_bpf_dump("avg_run=%lluus %s", t->avg_run / 1000,
+			     interactive(t) ? "interactive" : "hog");
+}
+
+SCX_OPS_CID_DEFINE(latency_ops,
+	       .select_cid		= (void *)lat_select_cid,
+	       .enqueue			= (void *)lat_enqueue,
+	       .dispatch		= (void *)lat_dispatch,
+	       .running			= (void *)lat_running,
+	       .stopping		= (void *)lat_stopping,
+	       .init_task		= (void *)lat_init_task,
+	       .update_idle		= (void *)cs_child_update_idle,
+	       .sub_ecaps_updated	= (void *)cs_child_sub_ecaps_updated,
+	       .init			= (void *)lat_init,
+	       .exit			= (void *)cs_child_exit,
+	       .dump			= (void *)lat_dump,
+	       .dump_task		= (void *)lat_dump_task,
+	       .timeout_ms		= CS_CELL_TIMEOUT_MS,
+	       .name			= "cellsched_latency");
