@@ -463,7 +463,8 @@ static void test_two_cells_file(void **state)
 	assert_int_equal(cfg.min_cpus, 1);
 	assert_int_equal(cfg.nr_cells, 2);
 	assert_cell(&cfg.cells[0], "a", "a", "fifo", "1");
-	assert_cell(&cfg.cells[1], "b", "b", "fifo", "2-3");
+	assert_cell(&cfg.cells[1], "b", "b", "vtime", "2-3");
+	assert_int_equal(cfg.cells[1].tunables[1], 20000);	/* lag_us */
 
 	make_si(&si, "0-3", "0-3");
 	if (cs_config_check(&cfg, &si, err, sizeof(err)))
