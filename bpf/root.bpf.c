@@ -32,6 +32,9 @@
  * SCX_OPS_ENQ_LAST: a root task whose slice ends on a cid that now belongs to
  * a cell must not be kept running there just because nothing else is queued;
  * with ENQ_LAST it comes back through enqueue and moves to a root cid.
+ * SCX_OPS_TID_TO_TASK: a child may use it only if the root enables it, and
+ * cells of policy "external" host sub-schedulers we did not write (scx_qmap
+ * sets it).
  *
  * Arena: a cid-form scheduler must reference exactly one BPF arena. Ours holds
  * struct cs_shared (ipc/cellsched.h): the cpu<->cid tables and the cell table,
@@ -355,6 +358,6 @@ SCX_OPS_CID_DEFINE(cellsched_ops,
 	       .init			= (void *)cs_root_init,
 	       .exit			= (void *)cs_root_exit,
 	       .dump			= (void *)cs_root_dump,
-	       .flags			= SCX_OPS_ENQ_LAST,
+	       .flags			= SCX_OPS_ENQ_LAST | SCX_OPS_TID_TO_TASK,
 	       .timeout_ms		= CS_ROOT_TIMEOUT_MS,
 	       .name			= "cellsched");
