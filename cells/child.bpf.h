@@ -17,6 +17,7 @@
  *     disagree) goes to the kernel's rescue path (cs_child_rescue); after
  *     queueing, an idle held cid is kicked (cs_child_kick_idle);
  *   - demand reports to the root (cells/demand.bpf.h);
+ *   - the statistics of CS_CELL_STATS (ipc/cellsched.h), per-CPU;
  *   - the common ops: update_idle, sub_ecaps_updated, exit, and init.
  *
  * Rodata set by the controller: slice_ns, cell_idx, demand_q.
@@ -53,6 +54,29 @@ static __u32 nr_cids;
 #define CS_DEMAND_DSQ CS_CHILD_DSQ
 #include "demand.bpf.h"
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u64));
+	__uint(max_entries, CS_NR_CELL_STATS);
+} cell_stats SEC(".maps");
+
+static __always_inline void cs_child_stat(enum cs_cell_stat idx)
+{
+	__u32 key = idx;
+	__u64 *cnt = bpf_map_lookup_elem(&cell_stats, &key);
+
+	if (cnt)
+		(*cnt)++;
+}
+
+/* ops.dispatch of a one-queue policy: move the first runnable task to this CPU. */
+static __always_inline void cs_child_dispatch(void)
+{
+	cs_child_stat(scx_bpf_dsq_move_to_local(CS_CHILD_DSQ, 0) ? CS_CSTAT_DISPATCH :
+								  CS_CSTAT_DISPATCH_NONE);
+}
+
 /* Claim an idle held cid @p may run on, scanning from @from; -1 if none. */
 static __always_inline s32 cs_child_claim_idle(const struct task_struct *p, __u32 from)
 {
@@ -71,6 +95,7 @@ static __always_inline s32 cs_child_select_cid(struct task_struct *p, s32 prev_c
 		cid = cs_child_claim_idle(p, prev_cid >= 0 ? prev_cid : 0);
 	if (cid < 0)
 		return prev_cid;
+	cs_child_stat(CS_CSTAT_ENQ_LOCAL);
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 	return cid;
 }
@@ -104,6 +129,7 @@ static __always_inline bool cs_child_rescue(struct task_struct *p, u64 enq_flags
 
 	if (cid < 0)
 		return false;
+	cs_child_stat(CS_CSTAT_RESCUE);
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cid, slice_ns, enq_flags | SCX_ENQ_RESCUE);
 	return true;
 }
@@ -113,8 +139,10 @@ static __always_inline void cs_child_kick_idle(struct task_struct *p)
 {
 	s32 cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
 
-	if (cid >= 0)
+	if (cid >= 0) {
+		cs_child_stat(CS_CSTAT_KICK_IDLE);
 		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+	}
 }
 
 void BPF_STRUCT_OPS(cs_child_update_idle, s32 cid, bool is_idle)

@@ -181,6 +181,26 @@ enum cs_root_stat {
 };
 
 /*
+ * Statistics every child policy keeps (cells/child.bpf.h), per-CPU, summed
+ * by the controller and printed per cell with --stats. Same X-macro scheme.
+ */
+#define CS_CELL_STATS(X)							\
+	X(ENQ,		"tasks queued on the cell's queue")			\
+	X(ENQ_LOCAL,	"waking tasks placed straight on an idle CPU of the cell") \
+	X(RESCUE,	"tasks handed to the kernel's rescue path (no granted CPU allowed)") \
+	X(KICK_IDLE,	"idle CPUs of the cell kicked for queued work")		\
+	X(PREEMPT,	"CPU hogs preempted for an interactive task (latency)")	\
+	X(DISPATCH,	"dispatches that moved a task to a CPU")		\
+	X(DISPATCH_NONE, "dispatches that found the queue empty")
+
+enum cs_cell_stat {
+#define CS_X_ENUM(name, desc) CS_CSTAT_##name,
+	CS_CELL_STATS(CS_X_ENUM)
+#undef CS_X_ENUM
+	CS_NR_CELL_STATS,
+};
+
+/*
  * Exit codes the root passes to scx_bpf_exit() / records in its exit info.
  * Userspace-requested unregistration carries 0.
  */

@@ -598,11 +598,19 @@ void cs_cells_print_demand(const struct cs_cells *m)
 
 		if (!c->used)
 			continue;
+		unsigned long long st[CS_NR_CELL_STATS];
+
 		printf("cell %s: runnable=%u util=%u.%u%% busy_us=%llu max_wait_us=%llu reports=%llu "
 		       "seq=%llu\n", c->name, d->nr_runnable, d->util_permille / 10,
 		       d->util_permille % 10, (unsigned long long)d->busy_ns / 1000,
 		       (unsigned long long)d->max_wait_ns / 1000, (unsigned long long)d->reports,
 		       (unsigned long long)d->seq);
+		if (!c->running || cs_child_read_stats(&c->child, st))
+			continue;
+		printf("cell %s: policy=%s", c->name, c->policy);
+		for (int i = 0; i < CS_NR_CELL_STATS; i++)
+			printf(" %s=%llu", cs_child_stat_name(i), st[i]);
+		printf("\n");
 	}
 	fflush(stdout);
 }

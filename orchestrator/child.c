@@ -30,6 +30,7 @@ struct cs_child_ops {
 	const char *policy;
 	int (*open_load)(struct cs_child *c, const struct cs_child_params *p);
 	struct bpf_map *(*ops_map)(struct cs_child *c);
+	struct bpf_map *(*stats_map)(const struct cs_child *c);
 	const struct user_exit_info *(*uei)(const struct cs_child *c);
 	void (*destroy)(struct cs_child *c);
 };
@@ -79,6 +80,10 @@ static struct bpf_map *skel_t##_ops_map(struct cs_child *c)				\
 {											\
 	return ((struct skel_t *)c->skel)->maps.ops_field;				\
 }											\
+static struct bpf_map *skel_t##_stats_map(const struct cs_child *c)			\
+{											\
+	return ((struct skel_t *)c->skel)->maps.cell_stats;				\
+}											\
 static const struct user_exit_info *skel_t##_uei(const struct cs_child *c)		\
 {											\
 	return &((struct skel_t *)c->skel)->data->uei;					\
@@ -91,6 +96,7 @@ static const struct cs_child_ops skel_t##_child_ops = {					\
 	.policy = name_str,								\
 	.open_load = skel_t##_open_load,						\
 	.ops_map = skel_t##_ops_map,							\
+	.stats_map = skel_t##_stats_map,						\
 	.uei = skel_t##_uei,								\
 	.destroy = skel_t##_destroy,							\
 };
@@ -131,6 +137,41 @@ bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei)
 	snprintf(ei->reason, sizeof(ei->reason), "%s", uei->reason);
 	snprintf(ei->msg, sizeof(ei->msg), "%s", uei->msg);
 	return true;
+}
+
+static const char *const cs_cell_stat_names[] = {
+#define CS_X_NAME(name, desc) #name,
+	CS_CELL_STATS(CS_X_NAME)
+#undef CS_X_NAME
+};
+
+_Static_assert(sizeof(cs_cell_stat_names) / sizeof(cs_cell_stat_names[0]) == CS_NR_CELL_STATS,
+	       "cell stat names out of sync with enum cs_cell_stat");
+
+const char *cs_child_stat_name(int idx)
+{
+	return idx >= 0 && idx < CS_NR_CELL_STATS ? cs_cell_stat_names[idx] : "?";
+}
+
+int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_CELL_STATS])
+{
+	int nr_cpus = libbpf_num_possible_cpus(), fd;
+
+	if (!c->skel)
+		return -ENOENT;
+	if (nr_cpus <= 0)
+		return nr_cpus ? nr_cpus : -EINVAL;
+	fd = bpf_map__fd(c->ops->stats_map(c));
+	for (__u32 idx = 0; idx < CS_NR_CELL_STATS; idx++) {
+		unsigned long long vals[nr_cpus];
+
+		out[idx] = 0;
+		if (bpf_map_lookup_elem(fd, &idx, vals))
+			return -errno;
+		for (int i = 0; i < nr_cpus; i++)
+			out[idx] += vals[i];
+	}
+	return 0;
 }
 
 void cs_child_stop(struct cs_child *c)

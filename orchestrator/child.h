@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cellsched.h"
 #include "exitinfo.h"
 
 struct cs_child_ops;
@@ -47,6 +48,12 @@ int cs_child_start(struct cs_child *c, const struct cs_child_params *p, struct c
 
 /* True once the kernel recorded the child's exit; then fills @ei. */
 bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei);
+
+/* Sum the child's per-CPU statistics (CS_CELL_STATS) into @out. */
+int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_CELL_STATS]);
+
+/* Name of cell statistic @idx. */
+const char *cs_child_stat_name(int idx);
 
 /* Detach and free; safe on a stopped child. */
 void cs_child_stop(struct cs_child *c);

@@ -108,23 +108,27 @@ void BPF_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 		vrt = t->vruntime;
 	}
 	cs_demand_enqueue(p);
+	cs_child_stat(CS_CSTAT_ENQ);
 	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice_ns, vrt + request, enq_flags);
 
 	cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
 	if (cid >= 0) {
+		cs_child_stat(CS_CSTAT_KICK_IDLE);
 		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
 		return;
 	}
 	if (interactive(t)) {
 		cid = hog_cid(scx_bpf_task_cid(p));
-		if (cid >= 0)
+		if (cid >= 0) {
+			cs_child_stat(CS_CSTAT_PREEMPT);
 			scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
+		}
 	}
 }
 
 void BPF_STRUCT_OPS(lat_dispatch, s32 cid, struct task_struct *prev)
 {
-	scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0);
+	cs_child_dispatch();
 }
 
 void BPF_STRUCT_OPS(lat_running, struct task_struct *p)

@@ -95,13 +95,14 @@ void BPF_STRUCT_OPS(vtime_enqueue, struct task_struct *p, u64 enq_flags)
 	if (time_before(vtime, vtime_now - lag_ns))
 		vtime = vtime_now - lag_ns;
 	cs_demand_enqueue(p);
+	cs_child_stat(CS_CSTAT_ENQ);
 	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice_ns, vtime, enq_flags);
 	cs_child_kick_idle(p);
 }
 
 void BPF_STRUCT_OPS(vtime_dispatch, s32 cid, struct task_struct *prev)
 {
-	scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0);
+	cs_child_dispatch();
 }
 
 void BPF_STRUCT_OPS(vtime_running, struct task_struct *p)
