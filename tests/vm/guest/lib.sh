@@ -126,9 +126,10 @@ cs_cleanup() {
 	local d
 	kill_all KILL cellsched
 	kill_all KILL cs-work
+	kill_all KILL stress-ng
+	kill_all KILL scx_qmap
 	wait_for 10 scx_is disabled || return 1
-	for d in $(find /sys/fs/cgroup/cellsched -depth -type d 2>/dev/null); do
-		rmdir "$d" 2>/dev/null
-	done
-	[ ! -d /sys/fs/cgroup/cellsched ]
+	# killed tasks leave their cgroups a moment later
+	wait_for 10 sh -c 'for d in $(find /sys/fs/cgroup/cellsched -depth -type d 2>/dev/null); do
+		rmdir "$d" 2>/dev/null; done; [ ! -d /sys/fs/cgroup/cellsched ]'
 }
