@@ -23,7 +23,7 @@ static const struct cs_policy_info cs_policies[] = {
 	{ "latency", "short, frequent runs before CPU hogs; deadlines bound every wait", false,
 	  2, {
 		SLICE_US(5000),
-		{ "short_us", 10, 100000, 1000,
+		{ "short_us", 10, 100000, 2500,
 		  "a task whose runs average less is interactive, in microseconds" },
 	  } },
 	{ "external", "a sub-scheduler cellsched did not build, attached by the user", true,

@@ -34,7 +34,7 @@
 #define CS_CHILD_DSQ CS_CELL_DSQ
 #include "child.bpf.h"
 
-const volatile __u64 short_ns = 1000000;
+const volatile __u64 short_ns = 2500000;
 
 struct lat_task {
 	__u64 avg_run;			/* ns, moving average of one run */
