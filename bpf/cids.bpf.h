@@ -34,6 +34,15 @@ static __always_inline void cs_cids_clear(struct cs_cids *m, __u32 cid)
 		__sync_fetch_and_and(&m->bits[cid / 64], ~(1ULL << (cid & 63)));
 }
 
+/* Put @cid in @m or take it out, as @in says (e.g. from ops.update_idle). */
+static __always_inline void cs_cids_assign(struct cs_cids *m, __u32 cid, bool in)
+{
+	if (in)
+		cs_cids_set(m, cid);
+	else
+		cs_cids_clear(m, cid);
+}
+
 static __always_inline bool cs_cids_test(const struct cs_cids *m, __u32 cid)
 {
 	if (cid >= CS_MAX_CIDS)

@@ -256,10 +256,7 @@ void BPF_STRUCT_OPS(cs_root_enable, struct task_struct *p, struct scx_enable_arg
 
 void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
 {
-	if (idle)
-		cs_cids_set(&idle_cids, cid);
-	else
-		cs_cids_clear(&idle_cids, cid);
+	cs_cids_assign(&idle_cids, cid, idle);
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)

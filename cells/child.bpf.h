@@ -147,10 +147,7 @@ static __always_inline void cs_child_kick_idle(struct task_struct *p)
 
 void BPF_STRUCT_OPS(cs_child_update_idle, s32 cid, bool is_idle)
 {
-	if (is_idle)
-		cs_cids_set(&idle, cid);
-	else
-		cs_cids_clear(&idle, cid);
+	cs_cids_assign(&idle, cid, is_idle);
 }
 
 void BPF_STRUCT_OPS(cs_child_sub_ecaps_updated, s32 cid, u64 before, u64 after)

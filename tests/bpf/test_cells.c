@@ -5,18 +5,11 @@
  * "every cid has exactly one owner" invariant is enforced in BPF, not only by
  * the controller. Needs root; skipped with the reason otherwise.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "bpf_test.h"
 #include <scx/common.h>		/* the u64 of the skeleton's sched_ext enum slots */
 
 #include "cellsched.h"
@@ -25,14 +18,6 @@
 enum { NR_CIDS = 8 };
 
 static struct cells_test_bpf *skel;
-
-static int run(struct bpf_program *prog, void *ctx, size_t len)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = ctx, .ctx_size_in = len);
-
-	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
-	return (int)opts.retval;
-}
 
 static int setup(void **state)
 {
@@ -50,7 +35,7 @@ static int setup(void **state)
 					     p == skel->progs.cs_cells_test_init);
 	if (cells_test_bpf__load(skel))
 		return -1;
-	return run(skel->progs.cs_cells_test_init, &nr, sizeof(nr));
+	return cs_prog_run(skel->progs.cs_cells_test_init, &nr, sizeof(nr));
 }
 
 static int teardown(void **state)
@@ -59,14 +44,6 @@ static int teardown(void **state)
 	cells_test_bpf__destroy(skel);
 	return 0;
 }
-
-#define NEED_ROOT()								\
-	do {									\
-		if (!skel) {							\
-			print_message("# needs root to load BPF\n");		\
-			skip();							\
-		}								\
-	} while (0)
 
 static const struct cs_shared *shared(void)
 {
@@ -79,7 +56,7 @@ static int add(__u32 cell, __u64 cgid, __u64 mask, __u32 *seq)
 	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid };
 
 	cmd.cids.bits[0] = mask;
-	run(skel->progs.cs_cell_add, &cmd, sizeof(cmd));
+	cs_prog_run(skel->progs.cs_cell_add, &cmd, sizeof(cmd));
 	if (seq)
 		*seq = cmd.seq;
 	return cmd.ret;
@@ -88,7 +65,7 @@ static int add(__u32 cell, __u64 cgid, __u64 mask, __u32 *seq)
 static void test_init_state(void **state)
 {
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	for (int c = 0; c < CS_MAX_CIDS; c++)
 		assert_int_equal(shared()->cid_owner[c], CS_OWNER_ROOT);
 	assert_int_not_equal(shared()->event_q, 0);
@@ -100,7 +77,7 @@ static void test_add_owns_cids(void **state)
 	__u32 seq0 = shared()->seq, seq;
 
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	assert_int_equal(add(0, 1000, 0x6 /* cids 1-2 */, &seq), 0);
 	cell = &shared()->cells[0];
 	assert_int_equal(cell->state, CS_CELL_CONFIGURED);
@@ -126,7 +103,7 @@ static void test_overlap_refused(void **state)
 	__u32 viol = shared()->nr_violations, seq = shared()->seq;
 
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	assert_int_equal(add(1, 1001, 0x18 /* cids 3-4 */, NULL), 0);
 	assert_int_equal(add(2, 1002, 0x30 /* cids 4-5: 4 is cell 1's */, NULL), -EBUSY);
 	assert_int_equal(shared()->nr_violations, viol + 1);
@@ -139,7 +116,7 @@ static void test_overlap_refused(void **state)
 static void test_bad_adds(void **state)
 {
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	assert_int_equal(add(3, 1003, 0, NULL), -EINVAL);		/* no cids */
 	assert_int_equal(add(3, 1003, 1ULL << NR_CIDS, NULL), -EINVAL);	/* no such cid */
 	assert_int_equal(add(3, 0, 0x80, NULL), -EINVAL);		/* no cgroup */

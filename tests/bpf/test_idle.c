@@ -4,19 +4,12 @@
  * the host kernel through bpf_prog_test_run_opts. Needs root (BPF loading);
  * skipped with that reason otherwise.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "bpf_test.h"
 
 #include "cellsched.h"
 #include "idle_test.skel.h"
@@ -30,10 +23,7 @@ struct idle_args {
 
 static int run(struct bpf_program *prog, struct idle_args *a)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = a, .ctx_size_in = sizeof(*a));
-	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
-
-	assert_int_equal(err, 0);
+	cs_prog_run(prog, a, sizeof(*a));
 	return a->ret;
 }
 
@@ -55,14 +45,6 @@ static int teardown(void **state)
 	skel = NULL;
 	return 0;
 }
-
-#define NEED_ROOT()								\
-	do {									\
-		if (!skel) {							\
-			print_message("# needs root to load BPF\n");		\
-			skip();							\
-		}								\
-	} while (0)
 
 static void set(__u32 cid)
 {
@@ -96,7 +78,7 @@ static void test_set_clear_bits(void **state)
 	struct idle_args a = { .cid = 70 };
 
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	reset();
 	set(0);
 	set(63);
@@ -115,7 +97,7 @@ static void test_set_clear_bits(void **state)
 static void test_next_scans_and_wraps(void **state)
 {
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	reset();
 	assert_int_equal(next(4, 0), 4);		/* nothing idle: nr_cids */
 	set(1);
@@ -144,7 +126,7 @@ static void test_next_scans_and_wraps(void **state)
 static void test_next_and_masks(void **state)
 {
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	reset();
 	set(1);
 	set(2);
@@ -162,7 +144,7 @@ static void test_next_and_masks(void **state)
 static void test_claim_once(void **state)
 {
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	reset();
 	assert_false(claim(5));
 	set(5);
@@ -190,7 +172,7 @@ static void test_claim_race(void **state)
 	long total = 0;
 
 	(void)state;
-	NEED_ROOT();
+	CS_NEED_ROOT(skel);
 	for (int round = 0; round < 20; round++) {
 		reset();
 		for (__u32 c = 0; c < RACE_CIDS; c++)
