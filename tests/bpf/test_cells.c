@@ -74,10 +74,11 @@ static void test_init_state(void **state)
 static void test_add_owns_cids(void **state)
 {
 	const struct cs_cell *cell;
-	__u32 seq0 = shared()->seq, seq;
+	__u32 seq0, seq;
 
 	(void)state;
 	CS_NEED_ROOT(skel);
+	seq0 = shared()->seq;
 	assert_int_equal(add(0, 1000, 0x6 /* cids 1-2 */, &seq), 0);
 	cell = &shared()->cells[0];
 	assert_int_equal(cell->state, CS_CELL_CONFIGURED);
@@ -100,10 +101,12 @@ static void test_add_owns_cids(void **state)
 /* a cid another cell owns is refused, counted, and nothing changes */
 static void test_overlap_refused(void **state)
 {
-	__u32 viol = shared()->nr_violations, seq = shared()->seq;
+	__u32 viol, seq;
 
 	(void)state;
 	CS_NEED_ROOT(skel);
+	viol = shared()->nr_violations;
+	seq = shared()->seq;
 	assert_int_equal(add(1, 1001, 0x18 /* cids 3-4 */, NULL), 0);
 	assert_int_equal(add(2, 1002, 0x30 /* cids 4-5: 4 is cell 1's */, NULL), -EBUSY);
 	assert_int_equal(shared()->nr_violations, viol + 1);
