@@ -160,9 +160,10 @@ static void reload(struct run_state *st)
 		cs_config_free(&cfg);
 		return;
 	}
-	cs_cells_set_config(st->cells, &cfg);
 	cs_config_free(&st->cfg);
 	st->cfg = cfg;
+	/* the cell manager keeps a pointer: to the running copy, never the local one */
+	cs_cells_set_config(st->cells, &st->cfg);
 	st->cells->si = si;
 }
 

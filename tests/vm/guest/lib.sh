@@ -111,7 +111,8 @@ check_health() {
 	for f in /sys/kernel/sched_ext/root/events /sys/kernel/sched_ext/root/sub/*/events; do
 		[ -f "$f" ] || continue
 		for ev in SCX_EV_SELECT_CPU_FALLBACK SCX_EV_INSERT_NOT_OWNED; do
-			v=$(awk -v n=$ev '$1 == n { print $2 }' "$f")
+			v=$(awk -v n=$ev '$1 == n { print $2 }' "$f" 2>/dev/null)
+			[ -z "$v" ] && [ ! -f "$f" ] && continue	# a child detached meanwhile
 			[ "$v" = 0 ] || fail "$ev is $v in $f"
 		done
 	done

@@ -17,6 +17,8 @@ kill -HUP $CS_PID
 wait_log 10 "'lag_us' is 5000000, outside the allowed range 0..1000000" || { cat $CS_LOG; fail "bad tunable not refused"; }
 wait_log 10 "keeping the running configuration" || fail "no word about keeping the configuration"
 [ "$(grep -c "cell b: child 'vtime' attached" $CS_LOG)" = 2 ] || fail "b was reloaded by a refused config"
+# and the running configuration is intact: nothing removed on the next ticks
+wait_for 2 grep -q "removed" $CS_LOG && { cat $CS_LOG; fail "a cell was removed after a refused reload"; }
 check_health
 stop_cellsched
 [ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC"; }
