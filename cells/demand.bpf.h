@@ -10,7 +10,8 @@
  * csq_demand (ipc/queue.h) onto the cell's demand queue, whose arena address
  * the controller puts in rodata (demand_q; 0 = no reporting):
  *   nr_runnable    tasks queued on the policy's DSQ plus tasks running;
- *   busy_ns        CPU time the cell's tasks used during the period;
+ *   busy_ns        CPU time the cell's tasks used during the period, runs
+ *                  still going included (counted up to the report);
  *   util_permille  busy_ns / (period x cids held), 0..1000;
  *   max_wait_ns    longest time from enqueue to running during the period.
  * Only the timer pushes (one producer), the root's timer pops (one consumer):
@@ -90,10 +91,10 @@ static __always_inline void cs_demand_stopping(struct task_struct *p)
 	__sync_fetch_and_sub(&cs_demand_running_nr, 1);
 	if (cid < 0 || cid >= CS_MAX_CIDS)
 		return;
-	since = cs_demand_since[cid];
+	/* xchg: the report may be taking this run's time at the same moment */
+	since = __sync_lock_test_and_set(&cs_demand_since[cid], 0);
 	if (since)
 		__sync_fetch_and_add(&cs_demand_busy_ns, bpf_ktime_get_ns() - since);
-	cs_demand_since[cid] = 0;
 }
 
 static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
@@ -102,9 +103,22 @@ static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 	__u64 held_ns = (__u64)cs_cids_weight(&held) * CS_DEMAND_PERIOD_NS;
 	s64 running = cs_demand_running_nr;
 
+	__u64 now = bpf_ktime_get_ns(), since;
+	__u32 cid;
+
 	CSQ_ARENA_TOUCH(arena);
+	/* runs still going count up to now: a task that never stops is busy too */
+	bpf_for(cid, 0, CS_MAX_CIDS) {
+		if (cid >= nr_cids)
+			break;
+		if (!cs_demand_since[cid])
+			continue;
+		since = __sync_lock_test_and_set(&cs_demand_since[cid], now);
+		if (since && since < now)
+			__sync_fetch_and_add(&cs_demand_busy_ns, now - since);
+	}
 	d.seq = ++cs_demand_seq;
-	d.ts_ns = bpf_ktime_get_ns();
+	d.ts_ns = now;
 	d.busy_ns = __sync_lock_test_and_set(&cs_demand_busy_ns, 0);
 	d.max_wait_ns = __sync_lock_test_and_set(&cs_demand_max_wait_ns, 0);
 	d.nr_runnable = scx_bpf_dsq_nr_queued(CS_DEMAND_DSQ) + (running > 0 ? running : 0);

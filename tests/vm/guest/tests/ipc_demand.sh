@@ -27,6 +27,14 @@ note "$sb"
 la=$(grep "^cell a: runnable" $CS_LOG | tail -n 1)
 [ "$(field reports "$la")" -ge 5 ] || fail "cell a sent no reports: $la"
 [ "$(field util "$la" | cut -d. -f1)" -le 20 ] || fail "idle cell a reports load: $la"
+# a task that has its CPU to itself never stops: it must count as busy too
+in_cell cellsched/a cs-work spin 30 & ws="$ws $!"
+busy_a() {
+	l=$(grep "^cell a: runnable" $CS_LOG | tail -n 1)
+	[ "$(field util "$l" | cut -d. -f1)" -ge 80 ]
+}
+wait_for 20 busy_a || { grep "^cell a" $CS_LOG | tail -3; fail "cell a's lone busy task is not counted"; }
+note "$(grep '^cell a: runnable' $CS_LOG | tail -n 1)"
 kill $ws
 stop_cellsched
 grep -q "event: cell b (slot 1): child detached" $CS_LOG || fail "no detach event at shutdown"
