@@ -53,12 +53,7 @@ const volatile __u64 root_slice_ns = CS_ROOT_SLICE_NS_DFL;
 
 UEI_DEFINE(uei);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, CS_ARENA_PAGES);
-	__ulong(map_extra, CS_ARENA_ADDR);
-} arena SEC(".maps");
+CS_ARENA_MAP(arena);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

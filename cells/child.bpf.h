@@ -40,12 +40,7 @@ const volatile __u32 cell_idx;
 
 UEI_DEFINE(uei);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, CS_ARENA_PAGES);
-	__ulong(map_extra, CS_ARENA_ADDR);
-} arena SEC(".maps");
+CS_ARENA_MAP(arena);
 
 static struct cs_cids held;	/* cids the parent granted us (effective) */
 static struct cs_cids idle;	/* held cids that are idle */

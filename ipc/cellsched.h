@@ -39,6 +39,21 @@ enum cs_limits {
 /* The arena's fixed address, identical in BPF and in every mmap of it. */
 #define CS_ARENA_ADDR		(1ULL << 44)
 
+#ifdef __bpf__
+/*
+ * The arena map, declared the same way by the root and by every child (which
+ * the controller points at the root's with bpf_map__reuse_fd): one definition,
+ * so the two can never disagree.
+ */
+#define CS_ARENA_MAP(name)							\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_ARENA);				\
+		__uint(map_flags, BPF_F_MMAPABLE);				\
+		__uint(max_entries, CS_ARENA_PAGES);				\
+		__ulong(map_extra, CS_ARENA_ADDR);				\
+	} name SEC(".maps")
+#endif
+
 /* Scheduling constants of the root (units in the comment). */
 enum cs_root_consts {
 	CS_ROOT_DSQ		= 0,		/* id of the root cell's vtime DSQ */

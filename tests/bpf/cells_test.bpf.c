@@ -11,12 +11,7 @@
 
 char _license[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, CS_ARENA_PAGES);
-	__ulong(map_extra, CS_ARENA_ADDR);
-} arena SEC(".maps");
+CS_ARENA_MAP(arena);
 
 /* the ops-side helpers of the header have no caller here */
 #pragma clang diagnostic ignored "-Wunused-function"
