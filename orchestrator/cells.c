@@ -444,8 +444,7 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 		if (!w || cs_cpus_equal(&w->cpus, &c->cpus))
 			continue;
 		keep = c->cpus;
-		for (int k = 0; k < CS_CID_WORDS; k++)
-			keep.bits[k] &= w->cpus.bits[k];
+		cs_cpus_and(&keep, &w->cpus);
 		if (!cs_cpus_empty(&keep) && !cs_cpus_equal(&keep, &c->cpus)) {
 			/* tasks leave the CPUs first (cpuset), then the caps go */
 			if (!write_cpuset(c, &keep))

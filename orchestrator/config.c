@@ -531,8 +531,7 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 						  o->name, cell->name, o->cgroup, cell->cgroup);
 			if (cs_cpus_intersects(&o->cpus, &cell->cpus)) {
 				bad = cell->cpus;
-				for (int w = 0; w < CS_CID_WORDS; w++)
-					bad.bits[w] &= o->cpus.bits[w];
+				cs_cpus_and(&bad, &o->cpus);
 				return check_fail(cfg, cell->cpus_pos, err, errlen,
 						  "CPUs %s of cell '%s' overlap cell '%s' (line %d); "
 						  "cells must not share CPUs",

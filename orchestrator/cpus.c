@@ -145,6 +145,12 @@ void cs_cpus_or(struct cs_cpus *dst, const struct cs_cpus *src)
 		dst->bits[w] |= src->bits[w];
 }
 
+void cs_cpus_and(struct cs_cpus *dst, const struct cs_cpus *src)
+{
+	for (int w = 0; w < CS_CID_WORDS; w++)
+		dst->bits[w] &= src->bits[w];
+}
+
 void cs_cpus_andnot(struct cs_cpus *dst, const struct cs_cpus *src)
 {
 	for (int w = 0; w < CS_CID_WORDS; w++)

@@ -52,6 +52,7 @@ bool cs_cpus_equal(const struct cs_cpus *a, const struct cs_cpus *b);
 bool cs_cpus_subset(const struct cs_cpus *a, const struct cs_cpus *of);
 bool cs_cpus_intersects(const struct cs_cpus *a, const struct cs_cpus *b);
 void cs_cpus_or(struct cs_cpus *dst, const struct cs_cpus *src);
+void cs_cpus_and(struct cs_cpus *dst, const struct cs_cpus *src);
 void cs_cpus_andnot(struct cs_cpus *dst, const struct cs_cpus *src);
 /* Lowest CPU in @s, -1 if empty. */
 int cs_cpus_first(const struct cs_cpus *s);
