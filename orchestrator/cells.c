@@ -36,6 +36,8 @@ struct want {
 	unsigned long long tunables[CS_MAX_TUNABLES];
 	enum cs_cell_origin origin;
 	struct cs_cpus cpus;
+	bool resizable;			/* cpus from the planner (plan()) */
+	unsigned int min, max, weight;
 	bool matched;
 };
 
@@ -180,9 +182,84 @@ static int build_wanted(struct cs_cells *m, struct wantlist *wl)
 		memcpy(w->tunables, c->tunables, sizeof(w->tunables));
 		w->origin = CS_FROM_CONFIG;
 		w->cpus = c->cpus;
-		cs_cpus_or(&wl->taken, &c->cpus);
+		if (c->resizable) {
+			int idx = cs_cells_find(m, c->name);
+
+			/* until plan(): what it holds now (nothing if new) */
+			w->resizable = true;
+			w->min = c->min;
+			w->max = c->max;
+			w->weight = c->weight;
+			memset(&w->cpus, 0, sizeof(w->cpus));
+			if (idx >= 0 && !strcmp(m->cells[idx].cgroup, w->cgroup))
+				w->cpus = m->cells[idx].cpus;
+		}
+		cs_cpus_or(&wl->taken, &w->cpus);
 	}
 	return cs_cg_for_each_child(m->parent, discover_one, wl);
+}
+
+/*
+ * The CPUs of the resizable cells, from the planner: fixed cells (YAML or
+ * cgroup tree) keep theirs, resizable ones get a count from their demand
+ * reports and CPUs chosen by topology. Fills @pc[0..wl->nr) (the plan, for
+ * `rebalance --dry-run`) and, when @apply, the wants' CPUs.
+ */
+static int plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool force,
+		struct cs_plan_cell *pc, bool apply)
+{
+	struct cs_cpus avail = m->si.online;
+	char err[CS_ERR_MAX];
+	bool any = false;
+	int ret;
+
+	cs_cpus_and(&avail, &m->si.parent_cpus);
+	for (unsigned int i = 0; i < wl->nr; i++) {
+		struct want *w = &wl->w[i];
+		struct cs_plan_cell *p = &pc[i];
+		int idx;
+
+		memset(p, 0, sizeof(*p));
+		p->resizable = w->resizable;
+		p->cur = w->cpus;
+		if (!w->resizable)
+			continue;
+		any = true;
+		p->min = w->min;
+		p->max = w->max;
+		p->weight = w->weight;
+		idx = cs_cells_find(m, w->name);
+		if (idx >= 0) {
+			const struct cs_cell_rt *c = &m->cells[idx];
+			const struct cs_demand *d = &m->root->shared->cells[idx].demand;
+
+			p->last_change_ms = c->changed_at_ms;
+			/* a report made after the last change, by a child that runs */
+			p->demand.valid = (c->running || c->external_seen) &&
+					  d->seq > c->demand_seq_at_change;
+			p->demand.nr_runnable = d->nr_runnable;
+			p->demand.util_permille = d->util_permille;
+		}
+	}
+	if (!any)
+		return 0;
+	ret = cs_plan_targets(&m->cfg->rebalance, &avail, m->cfg->min_cpus, pc, wl->nr, now_ms,
+			      force, err, sizeof(err));
+	if (!ret)
+		ret = cs_plan_place(&m->topo, &avail, pc, wl->nr, err, sizeof(err));
+	if (ret) {
+		if (strcmp(err, m->plan_err))
+			cs_err("planning the resizable cells failed, keeping them as they are: %s",
+			       err);
+		snprintf(m->plan_err, sizeof(m->plan_err), "%s", err);
+		return ret;
+	}
+	m->plan_err[0] = '\0';
+	if (apply)
+		for (unsigned int i = 0; i < wl->nr; i++)
+			if (wl->w[i].resizable)
+				wl->w[i].cpus = pc[i].next;
+	return 0;
 }
 
 /* ---- applying ------------------------------------------------------------------------ */
@@ -204,6 +281,8 @@ static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *
 	cs_info("cell %s: CPUs %s -> %s", c->name, fmt_cpus(&c->cpus, a, sizeof(a)),
 		fmt_cpus(cpus, b, sizeof(b)));
 	c->cpus = *cpus;
+	c->changed_at_ms = m->now_ms;
+	c->demand_seq_at_change = m->root->shared->cells[idx].demand.seq;
 	return 0;
 }
 
@@ -293,6 +372,12 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 		return err;
 	}
 	c->cpus = w->cpus;
+	c->resizable = w->resizable;
+	c->min = w->min;
+	c->max = w->max;
+	c->weight = w->weight;
+	c->changed_at_ms = m->now_ms;
+	c->demand_seq_at_change = m->root->shared->cells[idx].demand.seq;
 	c->used = true;
 	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)", c->name, c->cgroup, list,
 		c->policy, c->origin == CS_FROM_CONFIG ? "from the configuration" :
@@ -381,24 +466,112 @@ static void watch_external(struct cs_cells *m, unsigned int idx)
 		(unsigned long long)c->cgid);
 }
 
+static void free_wanted(struct wantlist *wl, struct cs_plan_cell *pc)
+{
+	free(wl->w);
+	free(wl->of_cell);
+	free(pc);
+}
+
+static int alloc_wanted(struct wantlist *wl, struct cs_plan_cell **pc)
+{
+	memset(wl, 0, sizeof(*wl));
+	wl->w = calloc(CS_MAX_CELLS, sizeof(*wl->w));
+	wl->of_cell = calloc(CS_MAX_CELLS, sizeof(*wl->of_cell));
+	*pc = calloc(CS_MAX_CELLS, sizeof(**pc));
+	if (!wl->w || !wl->of_cell || !*pc) {
+		free_wanted(wl, *pc);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cells_plan *out)
+{
+	struct cs_plan_cell *pc;
+	struct wantlist wl;
+	int ret;
+
+	if (alloc_wanted(&wl, &pc))
+		return -ENOMEM;
+	m->now_ms = now_ms;
+	ret = build_wanted(m, &wl);
+	if (!ret)
+		ret = plan(m, &wl, now_ms, force, pc, false);
+	out->nr = 0;
+	for (unsigned int i = 0; !ret && i < wl.nr; i++) {
+		struct cs_cells_plan_row *r;
+
+		if (!wl.w[i].resizable)
+			continue;
+		r = &out->rows[out->nr++];
+		snprintf(r->name, sizeof(r->name), "%s", wl.w[i].name);
+		r->cur = pc[i].cur;
+		r->next = pc[i].next;
+		r->want = pc[i].want;
+		r->target = pc[i].target;
+		r->demand = pc[i].demand;
+	}
+	if (ret == -ENOSPC || ret == -EINVAL)
+		snprintf(out->err, sizeof(out->err), "%s", m->plan_err);
+	free_wanted(&wl, pc);
+	return ret;
+}
+
+/* Grow passes: a cell whose new CPUs another cell still holds waits for that one. */
+static int grow_cells(struct cs_cells *m, struct wantlist *wl)
+{
+	struct cs_cpus keep, need;
+	bool progress = true;
+	int changes = 0;
+
+	while (progress) {
+		progress = false;
+		for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+			struct cs_cell_rt *c = &m->cells[idx];
+			struct want *w = wl->of_cell[idx];
+			bool blocked = false;
+
+			if (!w || cs_cpus_equal(&w->cpus, &c->cpus))
+				continue;
+			need = w->cpus;
+			cs_cpus_andnot(&need, &c->cpus);
+			for (unsigned int o = 0; o < CS_MAX_CELLS && !blocked; o++)
+				blocked = o != idx && m->cells[o].used &&
+					  cs_cpus_intersects(&need, &m->cells[o].cpus);
+			if (blocked)
+				continue;
+			keep = c->cpus;
+			cs_cpus_or(&keep, &w->cpus);
+			/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
+			if (!set_cpus(m, idx, &keep) && !write_cpuset(c, &w->cpus) &&
+			    !cs_cpus_equal(&keep, &w->cpus))
+				set_cpus(m, idx, &w->cpus);
+			wl->of_cell[idx] = NULL;	/* done (or failed: next tick) */
+			progress = true;
+			changes++;
+		}
+	}
+	return changes;
+}
+
 int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 {
-	struct wantlist wl = { 0 };
+	struct cs_plan_cell *pc;
+	struct wantlist wl;
 	struct cs_cpus keep;
 	int changes = 0;
 
-	wl.w = calloc(CS_MAX_CELLS, sizeof(*wl.w));
-	wl.of_cell = calloc(CS_MAX_CELLS, sizeof(*wl.of_cell));
-	if (!wl.w || !wl.of_cell) {
-		free(wl.w);
-		free(wl.of_cell);
+	if (alloc_wanted(&wl, &pc))
 		return -ENOMEM;
-	}
+	m->now_ms = now_ms;
 	if (build_wanted(m, &wl))
 		cs_warn("listing the cgroups under %s failed; keeping the cells as they are",
 			m->parent);
 	memcpy(m->ignored, wl.ignored, sizeof(wl.ignored));
 	m->nr_ignored = wl.nr_ignored;
+	plan(m, &wl, now_ms, m->force_plan, pc, true);
+	m->force_plan = false;
 
 	/* match; remove what is no longer wanted */
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
@@ -418,6 +591,10 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 		}
 		w->matched = true;
 		wl.of_cell[idx] = w;
+		c->resizable = w->resizable;
+		c->min = w->min;
+		c->max = w->max;
+		c->weight = w->weight;
 		if (strcmp(w->policy, c->policy) || memcmp(w->tunables, c->tunables,
 							  sizeof(c->tunables))) {
 			/* only this cell's child is reloaded */
@@ -454,20 +631,7 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	}
 
 	/* grow: every CPU a cell gains was given back by a shrink or was the root's */
-	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
-		struct cs_cell_rt *c = &m->cells[idx];
-		struct want *w = wl.of_cell[idx];
-
-		if (!w || cs_cpus_equal(&w->cpus, &c->cpus))
-			continue;
-		keep = c->cpus;
-		cs_cpus_or(&keep, &w->cpus);
-		/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
-		if (!set_cpus(m, idx, &keep) && !write_cpuset(c, &w->cpus) &&
-		    !cs_cpus_equal(&keep, &w->cpus))
-			set_cpus(m, idx, &w->cpus);
-		changes++;
-	}
+	changes += grow_cells(m, &wl);
 
 	/* add */
 	for (unsigned int i = 0; i < wl.nr; i++) {
@@ -490,17 +654,25 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 		else if (now_ms >= c->restart_at_ms)
 			start_child(m, idx, now_ms);
 	}
-	free(wl.w);
-	free(wl.of_cell);
+	free_wanted(&wl, pc);
 	return changes;
 }
 
+int cs_cells_find(const struct cs_cells *m, const char *name)
+{
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
+		if (m->cells[idx].used && !strcmp(m->cells[idx].name, name))
+			return (int)idx;
+	return -1;
+}
+
 int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_config *cfg,
-		  const struct cs_sysinfo *si)
+		  const struct cs_sysinfo *si, const struct cs_topo *topo)
 {
 	int err;
 
 	memset(m, 0, sizeof(*m));
+	m->topo = *topo;
 	m->root = root;
 	m->cfg = cfg;
 	m->si = *si;

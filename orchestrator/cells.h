@@ -22,7 +22,9 @@
 #include "child.h"
 #include "config.h"
 #include "cpus.h"
+#include "planner.h"
 #include "root.h"
+#include "topology.h"
 
 enum cs_cells_consts {
 	CS_RESTART_MIN_MS	= 250,		/* ms, first restart delay of a failed child */
@@ -46,6 +48,10 @@ struct cs_cell_rt {
 	char policy[CS_POLICY_MAX];
 	unsigned long long tunables[CS_MAX_TUNABLES];
 	struct cs_cpus cpus;		/* what the root has for this cell */
+	bool resizable;			/* the planner sizes it within min..max */
+	unsigned int min, max, weight;
+	uint64_t changed_at_ms;		/* when its CPUs last changed */
+	uint64_t demand_seq_at_change;	/* demand reports up to this one predate it */
 	uint64_t cgid;
 	struct cs_child child;
 	bool running;			/* child attached and not exited */
@@ -69,6 +75,24 @@ struct cs_cells {
 	struct cs_cell_rt cells[CS_MAX_CELLS];
 	struct cs_ignored ignored[CS_IGNORED_MAX];
 	unsigned int nr_ignored;
+	struct cs_topo topo;		/* what the planner places CPUs by */
+	bool force_plan;		/* next reconcile: rebalance ignoring the cooldown */
+	uint64_t now_ms;		/* of the pass under way */
+	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
+};
+
+/* The planner's proposal for the resizable cells (`rebalance --dry-run`). */
+struct cs_cells_plan_row {
+	char name[CS_NAME_MAX];
+	struct cs_cpus cur, next;
+	unsigned int want, target;
+	struct cs_plan_demand demand;
+};
+
+struct cs_cells_plan {
+	unsigned int nr;
+	struct cs_cells_plan_row rows[CS_MAX_CELLS];
+	char err[CS_ERR_MAX];
 };
 
 /*
@@ -76,7 +100,7 @@ struct cs_cells {
  * cell exists yet; the first cs_cells_reconcile() creates them.
  */
 int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_config *cfg,
-		  const struct cs_sysinfo *si);
+		  const struct cs_sysinfo *si, const struct cs_topo *topo);
 
 /* Switch to a new, already validated configuration (reload). */
 void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg);
@@ -87,6 +111,15 @@ void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg);
  * of changes applied (0: nothing to do).
  */
 int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms);
+
+/*
+ * Plan the resizable cells as the next reconcile would (@force: ignoring the
+ * cooldown) without applying anything. Returns 0, or -errno with out->err.
+ */
+int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cells_plan *out);
+
+/* Slot of the cell called @name, or -1. */
+int cs_cells_find(const struct cs_cells *m, const char *name);
 
 /* Log every event the root queued for the controller; returns how many. */
 int cs_cells_drain_events(struct cs_cells *m);

@@ -302,3 +302,28 @@ int cs_cg_attach(const char *path, int pid)
 	cgroup_free(&cg);
 	return ret;
 }
+
+int cs_cg_move_all(const char *from, const char *to, unsigned int *moved)
+{
+	char name[512], ctrl[] = "cpuset";
+	pid_t *pids = NULL;
+	int n = 0, ret;
+
+	*moved = 0;
+	snprintf(name, sizeof(name), "%s", from);
+	ret = cgroup_get_procs(name, ctrl, &pids, &n);
+	if (ret)
+		return cg_err(ret);
+	ret = 0;
+	for (int i = 0; i < n; i++) {
+		int err = cs_cg_attach(to, pids[i]);
+
+		/* a process that exited meanwhile is not an error */
+		if (!err)
+			(*moved)++;
+		else if (err != -ESRCH && !ret)
+			ret = err;
+	}
+	free(pids);
+	return ret;
+}

@@ -58,4 +58,7 @@ int cs_cg_for_each_child(const char *path, int (*fn)(const char *name, void *arg
 /* Move task @pid into @path. */
 int cs_cg_attach(const char *path, int pid);
 
+/* Move every process of @from into @to; *@moved counts them (exited ones are skipped). */
+int cs_cg_move_all(const char *from, const char *to, unsigned int *moved);
+
 #endif /* CELLSCHED_CGROUP_H */

@@ -18,7 +18,7 @@
 #include "kernel.h"
 #include "log.h"
 
-static int read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
+int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
 {
 	char buf[1024], why[200];
 	int err;
@@ -58,7 +58,7 @@ int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *s
 	} else {
 		cs_config_default(cfg);
 	}
-	ret = read_sysinfo(cfg, si);
+	ret = cs_read_sysinfo(cfg, si);
 	if (ret) {
 		cs_config_free(cfg);
 		return ret;

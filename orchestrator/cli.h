@@ -9,6 +9,8 @@
 #ifndef CELLSCHED_CLI_H
 #define CELLSCHED_CLI_H
 
+#include <stdbool.h>
+
 enum cs_exit_code {
 	CS_EXIT_OK		= 0,
 	CS_EXIT_FAILURE		= 1,	/* internal or unexpected system error */
@@ -20,10 +22,16 @@ enum cs_exit_code {
 	CS_EXIT_SCHED_ERROR	= 7,	/* the scheduler stopped without being asked: error, sysrq */
 	CS_EXIT_CONFIG		= 8,	/* the configuration is invalid */
 	CS_EXIT_CGROUP		= 9,	/* a cgroup operation failed */
+	CS_EXIT_NO_DAEMON	= 10,	/* CLI: no cellsched runs (nothing on the socket) */
+	CS_EXIT_NOT_FOUND	= 11,	/* CLI: no such cell, pid or cgroup */
+	CS_EXIT_REFUSED		= 12,	/* CLI: the cell is not cellsched's to change */
 };
 
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_check(int argc, char **argv);
+/* The verbs that talk to a running daemon (client.c); @verb is argv[0]. */
+int cs_cmd_client(const char *socket, bool json, int argc, char **argv);
+bool cs_is_client_verb(const char *verb);
 
 /*
  * Load (when @path is set) and validate a configuration against this machine.
@@ -32,5 +40,8 @@ int cs_cmd_check(int argc, char **argv);
 struct cs_config;
 struct cs_sysinfo;
 int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *si);
+
+/* Read what cs_config_check needs of this machine for @cfg. CS_EXIT_OK or an exit code. */
+int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si);
 
 #endif /* CELLSCHED_CLI_H */

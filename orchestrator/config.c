@@ -146,6 +146,33 @@ static int walk_map(struct ctx *c, yaml_node_t *m, const char *what, const char 
 	return 0;
 }
 
+static int cpus_range_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
+{
+	struct cs_cell_cfg *cell = arg;
+
+	if (!strcmp(key, "min"))
+		return get_uint(c, v, "cpus.min", 1, CS_MAX_CIDS, &cell->min);
+	if (!strcmp(key, "max"))
+		return get_uint(c, v, "cpus.max", 1, CS_MAX_CIDS, &cell->max);
+	if (!strcmp(key, "weight"))
+		return get_uint(c, v, "cpus.weight", 1, CS_WEIGHT_MAX, &cell->weight);
+	return -ENOENT;
+}
+
+/* cpus: {min, max, weight}: a cell the planner sizes. */
+static int parse_cpus_range(struct ctx *c, yaml_node_t *v, struct cs_cell_cfg *cell)
+{
+	cell->resizable = true;
+	cell->min = 1;
+	cell->max = CS_MAX_CIDS;
+	cell->weight = CS_WEIGHT_DFL;
+	if (walk_map(c, v, "'cpus'", "min, max, weight", cpus_range_key, cell))
+		return -EINVAL;
+	if (cell->min > cell->max)
+		return fail_at(c, v, "'cpus': min %u is above max %u", cell->min, cell->max);
+	return 0;
+}
+
 static int cell_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 {
 	struct cs_cell_cfg *cell = arg;
@@ -170,6 +197,8 @@ static int cell_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 	}
 	if (!strcmp(key, "cpus")) {
 		cell->cpus_pos = pos_of(v);
+		if (v->type == YAML_MAPPING_NODE)
+			return parse_cpus_range(c, v, cell);
 		if (want_scalar(c, v, key))
 			return -EINVAL;
 		if (cs_cpus_parse(scalar(v), &cell->cpus, why, sizeof(why)))
@@ -256,8 +285,9 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 			return -EINVAL;
 		if (!cell->name[0])
 			return fail_at(c, item, "a cell needs a 'name'");
-		if (cs_cpus_empty(&cell->cpus))
-			return fail_at(c, item, "cell '%s' needs 'cpus'", cell->name);
+		if (!cell->resizable && cs_cpus_empty(&cell->cpus))
+			return fail_at(c, item, "cell '%s' needs 'cpus' (a CPU list, or "
+				       "{min, max, weight})", cell->name);
 		if (!cell->cgroup[0]) {
 			snprintf(cell->cgroup, sizeof(cell->cgroup), "%s", cell->name);
 			cell->cgroup_pos = cell->name_pos;
@@ -265,6 +295,119 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 		cfg->nr_cells++;
 	}
 	return 0;
+}
+
+struct rebalance_pos {
+	struct cs_config *cfg;
+	yaml_node_t *grow, *shrink;
+};
+
+static int rebalance_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
+{
+	struct rebalance_pos *rp = arg;
+	struct cs_plan_params *p = &rp->cfg->rebalance;
+
+	if (!strcmp(key, "grow_pct")) {
+		rp->grow = v;
+		return get_uint(c, v, "rebalance.grow_pct", 1, 100, &p->grow_pct);
+	}
+	if (!strcmp(key, "shrink_pct")) {
+		rp->shrink = v;
+		return get_uint(c, v, "rebalance.shrink_pct", 0, 99, &p->shrink_pct);
+	}
+	if (!strcmp(key, "cooldown_ms"))
+		return get_uint(c, v, "rebalance.cooldown_ms", 0, CS_COOLDOWN_MS_MAX,
+				&p->cooldown_ms);
+	return -ENOENT;
+}
+
+static int parse_rebalance(struct ctx *c, yaml_node_t *v, struct cs_config *cfg)
+{
+	struct rebalance_pos rp = { .cfg = cfg };
+
+	cfg->rebalance_pos = pos_of(v);
+	if (walk_map(c, v, "'rebalance'", "grow_pct, shrink_pct, cooldown_ms", rebalance_key,
+		     &rp))
+		return -EINVAL;
+	if (cfg->rebalance.shrink_pct >= cfg->rebalance.grow_pct)
+		return fail_at(c, rp.shrink ? rp.shrink : rp.grow ? rp.grow : v,
+			       "rebalance.shrink_pct (%u) must be below rebalance.grow_pct (%u): a "
+			       "cell would shrink and grow at the same load",
+			       cfg->rebalance.shrink_pct, cfg->rebalance.grow_pct);
+	return 0;
+}
+
+/* A list of CPU lists (topology.cores, topology.llcs). */
+static int parse_groups(struct ctx *c, yaml_node_t *seq, const char *key, struct cs_cpus **out,
+			unsigned int *nr)
+{
+	yaml_node_item_t *it;
+	char why[200];
+	size_t n;
+
+	if (*out)
+		return fail_at(c, seq, "'%s' is given twice", key);
+	if (seq->type != YAML_SEQUENCE_NODE)
+		return fail_at(c, seq, "'%s' must be a list of CPU lists, not %s", key,
+			       node_kind(seq));
+	n = seq->data.sequence.items.top - seq->data.sequence.items.start;
+	if (!n || n > CS_MAX_CIDS)
+		return fail_at(c, seq, "'%s' must have 1..%d entries, not %zu", key, CS_MAX_CIDS, n);
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return fail_at(c, seq, "out of memory for '%s'", key);
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+		struct cs_cpus *g = &(*out)[*nr];
+
+		if (want_scalar(c, item, key))
+			return -EINVAL;
+		if (cs_cpus_parse(scalar(item), g, why, sizeof(why)))
+			return fail_at(c, item, "bad CPU list in '%s': %s", key, why);
+		if (cs_cpus_empty(g))
+			return fail_at(c, item, "an entry of '%s' names no CPU", key);
+		for (unsigned int i = 0; i < *nr; i++)
+			if (cs_cpus_intersects(&(*out)[i], g))
+				return fail_at(c, item, "entries %u and %u of '%s' share CPUs", i + 1,
+					       *nr + 1, key);
+		(*nr)++;
+	}
+	return 0;
+}
+
+static int topology_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
+{
+	struct cs_config *cfg = arg;
+
+	if (!strcmp(key, "cores"))
+		return parse_groups(c, v, "topology.cores", &cfg->topo_cores, &cfg->nr_topo_cores);
+	if (!strcmp(key, "llcs"))
+		return parse_groups(c, v, "topology.llcs", &cfg->topo_llcs, &cfg->nr_topo_llcs);
+	return -ENOENT;
+}
+
+static int get_abs_path(struct ctx *c, yaml_node_t *v, const char *key, char *out, size_t len)
+{
+	if (get_str(c, v, key, out, len))
+		return -EINVAL;
+	if (out[0] != '/')
+		return fail_at(c, v, "'%s' must be an absolute path, not '%s'", key, out);
+	if (out[strlen(out) - 1] == '/')
+		return fail_at(c, v, "'%s' must name a file, not a directory ('%s')", key, out);
+	return 0;
+}
+
+static int control_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
+{
+	struct cs_config *cfg = arg;
+
+	if (!strcmp(key, "socket"))
+		return get_abs_path(c, v, "control.socket", cfg->socket, sizeof(cfg->socket));
+	if (!strcmp(key, "group")) {
+		cfg->group_pos = pos_of(v);
+		return get_str(c, v, "control.group", cfg->group, sizeof(cfg->group));
+	}
+	return -ENOENT;
 }
 
 static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
@@ -281,6 +424,20 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 		return walk_map(c, v, "'root_cell'", "min_cpus", root_cell_key, cfg);
 	if (!strcmp(key, "cells"))
 		return parse_cells(c, v, cfg);
+	if (!strcmp(key, "rebalance"))
+		return parse_rebalance(c, v, cfg);
+	if (!strcmp(key, "topology")) {
+		cfg->topology_pos = pos_of(v);
+		if (walk_map(c, v, "'topology'", "cores, llcs", topology_key, cfg))
+			return -EINVAL;
+		if (!cfg->nr_topo_cores && !cfg->nr_topo_llcs)
+			return fail_at(c, v, "'topology' needs 'cores' or 'llcs'");
+		return 0;
+	}
+	if (!strcmp(key, "control"))
+		return walk_map(c, v, "'control'", "socket, group", control_key, cfg);
+	if (!strcmp(key, "state_file"))
+		return get_abs_path(c, v, key, cfg->state_file, sizeof(cfg->state_file));
 	return -ENOENT;
 }
 
@@ -333,13 +490,54 @@ void cs_config_default(struct cs_config *cfg)
 	cfg->tick_ms = CS_TICK_MS_DFL;
 	snprintf(cfg->cell_parent, sizeof(cfg->cell_parent), "%s", CS_CELL_PARENT_DFL);
 	cfg->min_cpus = CS_MIN_CPUS_DFL;
+	snprintf(cfg->socket, sizeof(cfg->socket), "%s", CS_SOCKET_DFL);
+	snprintf(cfg->state_file, sizeof(cfg->state_file), "%s", CS_STATE_FILE_DFL);
+	cfg->rebalance = (struct cs_plan_params){
+		.grow_pct = CS_GROW_PCT_DFL,
+		.shrink_pct = CS_SHRINK_PCT_DFL,
+		.cooldown_ms = CS_COOLDOWN_MS_DFL,
+	};
 }
 
 void cs_config_free(struct cs_config *cfg)
 {
 	free(cfg->cells);
+	free(cfg->topo_cores);
+	free(cfg->topo_llcs);
 	cfg->cells = NULL;
-	cfg->nr_cells = 0;
+	cfg->topo_cores = cfg->topo_llcs = NULL;
+	cfg->nr_cells = cfg->nr_topo_cores = cfg->nr_topo_llcs = 0;
+}
+
+static void *dup_array(const void *src, size_t n, size_t size, bool *failed)
+{
+	void *p;
+
+	if (!src)
+		return NULL;
+	p = calloc(n ? n : 1, size);
+	if (!p)
+		*failed = true;
+	else
+		memcpy(p, src, n * size);
+	return p;
+}
+
+int cs_config_copy(struct cs_config *dst, const struct cs_config *src)
+{
+	bool failed = false;
+
+	*dst = *src;
+	dst->cells = dup_array(src->cells, src->nr_cells, sizeof(*src->cells), &failed);
+	dst->topo_cores = dup_array(src->topo_cores, src->nr_topo_cores,
+				    sizeof(*src->topo_cores), &failed);
+	dst->topo_llcs = dup_array(src->topo_llcs, src->nr_topo_llcs, sizeof(*src->topo_llcs),
+				   &failed);
+	if (failed) {
+		cs_config_free(dst);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int cs_config_parse(const char *name, const char *text, size_t len, struct cs_config *cfg,
@@ -371,7 +569,8 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 		ret = 0;	/* an empty document ("" or "---") is the default configuration */
 	else
 		ret = walk_map(&c, root, "the configuration",
-			       "tick_ms, cell_parent, root_cell, cells", top_key, cfg);
+			       "tick_ms, cell_parent, state_file, control, root_cell, "
+			       "rebalance, topology, cells", top_key, cfg);
 	if (!ret) {
 		const char *why = cs_config_bad_cgroup(cfg->cell_parent);
 
@@ -448,134 +647,4 @@ const char *cs_config_bad_cgroup(const char *cg)
 			return "it ends with '/'";
 	}
 	return NULL;
-}
-
-static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
-		      const char *fmt, ...)
-{
-	size_t off;
-	va_list ap;
-
-	off = snprintf(err, errlen, "%s:%d:%d: ", cfg->file, pos.line, pos.col);
-	if (off < errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err + off, errlen - off, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
-/* Would @cg name something that is not below its parent (absolute, '.', '..')? */
-static bool escapes(const char *cg)
-{
-	if (cg[0] == '/')
-		return true;
-	for (const char *p = cg; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return true;
-		p += n;
-		p += *p == '/';
-	}
-	return false;
-}
-
-static bool path_inside(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-
-	return !strncmp(a, b, n) && a[n] == '/';
-}
-
-int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, char *err,
-		    size_t errlen)
-{
-	struct cs_cpus taken = { 0 }, left, bad;
-	char list[256], list2[256];
-	const char *why;
-
-	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
-		const struct cs_cell_cfg *cell = &cfg->cells[i];
-
-		for (const char *s = cell->name; *s; s++)
-			if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
-			      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-				return check_fail(cfg, cell->name_pos, err, errlen,
-						  "cell name '%s': only letters, digits, '-', '_' "
-						  "and '.' are allowed", cell->name);
-		why = cs_config_bad_cgroup(cell->cgroup);
-		if (why)
-			return check_fail(cfg, cell->cgroup_pos, err, errlen,
-					  "cgroup '%s' of cell '%s' is %s: %s", cell->cgroup,
-					  cell->name, escapes(cell->cgroup) ?
-					  "outside the cell parent" : "not a valid path", why);
-		for (unsigned int j = 0; j < i; j++) {
-			const struct cs_cell_cfg *o = &cfg->cells[j];
-
-			if (!strcmp(o->name, cell->name))
-				return check_fail(cfg, cell->name_pos, err, errlen,
-						  "duplicate cell name '%s' (also at line %d)",
-						  cell->name, o->name_pos.line);
-			if (!strcmp(o->cgroup, cell->cgroup))
-				return check_fail(cfg, cell->cgroup_pos, err, errlen,
-						  "cells '%s' and '%s' use the same cgroup '%s'",
-						  o->name, cell->name, cell->cgroup);
-			if (path_inside(cell->cgroup, o->cgroup) || path_inside(o->cgroup, cell->cgroup))
-				return check_fail(cfg, cell->cgroup_pos, err, errlen,
-						  "cgroups of cells '%s' and '%s' are nested "
-						  "('%s', '%s'); cells cannot contain cells",
-						  o->name, cell->name, o->cgroup, cell->cgroup);
-			if (cs_cpus_intersects(&o->cpus, &cell->cpus)) {
-				bad = cell->cpus;
-				cs_cpus_and(&bad, &o->cpus);
-				return check_fail(cfg, cell->cpus_pos, err, errlen,
-						  "CPUs %s of cell '%s' overlap cell '%s' (line %d); "
-						  "cells must not share CPUs",
-						  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-						  o->name, o->cpus_pos.line);
-			}
-		}
-		if (!cs_cpus_subset(&cell->cpus, &si->online)) {
-			bad = cell->cpus;
-			cs_cpus_andnot(&bad, &si->online);
-			return check_fail(cfg, cell->cpus_pos, err, errlen,
-					  "CPUs %s of cell '%s' are not online (online: %s)",
-					  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-					  cs_cpus_format(&si->online, list2, sizeof(list2)));
-		}
-		if (!cs_cpus_subset(&cell->cpus, &si->parent_cpus)) {
-			bad = cell->cpus;
-			cs_cpus_andnot(&bad, &si->parent_cpus);
-			return check_fail(cfg, cell->cpus_pos, err, errlen,
-					  "CPUs %s of cell '%s' are outside the cell parent's "
-					  "cpuset.cpus.effective (%s)",
-					  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-					  cs_cpus_format(&si->parent_cpus, list2, sizeof(list2)));
-		}
-		cs_cpus_or(&taken, &cell->cpus);
-	}
-	if (cs_cpus_count(&si->online) < cfg->min_cpus)
-		return check_fail(cfg, cfg->min_cpus_pos, err, errlen,
-				  "root_cell.min_cpus is %u but only %u CPUs are online (%s)",
-				  cfg->min_cpus, cs_cpus_count(&si->online),
-				  cs_cpus_format(&si->online, list, sizeof(list)));
-	left = si->online;
-	cs_cpus_andnot(&left, &taken);
-	if (cs_cpus_count(&left) < cfg->min_cpus) {
-		struct cs_pos pos = cfg->nr_cells ? cfg->cells[cfg->nr_cells - 1].cpus_pos :
-						    cfg->min_cpus_pos;
-
-		return check_fail(cfg, pos, err, errlen,
-				  "cells take CPUs %s and leave the root cell %u CPU%s (%s); "
-				  "root_cell.min_cpus is %u",
-				  cs_cpus_format(&taken, list, sizeof(list)), cs_cpus_count(&left),
-				  cs_cpus_count(&left) == 1 ? "" : "s",
-				  cs_cpus_empty(&left) ? "none" : cs_cpus_format(&left, list2, sizeof(list2)),
-				  cfg->min_cpus);
-	}
-	return 0;
 }

@@ -2,13 +2,17 @@
 /*
  * orchestrator/run.c: `cellsched run`, the daemon.
  *
- * Order of start-up: configuration parsed and validated (nothing touched
- * yet); kernel checked; root loaded and attached; cell parent cgroup made;
- * then the tick loop. The loop waits on a signalfd (SIGINT/SIGTERM: stop;
- * SIGHUP: reload the configuration), an inotify watch on the cell parent
- * (cgroups created or removed there) and a timerfd tick (tick_ms). Each wake
- * reconciles the cells (cells.c), logs the events the root queued and checks
- * that the root still runs; --stats adds each cell's latest demand report.
+ * Order of start-up: configuration parsed and validated, the CLI's runtime
+ * changes restored from the state file (an unreadable file or changes that
+ * no longer fit are reported and set aside; the YAML alone runs), nothing
+ * touched yet; kernel checked; control socket opened; root loaded and
+ * attached; cell parent cgroup made; then the tick loop. The loop waits on a
+ * signalfd (SIGINT/SIGTERM: stop; SIGHUP: reload the configuration), an
+ * inotify watch on the cell parent (cgroups created or removed there), the
+ * control socket (requests, api.c) and a timerfd tick (tick_ms). Each wake
+ * reconciles the cells (cells.c: also rebalancing resizable cells), logs the
+ * events the root queued and checks that the root still runs; --stats adds
+ * each cell's latest demand report.
  *
  * Shutdown stops the children, removes the cgroups cellsched created (when
  * empty), detaches the root and reports the kernel's exit info; the exit code
@@ -32,9 +36,11 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "config.h"
+#include "daemon.h"
 #include "kernel.h"
 #include "log.h"
 #include "root.h"
+#include "state.h"
 
 enum {
 	CS_DETACH_TIMEOUT_MS	= 5000,	/* ms to wait for the kernel's exit info */
@@ -48,21 +54,12 @@ static const char run_usage[] =
 	"  --stats SECONDS    print scheduler statistics every SECONDS (default: at exit)\n";
 
 struct run_state {
-	const char *config_path;
-	struct cs_config cfg;
-	struct cs_root root;
-	struct cs_cells *cells;
+	struct cs_daemon d;
 	int sfd, tfd, ifd;
 	unsigned int stats_s;
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
+#define now_ms cs_now_ms
 
 static int check_kernel(void)
 {
@@ -121,8 +118,8 @@ static int setup_fds(struct run_state *st)
 	st->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (st->tfd < 0)
 		return -errno;
-	its.it_interval.tv_sec = st->cfg.tick_ms / 1000;
-	its.it_interval.tv_nsec = (st->cfg.tick_ms % 1000) * 1000000L;
+	its.it_interval.tv_sec = st->d.cfg.tick_ms / 1000;
+	its.it_interval.tv_nsec = (st->d.cfg.tick_ms % 1000) * 1000000L;
 	its.it_value = its.it_interval;
 	if (timerfd_settime(st->tfd, 0, &its, NULL) < 0)
 		return -errno;
@@ -133,7 +130,7 @@ static void watch_parent(struct run_state *st)
 {
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->cfg.cell_parent);
+	snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->d.cfg.cell_parent);
 	st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (st->ifd < 0 || inotify_add_watch(st->ifd, path, IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0)
 		cs_warn("cannot watch %s (%s); cgroups there are found on the next tick", path,
@@ -142,46 +139,71 @@ static void watch_parent(struct run_state *st)
 
 static void reload(struct run_state *st)
 {
-	struct cs_config cfg;
-	struct cs_sysinfo si;
+	char err[CS_ERR_MAX];
 
-	if (!st->config_path) {
+	if (!st->d.config_path) {
 		cs_info("SIGHUP: no configuration file to reload");
 		return;
 	}
-	cs_info("SIGHUP: reloading %s", st->config_path);
-	if (cs_load_config(st->config_path, &cfg, &si)) {
-		cs_err("keeping the running configuration");
+	cs_info("SIGHUP: reloading %s", st->d.config_path);
+	if (cs_daemon_reload(&st->d, false, err, sizeof(err)))
+		cs_err("%s", err);
+}
+
+/*
+ * The CLI's runtime changes from the state file, over the YAML. A file that
+ * cannot be read, or changes that no longer fit the YAML or the machine, are
+ * reported and set aside: the YAML alone runs, and nothing is lost.
+ */
+static void restore_state(struct cs_daemon *d)
+{
+	char err[CS_ERR_MAX], aside[CS_PATH_MAX + 32];
+	struct cs_config merged;
+	struct cs_sysinfo si;
+	const char *path = d->yaml.state_file;
+	int ret;
+
+	ret = cs_state_load(path, &d->state, err, sizeof(err));
+	if (!ret && d->state.nr) {
+		ret = cs_state_apply(&d->yaml, &d->state, &merged);
+		if (!ret) {
+			ret = cs_read_sysinfo(&merged, &si) ||
+			      cs_config_check(&merged, &si, err, sizeof(err)) ? -EINVAL : 0;
+			if (ret)
+				cs_err("the runtime changes in %s no longer fit the configuration: %s",
+				       path, err);
+			cs_config_free(&merged);
+		}
+	} else if (ret) {
+		cs_err("cannot use the runtime changes: %s", err);
+	}
+	if (ret) {
+		cs_state_free(&d->state);
+		if (cs_state_set_aside(path, aside, sizeof(aside)) == 0)
+			cs_err("kept the old file as %s; running the YAML configuration alone", aside);
 		return;
 	}
-	if (strcmp(cfg.cell_parent, st->cfg.cell_parent) || cfg.tick_ms != st->cfg.tick_ms) {
-		cs_err("%s: cell_parent and tick_ms cannot change while running; keeping the "
-		       "running configuration", st->config_path);
-		cs_config_free(&cfg);
-		return;
-	}
-	cs_config_free(&st->cfg);
-	st->cfg = cfg;
-	/* the cell manager keeps a pointer: to the running copy, never the local one */
-	cs_cells_set_config(st->cells, &st->cfg);
-	st->cells->si = si;
+	if (d->state.nr)
+		cs_info("restored %u runtime change%s from %s", d->state.nr,
+			d->state.nr == 1 ? "" : "s", path);
 }
 
 /* Run until a stop signal (returns true) or the root exits by itself (false). */
 static bool loop(struct run_state *st)
 {
-	struct pollfd pfd[3] = {
+	struct pollfd pfd[4] = {
 		{ .fd = st->sfd, .events = POLLIN },
 		{ .fd = st->tfd, .events = POLLIN },
+		{ .fd = st->d.ctl.fd, .events = POLLIN },
 		{ .fd = st->ifd, .events = POLLIN },
 	};
 	uint64_t last_stats = now_ms(), expirations;
 	struct signalfd_siginfo si;
 	char evbuf[4096];
 
-	cs_cells_reconcile(st->cells, now_ms());
+	cs_cells_reconcile(st->d.cells, now_ms());
 	for (;;) {
-		if (poll(pfd, st->ifd >= 0 ? 3 : 2, -1) < 0) {
+		if (poll(pfd, st->ifd >= 0 ? 4 : 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			cs_err("poll: %s", strerror(errno));
@@ -196,17 +218,21 @@ static bool loop(struct run_state *st)
 		}
 		if (pfd[1].revents & POLLIN)
 			(void)!read(st->tfd, &expirations, sizeof(expirations));
-		if (st->ifd >= 0 && pfd[2].revents & POLLIN)
+		if (st->ifd >= 0 && pfd[3].revents & POLLIN)
 			while (read(st->ifd, evbuf, sizeof(evbuf)) > 0)
 				;
-		if (cs_root_exited(&st->root))
+		if (cs_root_exited(&st->d.root))
 			return false;
-		cs_cells_reconcile(st->cells, now_ms());
-		cs_cells_drain_events(st->cells);
+		if (pfd[2].revents & POLLIN)
+			cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d);
+		if (st->d.stop)
+			return true;
+		cs_cells_reconcile(st->d.cells, now_ms());
+		cs_cells_drain_events(st->d.cells);
 		if (st->stats_s && now_ms() - last_stats >= st->stats_s * 1000ULL) {
 			last_stats = now_ms();
-			print_stats(&st->root);
-			cs_cells_print_demand(st->cells);
+			print_stats(&st->d.root);
+			cs_cells_print_demand(st->d.cells);
 		}
 	}
 }
@@ -231,15 +257,16 @@ static int finish(struct run_state *st, bool requested)
 	char text[1400];
 	int err;
 
-	if (st->cells)
-		cs_cells_shutdown(st->cells);
-	err = cs_root_detach(&st->root, CS_DETACH_TIMEOUT_MS);
-	print_stats(&st->root);
+	cs_ctl_close(&st->d.ctl);
+	if (st->d.cells)
+		cs_cells_shutdown(st->d.cells);
+	err = cs_root_detach(&st->d.root, CS_DETACH_TIMEOUT_MS);
+	print_stats(&st->d.root);
 	if (err) {
 		cs_err("the kernel recorded no exit within %d ms of detaching", CS_DETACH_TIMEOUT_MS);
 		return CS_EXIT_FAILURE;
 	}
-	cs_root_exit_info(&st->root, &ei);
+	cs_root_exit_info(&st->d.root, &ei);
 	cs_exit_format(&ei, text, sizeof(text));
 	if (cs_exit_is_error(ei.kind)) {
 		cs_err("root scheduler exited with an error: %s", text);
@@ -253,6 +280,25 @@ static int finish(struct run_state *st, bool requested)
 	return CS_EXIT_OK;
 }
 
+/* The machine's topology, or the configuration's override. */
+static int read_topology(struct cs_daemon *d, const struct cs_sysinfo *si, struct cs_topo *out)
+{
+	char err[CS_ERR_MAX], desc[128];
+	int ret;
+
+	ret = cs_topo_read(CS_SYSFS "/devices/system/cpu", &si->online, &d->machine_topo);
+	if (ret)
+		cs_warn("cannot read the CPU topology (%s): every CPU counts as its own core",
+			strerror(-ret));
+	if (cs_config_topology(&d->cfg, &si->online, &d->machine_topo, out, err, sizeof(err))) {
+		cs_err("%s", err);
+		return CS_EXIT_CONFIG;
+	}
+	cs_info("topology: %s%s", cs_topo_describe(out, desc, sizeof(desc)),
+		d->cfg.nr_topo_cores || d->cfg.nr_topo_llcs ? " (from the configuration)" : "");
+	return CS_EXIT_OK;
+}
+
 int cs_cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -263,15 +309,18 @@ int cs_cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
-	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1 };
+	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .d.ctl.fd = -1 };
+	struct cs_daemon *d = &st.d;
+	char err[CS_ERR_MAX];
 	struct cs_sysinfo si;
+	struct cs_topo topo;
 	unsigned long val;
-	int c, err, ret;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			st.config_path = optarg;
+			d->config_path = optarg;
 			break;
 		case 's':
 			if (parse_uint("--slice-us", optarg, CS_ROOT_SLICE_NS_MIN / 1000,
@@ -299,9 +348,15 @@ int cs_cmd_run(int argc, char **argv)
 	}
 
 	/* everything that can be checked is, before anything is touched */
-	ret = cs_load_config(st.config_path, &st.cfg, &si);
+	d->started_ms = now_ms();
+	ret = cs_load_config(d->config_path, &d->yaml, &si);
 	if (ret)
 		return ret;
+	restore_state(d);
+	if (cs_state_apply(&d->yaml, &d->state, &d->cfg)) {
+		ret = CS_EXIT_FAILURE;
+		goto out_config;
+	}
 	ret = check_kernel();
 	if (ret == CS_EXIT_OK && geteuid() != 0) {
 		cs_err("loading a scheduler needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
@@ -311,41 +366,49 @@ int cs_cmd_run(int argc, char **argv)
 		cs_err("no cgroup2 file system is mounted (cells are cgroups)");
 		ret = CS_EXIT_CGROUP;
 	}
+	if (ret == CS_EXIT_OK)
+		ret = read_topology(d, &si, &topo);
+	if (ret == CS_EXIT_OK && cs_ctl_listen(&d->ctl, d->cfg.socket, d->cfg.group, err,
+					       sizeof(err))) {
+		cs_err("%s", err);
+		ret = d->cfg.group[0] && strstr(err, "control.group") ? CS_EXIT_CONFIG :
+		      strstr(err, "another cellsched") ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
+	}
 	if (ret)
 		goto out_config;
 
-	err = setup_fds(&st);
-	if (err) {
-		cs_err("setting up signal and timer handling failed: %s", strerror(-err));
+	if (setup_fds(&st)) {
+		cs_err("setting up signal and timer handling failed: %s", strerror(errno));
 		ret = CS_EXIT_FAILURE;
 		goto out;
 	}
-	err = cs_root_load(&st.root, &opts);
-	if (err) {
-		ret = err == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
+	ret = cs_root_load(&d->root, &opts);
+	if (ret) {
+		ret = ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
 		goto out;
 	}
-	err = cs_root_attach(&st.root);
-	if (err) {
-		ret = (err == -EBUSY || err == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
+	ret = cs_root_attach(&d->root);
+	if (ret) {
+		ret = (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
 		goto out;
 	}
 	cs_info("root scheduler 'cellsched' attached: %u cids, slice %llu us",
-		st.root.shared->nr_cids, opts.slice_ns / 1000);
-	for (unsigned int cpu = 0; cpu < st.root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
-		cs_dbg("cpu %u is cid %d", cpu, st.root.shared->cpu_to_cid[cpu]);
+		d->root.shared->nr_cids, opts.slice_ns / 1000);
+	for (unsigned int cpu = 0; cpu < d->root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
+		cs_dbg("cpu %u is cid %d", cpu, d->root.shared->cpu_to_cid[cpu]);
+	cs_info("control socket %s", d->ctl.path);
 
-
-	st.cells = calloc(1, sizeof(*st.cells));
-	if (!st.cells || cs_cells_init(st.cells, &st.root, &st.cfg, &si)) {
+	d->cells = calloc(1, sizeof(*d->cells));
+	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, &si, &topo)) {
 		ret = finish(&st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
 		goto out;
 	}
 	watch_parent(&st);
 	ret = finish(&st, loop(&st));
 out:
-	free(st.cells);
-	cs_root_destroy(&st.root);
+	cs_ctl_close(&d->ctl);
+	free(d->cells);
+	cs_root_destroy(&d->root);
 	if (st.sfd >= 0)
 		close(st.sfd);
 	if (st.tfd >= 0)
@@ -353,6 +416,9 @@ out:
 	if (st.ifd >= 0)
 		close(st.ifd);
 out_config:
-	cs_config_free(&st.cfg);
+	cs_ctl_close(&d->ctl);
+	cs_config_free(&d->cfg);
+	cs_config_free(&d->yaml);
+	cs_state_free(&d->state);
 	return ret;
 }

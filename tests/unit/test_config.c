@@ -101,7 +101,7 @@ static const struct bad_config bad_configs[] = {
 	    "the configuration must be a mapping, not a scalar"),
 	ROW("unknown top-level key", "tick_ms: 100\ntickms: 100\n", "t.yaml:2:1:",
 	    "unknown key 'tickms' in the configuration (known keys: tick_ms, cell_parent, "
-	    "root_cell, cells)"),
+	    "state_file, control, root_cell, rebalance, topology, cells)"),
 	ROW("top-level key not a scalar", "? [a]\n: 1\n", "t.yaml:1:3:",
 	    "keys of the configuration must be scalars"),
 	ROW("duplicate top-level key", "tick_ms: 100\ntick_ms: 200\n", "t.yaml:2:1:",
@@ -223,6 +223,72 @@ static const struct bad_config bad_configs[] = {
 	ROW("overlapping CPU ranges",
 	    CA "    cpus: 0-2\n" CB "    cpus: 3\n  - {name: c, cpus: 1-3}\n", "t.yaml:6:21:",
 	    "CPUs 1-2 of cell 'c' overlap cell 'a' (line 3)"),
+
+	/* resizable cells: cpus: {min, max, weight} */
+	ROW("cpus range: unknown key", CA "    cpus: {min: 1, maxx: 2}\n", "t.yaml:3:20:",
+	    "unknown key 'maxx' in 'cpus' (known keys: min, max, weight)"),
+	ROW("cpus range: min above max", CA "    cpus: {min: 3, max: 2}\n", "t.yaml:3:11:",
+	    "'cpus': min 3 is above max 2"),
+	ROW("cpus range: min 0", CA "    cpus: {min: 0}\n", "t.yaml:3:17:",
+	    "'cpus.min' is 0, outside the allowed range 1..1024"),
+	ROW("cpus range: weight too big", CA "    cpus: {weight: 20000}\n", "t.yaml:3:20:",
+	    "'cpus.weight' is 20000, outside the allowed range 1..10000"),
+	ROW("cpus range: weight not a number", CA "    cpus: {weight: heavy}\n", "t.yaml:3:20:",
+	    "'cpus.weight' must be a whole number, not 'heavy'"),
+	ROW("cpus: a list", CA "    cpus: [1, 2]\n", "t.yaml:3:11:",
+	    "'cpus' must be a scalar, not a list"),
+	ROW("resizable minimums do not fit", CA "    cpus: {min: 2}\n" CB "    cpus: {min: 2}\n",
+	    "t.yaml:5:11:", "resizable cells need at least 4 CPUs (their 'min') and the root cell "
+	    "1, but only 4 are left after the fixed cells (0-3)"),
+	ROW("fixed cells leave too little for a minimum", CA "    cpus: 1-2\n" CB
+	    "    cpus: {min: 2}\n", "t.yaml:5:11:", "resizable cells need at least 2 CPUs (their "
+	    "'min') and the root cell 1, but only 2 are left after the fixed cells (0,3)"),
+
+	/* rebalance */
+	ROW("rebalance: shrink above grow", "rebalance:\n  grow_pct: 50\n  shrink_pct: 60\n",
+	    "t.yaml:3:15:", "rebalance.shrink_pct (60) must be below rebalance.grow_pct (50)"),
+	ROW("rebalance: shrink above the default grow", "rebalance:\n  shrink_pct: 95\n",
+	    "t.yaml:2:15:", "rebalance.shrink_pct (95) must be below rebalance.grow_pct (90)"),
+	ROW("rebalance: grow_pct 0", "rebalance:\n  grow_pct: 0\n", "t.yaml:2:13:",
+	    "'rebalance.grow_pct' is 0, outside the allowed range 1..100"),
+	ROW("rebalance: unknown key", "rebalance:\n  cooldown: 5\n", "t.yaml:2:3:",
+	    "unknown key 'cooldown' in 'rebalance' (known keys: grow_pct, shrink_pct, "
+	    "cooldown_ms)"),
+	ROW("rebalance: cooldown too long", "rebalance:\n  cooldown_ms: 99999999\n",
+	    "t.yaml:2:16:", "'rebalance.cooldown_ms' is 99999999, outside the allowed range "
+	    "0..3600000"),
+	ROW("rebalance: not a mapping", "rebalance: 5\n", "t.yaml:1:12:",
+	    "'rebalance' must be a mapping, not a scalar"),
+
+	/* topology override */
+	ROW("topology: empty", "topology: {}\n", "t.yaml:1:11:", "'topology' needs 'cores' or 'llcs'"),
+	ROW("topology: cores not a list", "topology:\n  cores: \"0-1\"\n", "t.yaml:2:10:",
+	    "'topology.cores' must be a list of CPU lists, not a scalar"),
+	ROW("topology: cores overlap", "topology:\n  cores: [\"0-1\", \"1-2\"]\n",
+	    "t.yaml:2:18:", "entries 1 and 2 of 'topology.cores' share CPUs"),
+	ROW("topology: bad CPU list", "topology:\n  llcs: [\"0-x\"]\n", "t.yaml:2:10:",
+	    "bad CPU list in 'topology.llcs'"),
+	ROW("topology: offline CPUs", "topology:\n  cores: [\"0-1\", \"6-7\"]\n", "t.yaml:2:3:",
+	    "bad 'topology'"),
+	ROW("topology: a core across two LLCs",
+	    "topology:\n  cores: [\"1-2\"]\n  llcs: [\"0-1\", \"2-3\"]\n", "t.yaml:2:3:",
+	    "bad 'topology'"),
+	ROW("topology: unknown key", "topology:\n  numa: [\"0-3\"]\n", "t.yaml:2:3:",
+	    "unknown key 'numa' in 'topology' (known keys: cores, llcs)"),
+
+	/* control socket and state file */
+	ROW("control: unknown key", "control:\n  sock: /x\n", "t.yaml:2:3:",
+	    "unknown key 'sock' in 'control' (known keys: socket, group)"),
+	ROW("control: relative socket", "control:\n  socket: run/x.sock\n", "t.yaml:2:11:",
+	    "'control.socket' must be an absolute path, not 'run/x.sock'"),
+	ROW("control: socket path too long", "control:\n  socket: /" X64 X64 "\n", "t.yaml:2:11:",
+	    "'control.socket' is longer than 107 characters"),
+	ROW("control: empty group", "control:\n  group: \"\"\n", "t.yaml:2:10:",
+	    "'control.group' must not be empty"),
+	ROW("state_file: relative", "state_file: state.json\n", "t.yaml:1:13:",
+	    "'state_file' must be an absolute path, not 'state.json'"),
+	ROW("state_file: a directory", "state_file: /var/lib/\n", "t.yaml:1:13:",
+	    "'state_file' must name a file, not a directory"),
 
 	/* against the system */
 	ROW("CPUs not online", CA "    cpus: 3,7\n", "t.yaml:3:11:",

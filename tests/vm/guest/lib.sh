@@ -130,6 +130,8 @@ cs_cleanup() {
 	kill_all KILL stress-ng
 	kill_all KILL scx_qmap
 	wait_for 10 scx_is disabled || return 1
+	# the CLI's persisted changes belong to the test that made them
+	rm -rf /var/lib/cellsched /run/cellsched
 	# killed tasks leave their cgroups a moment later
 	wait_for 10 sh -c 'for d in $(find /sys/fs/cgroup/cellsched -depth -type d 2>/dev/null); do
 		rmdir "$d" 2>/dev/null; done; [ ! -d /sys/fs/cgroup/cellsched ]'

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/ctl.c: the control socket's transport, both ends (see ctl.h).
+ *
+ * The daemon serves connections from its poll loop: accept (non-blocking),
+ * check SO_PEERCRED, read one request with a receive timeout so that a
+ * client that never sends cannot hold the loop for more than CS_CTL_READ_MS,
+ * answer, close. Requests are parsed with json-c's tokenizer, with a depth
+ * limit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ctl.h"
+#include "log.h"
+
+enum { CS_CTL_JSON_DEPTH = 16, CS_CTL_BACKLOG = 16, CS_CTL_PER_WAKE = 32 };
+
+static int set_timeout(int fd, int optname, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, optname, &tv, sizeof(tv));
+}
+
+static int fill_addr(struct sockaddr_un *sa, const char *path)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa->sun_path, path, strlen(path));
+	return 0;
+}
+
+/* Is a daemon answering on @path? */
+static bool someone_listens(const char *path)
+{
+	struct sockaddr_un sa;
+	bool yes;
+	int fd;
+
+	if (fill_addr(&sa, path))
+		return false;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	yes = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return yes;
+}
+
+int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *err,
+		  size_t errlen)
+{
+	char dir[sizeof(s->path)];
+	struct sockaddr_un sa;
+	struct group *gr;
+	mode_t old;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->gid = (gid_t)-1;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if (group[0]) {
+		gr = getgrnam(group);
+		if (!gr) {
+			snprintf(err, errlen, "control.group '%s' is not a group on this machine",
+				 group);
+			return -ENOENT;
+		}
+		s->gid = gr->gr_gid;
+		s->has_group = true;
+	}
+	if (fill_addr(&sa, path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -ENAMETOOLONG;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	dirname(dir);
+	if (mkdir(dir, s->has_group ? 0750 : 0700) < 0 && errno != EEXIST) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return ret;
+	}
+	if (s->has_group && chown(dir, 0, s->gid) < 0)
+		cs_warn("cannot give %s to group %s: %s", dir, group, strerror(errno));
+	if (someone_listens(path)) {
+		snprintf(err, errlen, "another cellsched answers on %s", path);
+		return -EADDRINUSE;
+	}
+	unlink(path);	/* a stale socket of a daemon that died */
+	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s->fd < 0)
+		goto fail;
+	old = umask(0177);
+	ret = bind(s->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret < 0)
+		goto fail;
+	if (s->has_group && (chown(path, 0, s->gid) < 0 || chmod(path, 0660) < 0))
+		goto fail;
+	if (listen(s->fd, CS_CTL_BACKLOG) < 0)
+		goto fail;
+	return 0;
+fail:
+	ret = -errno;
+	snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
+	cs_ctl_close(s);
+	return ret;
+}
+
+void cs_ctl_close(struct cs_ctl *s)
+{
+	if (s->fd >= 0) {
+		close(s->fd);
+		unlink(s->path);
+	}
+	s->fd = -1;
+}
+
+/* Is @gid among the supplementary groups of process @pid? */
+static bool pid_in_group(pid_t pid, gid_t gid)
+{
+	char path[64], line[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p, *end;
+
+		if (strncmp(line, "Groups:", 7))
+			continue;
+		for (p = line + 7;; p = end) {
+			unsigned long g = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (g == gid)
+				found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void reply(int fd, json_object *o)
+{
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(text), off = 0;
+
+	set_timeout(fd, SO_SNDTIMEO, CS_CTL_READ_MS);
+	while (off < len) {
+		ssize_t n = send(fd, text + off, len - off, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;	/* the client went away: its loss */
+		off += n;
+	}
+	(void)!send(fd, "\n", 1, MSG_NOSIGNAL);
+}
+
+static void reply_error(int fd, int code, const char *msg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "exit", json_object_new_int(code));
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	reply(fd, o);
+	json_object_put(o);
+}
+
+/* Read one request (up to a newline or EOF). Returns its length or -errno. */
+static ssize_t read_request(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	set_timeout(fd, SO_RCVTIMEO, CS_CTL_READ_MS);
+	while (len < cap) {
+		ssize_t n = recv(fd, buf + len, cap - len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0 || memchr(buf + len, '\n', n)) {
+			len += n;
+			return len;
+		}
+		len += n;
+	}
+	return -EMSGSIZE;
+}
+
+static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
+{
+	struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	socklen_t clen = sizeof(cred);
+	json_object *req = NULL, *cmd, *result = NULL, *o;
+	struct json_tokener *tok;
+	char err[1024] = "";
+	char *buf;
+	ssize_t len;
+	int code;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
+	    !(cred.uid == 0 || (s->has_group && (cred.gid == s->gid ||
+						 pid_in_group(cred.pid, s->gid))))) {
+		cs_warn("control socket: refused a request from uid %d (root%s only)",
+			(int)cred.uid, s->has_group ? " and the control group" : "");
+		reply_error(fd, CS_EXIT_PERM, "not allowed: the control socket is for root"
+			    " and the configured control.group only");
+		return;
+	}
+	buf = malloc(CS_CTL_MAX_REQ + 1);
+	if (!buf)
+		return;
+	len = read_request(fd, buf, CS_CTL_MAX_REQ + 1);
+	if (len == -EMSGSIZE || len > CS_CTL_MAX_REQ) {
+		reply_error(fd, CS_EXIT_USAGE, "request larger than 64 KiB");
+		goto out;
+	}
+	if (len < 0) {
+		cs_warn("control socket: dropped a request from pid %d: %s", (int)cred.pid,
+			len == -EAGAIN ? "nothing sent in time" : strerror(-len));
+		goto out;
+	}
+	tok = json_tokener_new_ex(CS_CTL_JSON_DEPTH);
+	if (tok) {
+		req = json_tokener_parse_ex(tok, buf, (int)len);
+		if (req && json_tokener_get_parse_end(tok) < (size_t)len &&
+		    strspn(buf + json_tokener_get_parse_end(tok), " \t\r\n") !=
+		    (size_t)len - json_tokener_get_parse_end(tok)) {
+			json_object_put(req);
+			req = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	if (!req || !json_object_is_type(req, json_type_object) ||
+	    !json_object_object_get_ex(req, "cmd", &cmd) ||
+	    !json_object_is_type(cmd, json_type_string)) {
+		reply_error(fd, CS_EXIT_USAGE, "malformed request: expected a JSON object with "
+			    "a string \"cmd\"");
+		goto out;
+	}
+	code = fn(ctx, json_object_get_string(cmd), req, &result, err, sizeof(err));
+	if (code) {
+		reply_error(fd, code, err[0] ? err : "failed");
+		json_object_put(result);
+		goto out;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "result", result ? result : json_object_new_object());
+	reply(fd, o);
+	json_object_put(o);
+out:
+	json_object_put(req);
+	free(buf);
+}
+
+void cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx)
+{
+	for (int i = 0; s->fd >= 0 && i < CS_CTL_PER_WAKE; i++) {
+		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				cs_warn("control socket: accept: %s", strerror(errno));
+			return;
+		}
+		serve_one(s, fd, fn, ctx);
+		close(fd);
+	}
+}
+
+int cs_ctl_request(const char *path, json_object *req, json_object **resp, char *err,
+		   size_t errlen)
+{
+	const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	size_t len = strlen(text), cap = 65536, got = 0;
+	struct sockaddr_un sa;
+	char *buf = NULL;
+	int fd, ret = 0;
+
+	*resp = NULL;
+	if (fill_addr(&sa, path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -ENAMETOOLONG;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		if (ret == -ENOENT || ret == -ECONNREFUSED)
+			snprintf(err, errlen, "cellsched is not running (nothing answers on %s)",
+				 path);
+		else if (ret == -EACCES || ret == -EPERM)
+			snprintf(err, errlen, "not allowed to use %s (root or the control group "
+				 "only)", path);
+		else
+			snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(errno));
+		goto out;
+	}
+	set_timeout(fd, SO_RCVTIMEO, CS_CTL_CLIENT_MS);
+	set_timeout(fd, SO_SNDTIMEO, CS_CTL_CLIENT_MS);
+	if (send(fd, text, len, MSG_NOSIGNAL) != (ssize_t)len ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
+		ret = -errno;
+		snprintf(err, errlen, "sending to %s: %s", path, strerror(errno));
+		goto out;
+	}
+	shutdown(fd, SHUT_WR);
+	buf = malloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (!buf) {
+			ret = -ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		n = recv(fd, buf + got, cap - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "no answer from cellsched on %s: %s", path,
+				 errno == EAGAIN ? "timed out" : strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += n;
+		if (got == cap) {
+			char *bigger = cap >= CS_CTL_MAX_RESP ? NULL : realloc(buf, 2 * cap + 1);
+
+			if (!bigger) {
+				ret = -EMSGSIZE;
+				snprintf(err, errlen, "answer from cellsched too large");
+				goto out;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	buf[got] = '\0';
+	*resp = json_tokener_parse(buf);
+	if (!*resp || !json_object_is_type(*resp, json_type_object)) {
+		json_object_put(*resp);
+		*resp = NULL;
+		ret = -EPROTO;
+		snprintf(err, errlen, "cellsched sent an answer that is not JSON%s",
+			 got ? "" : " (nothing: did it stop?)");
+	}
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/state.h: the cell changes made at run time through the CLI
+ * (cell create / resize / delete), layered over the YAML configuration and
+ * persisted so that a restart, even after kill -9, comes back to them.
+ *
+ * Owns the change list, merging it into a configuration, and its file: JSON
+ * (json-c), written atomically (temporary file, fsync, rename, fsync of the
+ * directory); a file that cannot be read back is reported and renamed aside,
+ * never silently dropped or overwritten. Prefix: cs_state.
+ *
+ * File format:
+ *   { "cellsched_state": 1,
+ *     "changes": [ { "op": "set", "name": "x", "cgroup": "x", "policy": "fifo",
+ *                    "cpus": "2-3" | "min": 1, "max": 2, "weight": 100,
+ *                    "tunables": { "slice_us": 5000 } },
+ *                  { "op": "delete", "name": "b" } ] }
+ */
+#ifndef CELLSCHED_STATE_H
+#define CELLSCHED_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum { CS_STATE_VERSION = 1, CS_STATE_MAX_BYTES = 4 << 20 };
+
+enum cs_change_op {
+	CS_CHANGE_SET,		/* the cell is exactly @cell (created or changed) */
+	CS_CHANGE_DELETE,	/* the YAML's cell @cell.name is gone */
+};
+
+struct cs_change {
+	enum cs_change_op op;
+	struct cs_cell_cfg cell;
+};
+
+struct cs_state {
+	unsigned int nr;
+	struct cs_change *changes;	/* at most CS_MAX_CELLS x 2 */
+};
+
+/*
+ * Read @path. Returns 0 (an absent file is an empty list), or -EINVAL /
+ * -errno with "PATH: what is wrong" in @err (the file is then left as is).
+ */
+int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errlen);
+
+/* Write @st to @path atomically. Returns 0 or -errno with the step that failed in @err. */
+int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t errlen);
+
+/* Rename an unreadable @path to PATH.corrupt-YYYYMMDD-HHMMSS; its new name in @aside. */
+int cs_state_set_aside(const char *path, char *aside, size_t len);
+
+/*
+ * @out = @yaml with @st applied (SET replaces or appends the cell of that
+ * name, DELETE removes it). Cells from the state carry line 0 positions.
+ * Returns 0 or -ENOMEM.
+ */
+int cs_state_apply(const struct cs_config *yaml, const struct cs_state *st,
+		   struct cs_config *out);
+
+/* Record a change (replacing an earlier one for the same cell). -ENOMEM/-ENOSPC. */
+int cs_state_set(struct cs_state *st, const struct cs_cell_cfg *cell);
+int cs_state_delete(struct cs_state *st, const char *name, bool in_yaml);
+
+int cs_state_copy(struct cs_state *dst, const struct cs_state *src);
+void cs_state_free(struct cs_state *st);
+
+#endif /* CELLSCHED_STATE_H */

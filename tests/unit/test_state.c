@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/unit/test_state.c: orchestrator/state.c, the CLI's runtime changes:
+ * recording (set replaces, delete of a YAML cell is remembered, delete of a
+ * CLI-made cell forgets it), merging over a YAML configuration, the file
+ * (save/load round trip of fixed and resizable cells with tunables, mode
+ * 0600, no temporary file left, an absent file = no changes), every kind of
+ * damaged file refused with the change and field named, and setting a
+ * damaged file aside under a new name.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "policies.h"
+#include "state.h"
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/cs-state-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/sub/state.json", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[160];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static struct cs_cell_cfg cell(const char *name, const char *cpus, const char *policy)
+{
+	struct cs_cell_cfg c = { 0 };
+	char err[128];
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	snprintf(c.cgroup, sizeof(c.cgroup), "%s", name);
+	snprintf(c.policy, sizeof(c.policy), "%s", policy);
+	cs_policy_defaults(cs_policy_find(policy), c.tunables);
+	if (cpus) {
+		assert_int_equal(cs_cpus_parse(cpus, &c.cpus, err, sizeof(err)), 0);
+	} else {
+		c.resizable = true;
+		c.min = 1;
+		c.max = 3;
+		c.weight = 200;
+	}
+	return c;
+}
+
+static void write_file(const char *text)
+{
+	FILE *f;
+
+	mkdir(dir, 0700);
+	{
+		char sub[160];
+
+		snprintf(sub, sizeof(sub), "%s/sub", dir);
+		mkdir(sub, 0700);
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_round_trip(void **state)
+{
+	struct cs_state st = { 0 }, back;
+	struct cs_cell_cfg a = cell("a", "1-2", "vtime"), x = cell("x", NULL, "latency");
+	char err[512] = "", tmp[160];
+	struct stat sb;
+
+	(void)state;
+	a.tunables[1] = 777;	/* vtime lag_us */
+	assert_int_equal(cs_state_set(&st, &a), 0);
+	assert_int_equal(cs_state_set(&st, &x), 0);
+	assert_int_equal(cs_state_delete(&st, "b", true), 0);
+	assert_int_equal(cs_state_save(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	assert_int_equal(access(tmp, F_OK), -1);
+
+	assert_int_equal(cs_state_load(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.nr, 3);
+	assert_string_equal(back.changes[0].cell.name, "a");
+	assert_int_equal(back.changes[0].op, CS_CHANGE_SET);
+	assert_true(cs_cpus_equal(&back.changes[0].cell.cpus, &a.cpus));
+	assert_false(back.changes[0].cell.resizable);
+	assert_string_equal(back.changes[0].cell.policy, "vtime");
+	assert_int_equal(back.changes[0].cell.tunables[1], 777);
+	assert_true(back.changes[1].cell.resizable);
+	assert_int_equal(back.changes[1].cell.min, 1);
+	assert_int_equal(back.changes[1].cell.max, 3);
+	assert_int_equal(back.changes[1].cell.weight, 200);
+	assert_string_equal(back.changes[1].cell.policy, "latency");
+	assert_int_equal(back.changes[2].op, CS_CHANGE_DELETE);
+	assert_string_equal(back.changes[2].cell.name, "b");
+	cs_state_free(&back);
+	cs_state_free(&st);
+}
+
+static void test_absent_file(void **state)
+{
+	struct cs_state st;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(cs_state_load("/nonexistent/cellsched/state.json", &st, err,
+				       sizeof(err)), 0);
+	assert_int_equal(st.nr, 0);
+	cs_state_free(&st);
+}
+
+static void test_set_and_delete(void **state)
+{
+	struct cs_state st = { 0 };
+	struct cs_cell_cfg a = cell("a", "1", "fifo"), a2 = cell("a", "2", "fifo");
+
+	(void)state;
+	assert_int_equal(cs_state_set(&st, &a), 0);
+	assert_int_equal(cs_state_set(&st, &a2), 0);	/* replaces */
+	assert_int_equal(st.nr, 1);
+	assert_true(cs_cpus_test(&st.changes[0].cell.cpus, 2));
+	assert_int_equal(cs_state_delete(&st, "a", false), 0);	/* CLI-made: forgotten */
+	assert_int_equal(st.nr, 0);
+	assert_int_equal(cs_state_set(&st, &a), 0);
+	assert_int_equal(cs_state_delete(&st, "a", true), 0);	/* from the YAML: remembered */
+	assert_int_equal(st.nr, 1);
+	assert_int_equal(st.changes[0].op, CS_CHANGE_DELETE);
+	cs_state_free(&st);
+}
+
+static void test_apply(void **state)
+{
+	struct cs_config yaml, out;
+	struct cs_state st = { 0 };
+	struct cs_cell_cfg a2 = cell("a", "3", "fifo"), c = cell("c", "2", "vtime");
+	const char *text = "cells:\n  - {name: a, cpus: 1}\n  - {name: b, cpus: 2}\n";
+	char err[256];
+
+	(void)state;
+	assert_int_equal(cs_config_parse("t.yaml", text, strlen(text), &yaml, err, sizeof(err)), 0);
+	assert_int_equal(cs_state_set(&st, &a2), 0);
+	assert_int_equal(cs_state_delete(&st, "b", true), 0);
+	assert_int_equal(cs_state_set(&st, &c), 0);
+	assert_int_equal(cs_state_apply(&yaml, &st, &out), 0);
+	assert_int_equal(out.nr_cells, 2);
+	assert_string_equal(out.cells[0].name, "a");
+	assert_true(cs_cpus_test(&out.cells[0].cpus, 3));
+	assert_false(cs_cpus_test(&out.cells[0].cpus, 1));
+	assert_int_equal(out.cells[0].cpus_pos.line, 0);	/* from the state, not the file */
+	assert_string_equal(out.cells[1].name, "c");
+	/* the YAML itself is untouched */
+	assert_int_equal(yaml.nr_cells, 2);
+	assert_true(cs_cpus_test(&yaml.cells[0].cpus, 1));
+	cs_config_free(&out);
+	cs_config_free(&yaml);
+	cs_state_free(&st);
+}
+
+struct damaged {
+	const char *name, *text, *want;
+};
+
+#define HDR "{\"cellsched_state\": 1, \"changes\": ["
+static const struct damaged damaged[] = {
+	{ "not JSON", "{\"cellsched_state\": 1, \"changes\": [", "not valid JSON" },
+	{ "truncated to nothing", "", "not valid JSON" },
+	{ "wrong version", "{\"cellsched_state\": 2, \"changes\": []}", "version 1" },
+	{ "no changes list", "{\"cellsched_state\": 1}", "'changes' is missing" },
+	{ "unknown op", HDR "{\"op\": \"grow\", \"name\": \"a\"}]}", "change 1: 'op' must be" },
+	{ "no name", HDR "{\"op\": \"delete\"}]}", "change 1: 'name' is missing" },
+	{ "bad cpus", HDR "{\"op\": \"set\", \"name\": \"a\", \"cgroup\": \"a\", \"policy\": "
+	  "\"fifo\", \"cpus\": \"3-1\"}]}", "change 1: bad 'cpus' '3-1'" },
+	{ "unknown policy", HDR "{\"op\": \"set\", \"name\": \"a\", \"cgroup\": \"a\", \"policy\": "
+	  "\"nope\", \"cpus\": \"1\"}]}", "change 1: unknown policy" },
+	{ "unknown tunable", HDR "{\"op\": \"set\", \"name\": \"a\", \"cgroup\": \"a\", \"policy\": "
+	  "\"fifo\", \"cpus\": \"1\", \"tunables\": {\"lag_us\": 5}}]}",
+	  "policy 'fifo' has no tunable 'lag_us'" },
+	{ "tunable out of range", HDR "{\"op\": \"set\", \"name\": \"a\", \"cgroup\": \"a\", "
+	  "\"policy\": \"fifo\", \"cpus\": \"1\", \"tunables\": {\"slice_us\": 1}}]}",
+	  "'slice_us' must be a whole number in 100..100000" },
+	{ "min above max", HDR "{\"op\": \"set\", \"name\": \"a\", \"cgroup\": \"a\", \"policy\": "
+	  "\"fifo\", \"min\": 3, \"max\": 2}]}", "'min' is above 'max'" },
+	{ "two changes of one cell", HDR "{\"op\": \"delete\", \"name\": \"a\"}, {\"op\": "
+	  "\"delete\", \"name\": \"a\"}]}", "change 2: a second change for the same cell" },
+	{ "NUL byte", "{\"cellsched_state\": 1, \"changes\": []}\0junk", "NUL" },
+};
+
+static void test_damaged(void **state)
+{
+	const struct damaged *d = *state;
+	struct cs_state st;
+	char err[512] = "";
+	FILE *f;
+
+	write_file("");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(d->text, 1, strlen(d->text) + (strstr(d->name, "NUL") ? 5 : 0), f);
+	fclose(f);
+	assert_int_equal(cs_state_load(path, &st, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, d->want) || strncmp(err, path, strlen(path)))
+		fail_msg("got \"%s\", want \"%s: ...%s...\"", err, path, d->want);
+	assert_null(st.changes);
+}
+
+static void test_set_aside(void **state)
+{
+	char aside[256];
+
+	(void)state;
+	write_file("garbage");
+	assert_int_equal(cs_state_set_aside(path, aside, sizeof(aside)), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(access(aside, F_OK), 0);
+	assert_non_null(strstr(aside, "state.json.corrupt-"));
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[4 + sizeof(damaged) / sizeof(damaged[0]) + 1] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_absent_file),
+		cmocka_unit_test(test_set_and_delete),
+		cmocka_unit_test(test_apply),
+	};
+	size_t n = 4;
+
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(test_damaged,
+								       (void *)&damaged[i]);
+		tests[n++].name = damaged[i].name;
+	}
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_set_aside);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

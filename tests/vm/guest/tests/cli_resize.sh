@@ -1,0 +1,81 @@
+# cli_resize: the CLI against a running daemon. `cell resize b --cpus 3`
+# answers with the new CPUs and b's workers then run on CPU 3 only; `cells`,
+# `cell show`, `status` and `stats` report it (tables and --json); `cell
+# create` / `assign` / `delete` make, fill and remove a cell and its cgroup;
+# refused requests name the problem, exit with their documented code and
+# change nothing.
+. /cs/guest/lib.sh
+[ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
+start_cells /cs/configs/two-cells.yaml
+in_cell cellsched/b cs-work cpus 120 /tmp/b1 & b1=$!
+in_cell cellsched/b cs-work cpus 120 /tmp/b2 & b2=$!
+
+out=$(cellsched cell resize b --cpus 3) || fail "cell resize exited $?: $out"
+note "$out"
+[ "$out" = "cell b: CPUs 3, running" ] || fail "unexpected answer: $out"
+[ "$(cat /sys/fs/cgroup/cellsched/b/cpuset.cpus)" = 3 ] || fail "cpuset.cpus of b is not 3"
+cellsched cells > /tmp/cells.txt || fail "cells exited $?"
+cat /tmp/cells.txt
+grep -Eq '^b +3 +1 +fixed +vtime +running' /tmp/cells.txt || fail "cells does not show b on CPU 3"
+grep -Eq '^\(root cell\) +0,2 *$' /tmp/cells.txt || fail "cells does not show the root cell on 0,2"
+# the workers: a fresh window, then only CPU 3
+kill -USR1 $b1 $b2
+for i in 1 2; do
+	eval p=\$b$i
+	wait_for 20 sh -c "kill -USR2 $p; sleep 0.3; grep -q 'iters=[1-9]' /tmp/b$i" ||
+		fail "worker b$i made no progress after the resize"
+	s=$(work_sample $p /tmp/b$i)
+	[ "$(field cpus "$s")" = 3 ] || fail "worker b$i ran on $(field cpus "$s") after the resize"
+done
+
+cellsched --json cell show b > /tmp/show.json || fail "cell show --json exited $?"
+grep -q '"cpus": "3"' /tmp/show.json || fail "cell show --json: $(cat /tmp/show.json)"
+grep -q '"changed_by_cli": true' /tmp/show.json || fail "b not marked as changed by the CLI"
+cellsched cell show b | grep -Eq '^policy +vtime' || fail "cell show has no policy line"
+cellsched status | grep -q "1 made by the CLI" || fail "status does not count the change"
+cellsched stats --json | grep -q '"ENQ"' || fail "stats --json has no per-cell counters"
+
+# refusals: code, message, nothing changed
+expect() {	# CODE REGEX COMMAND...
+	local code=$1 re=$2 out rc
+	shift 2
+	out=$("$@" 2>&1); rc=$?
+	[ "$rc" = "$code" ] || fail "'$*' exited $rc, want $code: $out"
+	echo "$out" | grep -q -- "$re" || fail "'$*' said '$out', want /$re/"
+	note "$* -> $rc: $out"
+}
+expect 11 "no cell 'nope'" cellsched cell resize nope --cpus 2
+expect 8 "overlap cell 'a'" cellsched cell resize b --cpus 1,3
+expect 8 "root_cell.min_cpus is 1" cellsched cell resize b --cpus 0,2-3
+expect 2 "bad --cpus" cellsched cell resize b --cpus 3-1
+expect 8 "exists already" cellsched cell create a --cpus 2
+expect 8 "unknown policy 'nope'" cellsched cell create c --cpus 2 --policy nope
+expect 8 "no tunable 'lag_us'" cellsched cell create c --cpus 2 --set lag_us=5
+expect 2 "usage\|unexpected" cellsched cell resize b --cpus 3 extra
+[ "$(cat /sys/fs/cgroup/cellsched/b/cpuset.cpus)" = 3 ] || fail "a refused request changed b"
+[ ! -d /sys/fs/cgroup/cellsched/c ] || fail "a refused create left a cgroup"
+
+# create, assign, delete
+out=$(cellsched cell create c --cpus 2 --policy latency --set short_us=1000) ||
+	fail "cell create exited $?: $out"
+wait_log 20 "cell c: child 'latency' attached" || fail "cell c has no child"
+[ "$(cat /sys/fs/cgroup/cellsched/c/cpuset.cpus)" = 2 ] || fail "cell c's cgroup is not on CPU 2"
+cs-work cpus 60 /tmp/c1 & c1=$!
+cellsched cell assign c --pid $c1 || fail "cell assign exited $?"
+grep -q "^0::/cellsched/c$" /proc/$c1/cgroup || fail "pid $c1 is in $(cat /proc/$c1/cgroup)"
+kill -USR1 $c1
+wait_for 20 sh -c "kill -USR2 $c1; sleep 0.3; grep -q 'iters=[1-9]' /tmp/c1" || fail "c1 no progress"
+s=$(work_sample $c1 /tmp/c1)
+[ "$(field cpus "$s")" = 2 ] || fail "the assigned task ran on $(field cpus "$s"), want 2"
+kill $c1; wait $c1 2>/dev/null
+cellsched cell delete c || fail "cell delete exited $?"
+wait_for 10 sh -c '[ ! -d /sys/fs/cgroup/cellsched/c ]' || fail "cell c's cgroup is still there"
+cellsched cells | grep -q '^c ' && fail "cell c still listed"
+
+check_health
+kill $b1 $b2
+out=$(cellsched stop) || fail "stop exited $?"
+wait $CS_PID; CS_RC=$?
+[ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC after 'stop'"; }
+wait_for 10 scx_is disabled || fail "sched_ext still $(scx_state) after stop"
+expect 10 "not running" cellsched status
