@@ -208,12 +208,25 @@ static int build_wanted(struct cs_cells *m, struct wantlist *wl)
 static int plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool force,
 		struct cs_plan_cell *pc, bool apply)
 {
-	struct cs_cpus avail = m->si.online;
+	struct cs_cpus avail = m->si.online, rest;
 	char err[CS_ERR_MAX];
 	bool any = false;
 	int ret;
 
 	cs_cpus_and(&avail, &m->si.parent_cpus);
+	/*
+	 * The root cell keeps the lowest min_cpus CPUs no fixed cell holds (CPU 0
+	 * on most machines, where boot-time housekeeping lives): the planner
+	 * shares the others, so a cell growing or shrinking never moves them.
+	 */
+	rest = avail;
+	for (unsigned int i = 0; i < wl->nr; i++)
+		if (!wl->w[i].resizable)
+			cs_cpus_andnot(&rest, &wl->w[i].cpus);
+	for (unsigned int n = 0; n < m->cfg->min_cpus && !cs_cpus_empty(&rest); n++) {
+		cs_cpus_clear(&avail, cs_cpus_first(&rest));
+		cs_cpus_clear(&rest, cs_cpus_first(&rest));
+	}
 	for (unsigned int i = 0; i < wl->nr; i++) {
 		struct want *w = &wl->w[i];
 		struct cs_plan_cell *p = &pc[i];
@@ -243,8 +256,8 @@ static int plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool f
 	}
 	if (!any)
 		return 0;
-	ret = cs_plan_targets(&m->cfg->rebalance, &avail, m->cfg->min_cpus, pc, wl->nr, now_ms,
-			      force, err, sizeof(err));
+	ret = cs_plan_targets(&m->cfg->rebalance, &avail, 0, pc, wl->nr, now_ms, force, err,
+			      sizeof(err));
 	if (!ret)
 		ret = cs_plan_place(&m->topo, &avail, pc, wl->nr, err, sizeof(err));
 	if (ret) {

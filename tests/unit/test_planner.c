@@ -581,14 +581,20 @@ static unsigned int check_plan(const struct cs_topo *t, const struct cs_cpus *av
 	memset(cnt, 0, sizeof(cnt));
 	for (int c = 0; c < CS_MAX_CIDS; c++)
 		if (cs_cpus_test(&t->cpus, c))
-			cnt[t->core[c]] += 0x10000 + 0x100 * cs_cpus_test(&av, c);
-	for (unsigned int i = 0; i < nr && smt; i++)
+			cnt[t->core[c]] += 0x100 + cs_cpus_test(&av, c);
+	for (int c = 0; c < CS_MAX_CIDS; c++)
+		smt &= !cnt[c] || (cnt[c] >> 8 == 2 && cnt[c] % 2 == 0);
+	for (unsigned int i = 0; i < nr && smt; i++) {
+		const struct cs_cpus *cur = &cells[i].cur;
+
+		if (!cells[i].resizable)
+			continue;
+		memset(cnt, 0, sizeof(cnt));
 		for (int c = 0; c < CS_MAX_CIDS; c++)
-			if (cells[i].resizable && cs_cpus_test(&cells[i].cur, c))
-				cnt[t->core[c]]++;
-	for (int c = 0; c < CS_MAX_CIDS && smt; c++)
-		if (cnt[c] && ((cnt[c] >> 16) != 2 || (cnt[c] >> 8 & 0xff) % 2 || cnt[c] & 1))
-			smt = false;
+			cnt[t->core[c] >= 0 ? t->core[c] : c] += cs_cpus_test(cur, c);
+		for (int c = 0; c < CS_MAX_CIDS; c++)
+			smt &= !cs_cpus_test(cur, c) || cnt[t->core[c] >= 0 ? t->core[c] : c] == 2;
+	}
 	for (int c = 0; c < CS_MAX_CIDS; c++)
 		owner[c] = -1;
 	for (unsigned int i = 0; i < nr; i++)
@@ -820,8 +826,11 @@ static unsigned int n_cells_max(const struct topo_case *tc)
 	return tc->cpus / 2 < 16 ? tc->cpus / 2 : 16;
 }
 
-/* New cells from empty: some fixed (whole cores, at most a quarter of the CPUs). */
-static unsigned int new_cells(uint64_t *rs, const struct topo_case *tc,
+/*
+ * New cells from empty: some fixed (whole cores, at most a quarter of the
+ * CPUs); the minimums and root_min within 3/4 of the CPUs.
+ */
+static unsigned int new_cells(uint64_t *rs, const struct topo_case *tc, bool even,
 			      struct cs_plan_cell *cells, unsigned int *root_min)
 {
 	unsigned int nr = 1 + rnd(rs, n_cells_max(tc)), n = tc->cpus, fixed_n = 0, need;
@@ -849,6 +858,7 @@ again:
 		}
 		c->resizable = true;
 		c->min = 1 + rnd(rs, n / (4 * nr) + 1);
+		c->min += even && c->min % 2;	/* even targets stay >= min */
 		c->max = c->min + rnd(rs, n / 2 + 1);
 		c->weight = rnd(rs, 4) ? 1 + rnd(rs, 200) : 1 + rnd(rs, 10000);
 		need += c->min;
@@ -913,7 +923,7 @@ static void test_random(void **state)
 	const struct topo_case *tc = *state;
 	struct cs_plan_params p = { .grow_pct = 75, .shrink_pct = 25, .cooldown_ms = 500 };
 	static struct cs_plan_cell cells[16], again[16];
-	unsigned int nr = 0, root_min = 0, done = 0, planned = 0;
+	unsigned int nr = 0, root_min = 0, done, planned = 0, n_smt = 0, n_llc = 0, n_moves = 0;
 	unsigned long long now = 1;
 	uint64_t rs = 0x9e3779b97f4a7c15ULL ^ tc->cpus * 131 ^ tc->smt * 7 ^ tc->llc;
 	struct cs_topo t;
@@ -925,8 +935,8 @@ static void test_random(void **state)
 		bool force;
 
 		if (round % 20 == 0) {
-			nr = new_cells(&rs, tc, cells, &root_min);
 			even = tc->smt == 2 && round % 40 == 0;
+			nr = new_cells(&rs, tc, even, cells, &root_min);
 		}
 		now += 100 + rnd(&rs, 600);
 		for (unsigned int i = 0; i < nr; i++) {
@@ -948,12 +958,16 @@ static void test_random(void **state)
 		force = rnd(&rs, 8) == 0;
 
 		memcpy(again, cells, sizeof(cells));
+		if (getenv("CS_TEST_TRACE"))
+			dump_plan(&avail, cells, nr);
 		if (plan_round(&p, &t, &avail, root_min, cells, nr, now, force, even))
 			continue;
-		if (!even)
-			check_targets(&avail, root_min, cells, nr);
-		done |= check_plan(&t, &avail, cells, nr);
+		check_targets(&avail, root_min, cells, nr);
+		done = check_plan(&t, &avail, cells, nr);
 		planned++;
+		n_smt += !!(done & CHK_SMT);
+		n_llc += !!(done & CHK_LLC);
+		n_moves += !!(done & CHK_MOVES);
 		/* the same input, the same plan */
 		assert_int_equal(plan_round(&p, &t, &avail, root_min, again, nr, now, force,
 					    even), 0);
@@ -968,13 +982,14 @@ static void test_random(void **state)
 			cells[i].cur = cells[i].next;
 		}
 	}
-	print_message("# %u CPUs SMT%u LLC %u: %u of 200 rounds planned\n", tc->cpus, tc->smt,
-		      tc->llc, planned);
+	print_message("# %u CPUs SMT%u LLC %u: %u of 200 rounds planned, checked: moves %u, "
+		      "SMT %u, LLCs from empty %u\n", tc->cpus, tc->smt, tc->llc, planned, n_moves,
+		      n_smt, n_llc);
 	assert_true(planned >= 150);
-	assert_true(done & CHK_MOVES);
-	assert_true(done & CHK_LLC);
+	assert_true(n_moves >= 100);
+	assert_true(n_llc >= 5);
 	if (tc->smt == 2)
-		assert_true(done & CHK_SMT);
+		assert_true(n_smt >= 50);
 }
 
 static void test_perf_1024_64(void **state)

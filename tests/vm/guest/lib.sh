@@ -104,6 +104,11 @@ cpus_within() {
 	done
 }
 
+# cpulist LIST: the CPUs of a kernel CPU list ("1-3,5") separated by spaces
+cpulist() {
+	echo "$1" | tr ',' '\n' | awk -F- '{ for (i = $1; i <= (NF == 2 ? $2 : $1); i++) printf "%d ", i }'
+}
+
 # check_health: the kernel never fell back for us or refused our inserts, and
 # no watchdog stall was reported
 check_health() {
