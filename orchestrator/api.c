@@ -240,7 +240,7 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 		c->origin == CS_FROM_CONFIG ? (cfg_cell(&d->yaml, c->name) ? "config" : "cli")
 					   : "cgroup"));
 	json_object_object_add(o, "changed_by_cli", json_object_new_boolean(
-		c->origin == CS_FROM_CONFIG && changed_by_cli(d, c->name)));
+		cfg_cell(&d->yaml, c->name) && changed_by_cli(d, c->name)));
 	json_object_object_add(o, "cpus", json_object_new_string(
 		cs_cpus_format(&c->cpus, list, sizeof(list))));
 	json_object_object_add(o, "nr_cpus", json_object_new_int(cs_cpus_count(&c->cpus)));

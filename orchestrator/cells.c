@@ -361,10 +361,13 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 
 	if (c->origin == CS_FROM_CONFIG) {
 		err = cs_cg_create(c->cgroup, list);
-		if (err == -EEXIST)
+		if (err == -EEXIST) {
+			/* ours from a run that was killed, or someone else's */
+			c->created_cgroup = cs_cg_is_ours(c->cgroup);
 			err = cs_cg_write(c->cgroup, "cpuset.cpus", list);
-		else if (!err)
+		} else if (!err) {
 			c->created_cgroup = true;
+		}
 		if (err) {
 			cs_err("cell %s: preparing cgroup %s with CPUs %s failed: %s", c->name,
 			       c->cgroup, list, strerror(-err));

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/xattr.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -183,7 +184,23 @@ int cs_cg_create(const char *path, const char *cpus)
 	if (ret && cs_cg_exists(path))
 		cgroup_delete_cgroup(cg, 0);	/* created but cpuset.cpus refused */
 	cgroup_free(&cg);
+	if (!ret) {
+		char p[512];
+
+		/* the mark outlives us: a restart after kill -9 knows the cgroup is ours */
+		full_path(path, NULL, p, sizeof(p));
+		if (setxattr(p, CS_CG_MARK, "1", 1, 0) < 0)
+			return 0;	/* unmarked: treated as someone else's later */
+	}
 	return ret;
+}
+
+bool cs_cg_is_ours(const char *path)
+{
+	char p[512], v[4];
+
+	full_path(path, NULL, p, sizeof(p));
+	return getxattr(p, CS_CG_MARK, v, sizeof(v)) == 1 && v[0] == '1';
 }
 
 int cs_cg_delete(const char *path)

@@ -34,8 +34,16 @@ bool cs_cg_exists(const char *path);
  */
 int cs_cg_ensure_parent(const char *path, bool *created);
 
-/* Create cell cgroup @path with cpuset.cpus = @cpus. -EEXIST if it exists. */
+/*
+ * Create cell cgroup @path with cpuset.cpus = @cpus, marked as cellsched's
+ * (extended attribute CS_CG_MARK). -EEXIST if it exists.
+ */
 int cs_cg_create(const char *path, const char *cpus);
+
+/* Did cellsched create @path (it carries CS_CG_MARK)? */
+bool cs_cg_is_ours(const char *path);
+
+#define CS_CG_MARK "trusted.cellsched"
 
 /* Remove cgroup @path; -EBUSY while it has tasks or children. */
 int cs_cg_delete(const char *path);

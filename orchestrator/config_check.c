@@ -36,6 +36,16 @@ static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err,
 	return -EINVAL;
 }
 
+/* "line 12", or where a cell changed at run time comes from */
+static const char *where(struct cs_pos pos, char *buf, size_t len)
+{
+	if (pos.line)
+		snprintf(buf, len, "line %d", pos.line);
+	else
+		snprintf(buf, len, "a runtime change");
+	return buf;
+}
+
 /* Would @cg name something that is not below its parent (absolute, '.', '..')? */
 static bool escapes(const char *cg)
 {
@@ -64,7 +74,7 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 {
 	const struct cs_cell_cfg *last_resizable = NULL;
 	struct cs_cpus taken = { 0 }, left, bad;
-	char list[256], list2[256];
+	char list[256], list2[256], at[48];
 	unsigned int mins = 0;
 	const char *why;
 	struct cs_topo topo;
@@ -89,8 +99,9 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 
 			if (!strcmp(o->name, cell->name))
 				return check_fail(cfg, cell->name_pos, err, errlen,
-						  "duplicate cell name '%s' (also at line %d)",
-						  cell->name, o->name_pos.line);
+						  "duplicate cell name '%s' (also %s%s)",
+						  cell->name, o->name_pos.line ? "at " : "in ",
+						  where(o->name_pos, at, sizeof(at)));
 			if (!strcmp(o->cgroup, cell->cgroup))
 				return check_fail(cfg, cell->cgroup_pos, err, errlen,
 						  "cells '%s' and '%s' use the same cgroup '%s'",
@@ -105,10 +116,10 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 				bad = cell->cpus;
 				cs_cpus_and(&bad, &o->cpus);
 				return check_fail(cfg, cell->cpus_pos, err, errlen,
-						  "CPUs %s of cell '%s' overlap cell '%s' (line %d); "
+						  "CPUs %s of cell '%s' overlap cell '%s' (%s); "
 						  "cells must not share CPUs",
 						  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-						  o->name, o->cpus_pos.line);
+						  o->name, where(o->cpus_pos, at, sizeof(at)));
 			}
 		}
 		if (cell->resizable) {

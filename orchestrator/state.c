@@ -214,6 +214,7 @@ int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t
 		json_object_array_add(arr, cell_json(&st->changes[i]));
 	json_object_object_add(root, "changes", arr);
 	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(text);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
