@@ -407,6 +407,7 @@ static int cell_create(struct cs_daemon *d, json_object *req, char *err, size_t 
 
 static int cell_resize(struct cs_daemon *d, json_object *req, char *err, size_t errlen)
 {
+	uint64_t t0 = cs_now_ms();
 	const struct cs_cell_cfg *cur;
 	struct cs_cell_cfg c;
 	int ret;
@@ -419,7 +420,8 @@ static int cell_resize(struct cs_daemon *d, json_object *req, char *err, size_t 
 	if (!ret)
 		ret = change_cell(d, &c, err, errlen);
 	if (!ret)
-		cs_info("cli: cell %s resized", c.name);
+		cs_info("cli: cell %s resized (validated, saved and applied in %llu ms)", c.name,
+			(unsigned long long)(cs_now_ms() - t0));
 	return ret;
 }
 

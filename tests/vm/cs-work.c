@@ -11,6 +11,11 @@
  *                            SIGTERM; SIGUSR1 forgets the CPUs and iterations
  *                            seen so far (start a new measurement window).
  *
+ *   cs-work moves SECONDS OUT burn CPU and append "NS CPU" to OUT each time
+ *                            the task runs on another CPU than before (NS:
+ *                            CLOCK_BOOTTIME in ns, when it was first seen there)
+ *   cs-work now              print CLOCK_BOOTTIME in ns (the clock of "moves")
+ *
  *   cs-work wake COUNT OUT   a periodic task: COUNT times sleep until 1 ms
  *                            after the last wakeup target, then run ~50 us;
  *                            writes "n=N p50_us=X p99_us=Y max_us=Z" (the
@@ -106,6 +111,37 @@ static int burn(double seconds, unsigned char *seen)
 	return seen ? write_cpus(out_path, seen, iters) : 0;
 }
 
+static long long boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Burn CPU; log each change of CPU with the time it was first seen. */
+static int moves(double seconds, const char *out)
+{
+	double end = now() + seconds;
+	FILE *f = fopen(out, "a");
+	int last = -1;
+
+	if (!f)
+		return 1;
+	for (unsigned long i = 0; !stop; i++) {
+		int cpu = sched_getcpu();
+
+		if (cpu != last) {
+			fprintf(f, "%lld %d\n", boottime_ns(), cpu);
+			fflush(f);
+			last = cpu;
+		}
+		if (i % CS_WORK_CHECK_EVERY == 0 && now() >= end)
+			break;
+	}
+	return fclose(f) ? 1 : 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
@@ -159,6 +195,10 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	double seconds;
 
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		printf("%lld\n", boottime_ns());
+		return 0;
+	}
 	if (argc < 3)
 		goto usage;
 	seconds = atof(argv[2]);
@@ -173,12 +213,14 @@ int main(int argc, char **argv)
 		return burn(seconds, NULL);
 	if (!strcmp(argv[1], "wake") && argc == 4)
 		return wake((long)seconds, argv[3]);
+	if (!strcmp(argv[1], "moves") && argc == 4)
+		return moves(seconds, argv[3]);
 	if (!strcmp(argv[1], "cpus") && argc == 4) {
 		out_path = argv[3];
 		return burn(seconds, seen);
 	}
 usage:
 	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT | "
-		"cs-work wake COUNT OUT\n");
+		"cs-work moves SECONDS OUT | cs-work now | cs-work wake COUNT OUT\n");
 	return 2;
 }

@@ -86,6 +86,13 @@ in_cell() {
 	exec sh -c 'echo $$ > "/sys/fs/cgroup/$0/cgroup.procs" && exec "$@"' "$cg" "$@"
 }
 
+# work_ready PID: cs-work PID catches SIGUSR1 and SIGUSR2 (before that, they kill it)
+work_ready() {
+	local m
+	m=$(awk '/^SigCgt:/ { print $2 }' /proc/$1/status 2>/dev/null)
+	[ -n "$m" ] && [ $((0x$m & 0xa00)) = $((0xa00)) ]
+}
+
 # work_sample PID FILE: have a `cs-work cpus` write a sample, print it
 work_sample() {
 	local before
