@@ -223,6 +223,11 @@ static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 	ssize_t len;
 	int code;
 
+	buf = malloc(CS_CTL_MAX_REQ + 1);
+	if (!buf)
+		return;
+	/* read first, also from a caller we refuse: it gets our answer, not a reset */
+	len = read_request(fd, buf, CS_CTL_MAX_REQ + 1);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
 	    !(cred.uid == 0 || (s->has_group && (cred.gid == s->gid ||
 						 pid_in_group(cred.pid, s->gid))))) {
@@ -230,12 +235,8 @@ static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 			(int)cred.uid, s->has_group ? " and the control group" : "");
 		reply_error(fd, CS_EXIT_PERM, "not allowed: the control socket is for root"
 			    " and the configured control.group only");
-		return;
+		goto out;
 	}
-	buf = malloc(CS_CTL_MAX_REQ + 1);
-	if (!buf)
-		return;
-	len = read_request(fd, buf, CS_CTL_MAX_REQ + 1);
 	if (len == -EMSGSIZE || len > CS_CTL_MAX_REQ) {
 		reply_error(fd, CS_EXIT_USAGE, "request larger than 64 KiB");
 		goto out;
@@ -323,12 +324,13 @@ int cs_ctl_request(const char *path, json_object *req, json_object **resp, char 
 	}
 	set_timeout(fd, SO_RCVTIMEO, CS_CTL_CLIENT_MS);
 	set_timeout(fd, SO_SNDTIMEO, CS_CTL_CLIENT_MS);
-	if (send(fd, text, len, MSG_NOSIGNAL) != (ssize_t)len ||
-	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
+	if ((send(fd, text, len, MSG_NOSIGNAL) != (ssize_t)len ||
+	     send(fd, "\n", 1, MSG_NOSIGNAL) != 1) && errno != EPIPE && errno != ECONNRESET) {
 		ret = -errno;
 		snprintf(err, errlen, "sending to %s: %s", path, strerror(errno));
 		goto out;
 	}
+	/* a daemon that refuses us answers before reading: go read its answer */
 	shutdown(fd, SHUT_WR);
 	buf = malloc(cap + 1);
 	for (;;) {

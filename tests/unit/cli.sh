@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/unit/cli.sh: the cellsched command line on the host, as TAP: exit codes
-# and messages for usage errors, and the plain refusal on a kernel without
-# sched_ext. usage: cli.sh PATH_TO_CELLSCHED
+# and messages for usage errors, the plain refusal on a kernel without
+# sched_ext, and the daemon verbs when no daemon runs. usage: cli.sh PATH_TO_CELLSCHED
 set -u
 cs=$1
 n=0 failed=0
@@ -27,8 +27,9 @@ check() {
 
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
+export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..8"
+echo "1..16"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -42,4 +43,13 @@ else
 	check "run on a kernel without sched_ext says so" 3 \
 		"this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT); use the VM demo" -- run
 fi
+nosock=$(mktemp -u /tmp/cs-cli-XXXXXX.sock)
+check "status without a daemon says so" 10 "cellsched is not running (nothing answers on $nosock)" -- --socket "$nosock" status
+CELLSCHED_SOCKET=$nosock check "CELLSCHED_SOCKET is honoured" 10 "nothing answers on $nosock" -- status --json
+check "cell without a subcommand" 2 "cell: want a subcommand" -- cell
+check "cell with an unknown subcommand" 2 "cell: unknown subcommand 'grow'" -- cell grow a
+check "cell --min wants a number" 2 "--min wants a number, not 'x'" -- cell create a --min x
+check "cell --set wants TUNABLE=NUMBER" 2 "--set wants TUNABLE=NUMBER, not 'slice_us'" -- cell create a --cpus 1 --set slice_us
+check "stats --watch wants seconds" 2 "stats: unexpected option value 0" -- stats --watch 0
+check "rebalance takes no argument" 2 "rebalance: unexpected argument 'now'" -- rebalance now
 [ "$failed" = 0 ]

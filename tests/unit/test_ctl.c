@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/unit/test_ctl.c: orchestrator/ctl.c, the control socket, both ends,
+ * on the host (a server loop in a thread, the real socket): socket and
+ * directory modes, a second daemon refused, a request answered, a handler's
+ * refusal carried with its exit code, and every kind of bad request (not
+ * JSON, not an object, no or non-string "cmd", trailing bytes, oversized,
+ * nested too deep, a client that sends nothing, one that hangs up) answered
+ * with an error or dropped while the server keeps serving; a client without
+ * the rights refused by the file modes and, with those opened up, by the
+ * peer credential check; a client with no daemon told so.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ctl.h"
+#include "log.h"
+
+static char dir[32], sock_path[96];
+static struct cs_ctl server;
+static pthread_t thread;
+static volatile int stop_server;
+static int served;
+
+static int handler(void *ctx, const char *cmd, json_object *req, json_object **result,
+		   char *err, size_t errlen)
+{
+	json_object *x;
+
+	(void)ctx;
+	served++;
+	if (!strcmp(cmd, "echo")) {
+		*result = json_object_new_object();
+		if (json_object_object_get_ex(req, "x", &x))
+			json_object_object_add(*result, "x", json_object_get(x));
+		return 0;
+	}
+	snprintf(err, errlen, "no cell 'zz'");
+	return CS_EXIT_NOT_FOUND;
+}
+
+static void *serve(void *arg)
+{
+	struct pollfd p = { .fd = server.fd, .events = POLLIN };
+
+	(void)arg;
+	while (!stop_server)
+		if (poll(&p, 1, 50) > 0)
+			cs_ctl_serve(&server, handler, NULL);
+	return NULL;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	cs_log_set_level(CS_LOG_ERROR);
+	snprintf(dir, sizeof(dir), "/tmp/cs-ctl-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(sock_path, sizeof(sock_path), "%s/run/cellsched.sock", dir);
+	if (cs_ctl_listen(&server, sock_path, "", err, sizeof(err))) {
+		fprintf(stderr, "listen: %s\n", err);
+		return -1;
+	}
+	return pthread_create(&thread, NULL, serve, NULL);
+}
+
+static int teardown(void **state)
+{
+	char cmd[160];
+
+	(void)state;
+	stop_server = 1;
+	pthread_join(thread, NULL);
+	cs_ctl_close(&server);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+/* Send @len raw bytes, return what came back (malloc'd, "" if nothing). */
+static char *raw(const void *buf, size_t len, bool hang_up_early)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *out = calloc(1, 4096);
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	if (len)
+		(void)!send(fd, buf, len, MSG_NOSIGNAL);
+	if (hang_up_early) {
+		close(fd);
+		return out;
+	}
+	shutdown(fd, SHUT_WR);
+	while ((n = recv(fd, out + got, 4095 - got, 0)) > 0)
+		got += n;
+	close(fd);
+	return out;
+}
+
+static void assert_refused(const char *text, size_t len, const char *want)
+{
+	char *out = raw(text, len, false);
+
+	if (!strstr(out, "\"ok\":false") || !strstr(out, want))
+		fail_msg("sent %.60s...: got '%s', want an error with '%s'", text, out, want);
+	free(out);
+}
+
+static void assert_still_serving(void)
+{
+	json_object *req = json_object_new_object(), *resp, *x;
+	char err[256];
+
+	json_object_object_add(req, "cmd", json_object_new_string("echo"));
+	json_object_object_add(req, "x", json_object_new_int(42));
+	assert_int_equal(cs_ctl_request(sock_path, req, &resp, err, sizeof(err)), 0);
+	assert_true(json_object_object_get_ex(resp, "result", &x));
+	assert_true(json_object_object_get_ex(x, "x", &x));
+	assert_int_equal(json_object_get_int(x), 42);
+	json_object_put(resp);
+	json_object_put(req);
+}
+
+static void test_modes(void **state)
+{
+	struct stat sb;
+	char run[160];
+
+	(void)state;
+	assert_int_equal(stat(sock_path, &sb), 0);
+	assert_true(S_ISSOCK(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	snprintf(run, sizeof(run), "%s/run", dir);
+	assert_int_equal(stat(run, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+}
+
+static void test_second_daemon(void **state)
+{
+	struct cs_ctl other;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(cs_ctl_listen(&other, sock_path, "", err, sizeof(err)), -EADDRINUSE);
+	assert_non_null(strstr(err, "another cellsched answers on"));
+	assert_still_serving();
+}
+
+static void test_request(void **state)
+{
+	(void)state;
+	assert_still_serving();
+}
+
+static void test_refusal(void **state)
+{
+	json_object *req = json_object_new_object(), *resp, *v;
+	char err[256];
+
+	(void)state;
+	json_object_object_add(req, "cmd", json_object_new_string("cell-show"));
+	assert_int_equal(cs_ctl_request(sock_path, req, &resp, err, sizeof(err)), 0);
+	assert_true(json_object_object_get_ex(resp, "ok", &v));
+	assert_false(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(resp, "exit", &v));
+	assert_int_equal(json_object_get_int(v), CS_EXIT_NOT_FOUND);
+	assert_true(json_object_object_get_ex(resp, "error", &v));
+	assert_string_equal(json_object_get_string(v), "no cell 'zz'");
+	json_object_put(resp);
+	json_object_put(req);
+}
+
+#define MALFORMED "malformed request"
+static void test_not_json(void **state)
+{
+	(void)state;
+	assert_refused("garbage\n", 8, MALFORMED);
+	assert_refused("{\"cmd\": \"echo\"\n", 15, MALFORMED);	/* unterminated */
+	assert_still_serving();
+}
+
+static void test_not_an_object(void **state)
+{
+	(void)state;
+	assert_refused("[1, 2]\n", 7, MALFORMED);
+	assert_refused("\"echo\"\n", 7, MALFORMED);
+	assert_still_serving();
+}
+
+static void test_bad_cmd(void **state)
+{
+	(void)state;
+	assert_refused("{}\n", 3, MALFORMED);
+	assert_refused("{\"cmd\": 5}\n", 11, MALFORMED);
+	assert_refused("{\"cmd\": \"echo\"} {\"cmd\": \"echo\"}\n", 33, MALFORMED);
+	assert_still_serving();
+}
+
+static void test_oversized(void **state)
+{
+	size_t n = CS_CTL_MAX_REQ + 4096;
+	char *big = malloc(n);
+
+	(void)state;
+	memset(big, ' ', n);
+	memcpy(big, "{\"cmd\": \"echo\", \"x\": \"", 22);
+	assert_refused(big, n, "larger than 64 KiB");
+	free(big);
+	assert_still_serving();
+}
+
+static void test_too_deep(void **state)
+{
+	char deep[512];
+	size_t n = 0;
+
+	(void)state;
+	n += snprintf(deep, sizeof(deep), "{\"cmd\": \"echo\", \"x\": ");
+	for (int i = 0; i < 100; i++)
+		deep[n++] = '[';
+	for (int i = 0; i < 100; i++)
+		deep[n++] = ']';
+	deep[n++] = '}';
+	deep[n++] = '\n';
+	assert_refused(deep, n, MALFORMED);
+	assert_still_serving();
+}
+
+static void test_silent_and_hasty_clients(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, before = served;
+
+	(void)state;
+	/* connects and never sends: dropped after CS_CTL_READ_MS */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	free(raw("{\"cmd\": \"echo\"}\n", 16, true));	/* hangs up before the answer */
+	assert_still_serving();
+	close(fd);
+	assert_true(served > before);
+}
+
+static void test_not_allowed(void **state)
+{
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	pid = fork();
+	if (pid == 0) {
+		json_object *req = json_object_new_object(), *resp;
+		char err[256] = "";
+		int ret;
+
+		json_object_object_add(req, "cmd", json_object_new_string("echo"));
+		if (setgid(65534) || setuid(65534))
+			_exit(3);
+		ret = cs_ctl_request(sock_path, req, &resp, err, sizeof(err));
+		_exit(ret == -EACCES && strstr(err, "not allowed") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* With the file modes opened up, the peer credential check still refuses. */
+static void test_peer_credentials(void **state)
+{
+	char run[160];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	snprintf(run, sizeof(run), "%s/run", dir);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(run, 0755), 0);
+	assert_int_equal(chmod(sock_path, 0666), 0);
+	pid = fork();
+	if (pid == 0) {
+		json_object *req = json_object_new_object(), *resp, *v;
+		char err[256] = "";
+
+		json_object_object_add(req, "cmd", json_object_new_string("echo"));
+		if (setgid(65534) || setuid(65534))
+			_exit(3);
+		if (cs_ctl_request(sock_path, req, &resp, err, sizeof(err)))
+			_exit(4);
+		_exit(json_object_object_get_ex(resp, "exit", &v) &&
+		      json_object_get_int(v) == CS_EXIT_PERM &&
+		      json_object_object_get_ex(resp, "error", &v) &&
+		      strstr(json_object_get_string(v), "not allowed") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	chmod(sock_path, 0600);
+	chmod(run, 0700);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_still_serving();
+}
+
+static void test_no_daemon(void **state)
+{
+	json_object *req = json_object_new_object(), *resp;
+	char err[256] = "", path[160];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/nothing.sock", dir);
+	json_object_object_add(req, "cmd", json_object_new_string("status"));
+	assert_int_equal(cs_ctl_request(path, req, &resp, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "cellsched is not running"));
+	json_object_put(req);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_second_daemon),
+		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_not_json),
+		cmocka_unit_test(test_not_an_object),
+		cmocka_unit_test(test_bad_cmd),
+		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_too_deep),
+		cmocka_unit_test(test_silent_and_hasty_clients),
+		cmocka_unit_test(test_not_allowed),
+		cmocka_unit_test(test_peer_credentials),
+		cmocka_unit_test(test_no_daemon),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
