@@ -97,7 +97,7 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return ret;
 	}
-	if (s->has_group && chown(dir, 0, s->gid) < 0)
+	if (s->has_group && (chown(dir, 0, s->gid) < 0 || chmod(dir, 0750) < 0))
 		cs_warn("cannot give %s to group %s: %s", dir, group, strerror(errno));
 	if (someone_listens(path)) {
 		snprintf(err, errlen, "another cellsched answers on %s", path);

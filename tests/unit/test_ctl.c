@@ -8,7 +8,8 @@
  * nested too deep, a client that sends nothing, one that hangs up) answered
  * with an error or dropped while the server keeps serving; a client without
  * the rights refused by the file modes and, with those opened up, by the
- * peer credential check; a client with no daemon told so.
+ * peer credential check; a member of control.group let in (socket 0660);
+ * a client with no daemon told so.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -327,6 +329,53 @@ static void test_peer_credentials(void **state)
 	assert_still_serving();
 }
 
+/* control.group: its members may use the socket (mode 0660, directory 0750). */
+static void test_group_member(void **state)
+{
+	struct cs_ctl g;
+	struct stat sb;
+	char path[160], err[256] = "";
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0 || !getgrnam("nogroup"))
+		skip();
+	snprintf(path, sizeof(path), "%s/grp/g.sock", dir);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(cs_ctl_listen(&g, path, "nogroup", err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	assert_int_equal(sb.st_gid, getgrnam("nogroup")->gr_gid);
+	pid = fork();
+	if (pid == 0) {
+		json_object *req = json_object_new_object(), *resp, *v;
+		char e[256] = "";
+
+		json_object_object_add(req, "cmd", json_object_new_string("echo"));
+		if (setgid(getgrnam("nogroup")->gr_gid) || setuid(65534))
+			_exit(3);
+		if (cs_ctl_request(path, req, &resp, e, sizeof(e)))
+			_exit(4);
+		_exit(json_object_object_get_ex(resp, "ok", &v) && json_object_get_boolean(v) ?
+		      0 : 1);
+	}
+	/* serve this one socket until the member's request is answered */
+	for (int i = 0; i < 100; i++) {
+		struct pollfd p = { .fd = g.fd, .events = POLLIN };
+
+		if (poll(&p, 1, 50) > 0) {
+			cs_ctl_serve(&g, handler, NULL);
+			break;
+		}
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	cs_ctl_close(&g);
+	chmod(dir, 0700);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_no_daemon(void **state)
 {
 	json_object *req = json_object_new_object(), *resp;
@@ -355,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_silent_and_hasty_clients),
 		cmocka_unit_test(test_not_allowed),
 		cmocka_unit_test(test_peer_credentials),
+		cmocka_unit_test(test_group_member),
 		cmocka_unit_test(test_no_daemon),
 	};
 
