@@ -833,10 +833,11 @@ static unsigned int n_cells_max(const struct topo_case *tc)
 static unsigned int new_cells(uint64_t *rs, const struct topo_case *tc, bool even,
 			      struct cs_plan_cell *cells, unsigned int *root_min)
 {
-	unsigned int nr = 1 + rnd(rs, n_cells_max(tc)), n = tc->cpus, fixed_n = 0, need;
-	struct cs_cpus taken = { 0 };
+	unsigned int nr, n = tc->cpus, fixed_n, need;
+	struct cs_cpus taken;
 
 again:
+	nr = 1 + rnd(rs, n_cells_max(tc));
 	*root_min = rnd(rs, 3);
 	need = *root_min;
 	fixed_n = 0;
@@ -937,6 +938,10 @@ static void test_random(void **state)
 		if (round % 20 == 0) {
 			even = tc->smt == 2 && round % 40 == 0;
 			nr = new_cells(&rs, tc, even, cells, &root_min);
+		} else if (round % 5 == 0) {	/* a restart: cells from empty again */
+			for (unsigned int i = 0; i < nr; i++)
+				if (cells[i].resizable)
+					memset(&cells[i].cur, 0, sizeof(cells[i].cur));
 		}
 		now += 100 + rnd(&rs, 600);
 		for (unsigned int i = 0; i < nr; i++) {

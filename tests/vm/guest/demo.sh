@@ -2,7 +2,8 @@
 # output streamed to the host: the root scheduler and two cells from
 # configs/two-cells.yaml (a: CPU 1, fifo; b: CPUs 2-3, vtime), busy tasks in
 # each cell and outside, where every task ran, the cells' demand reports,
-# a live resize, and a clean detach.
+# then the CLI: a live resize, a resizable cell created at run time that
+# grows under load, the planner's view, and `cellsched stop`.
 . /cs/guest/lib.sh
 step() { echo; echo "== $*"; }
 
@@ -31,16 +32,44 @@ done
 echo "the cells' latest demand reports and their children's counters:"
 grep '^cell ' $CS_LOG | tail -n 4 | sed 's/^/  /'
 
-step "resize cell b to CPU 3 by editing the YAML and sending SIGHUP"
-sed -i 's/cpus: "2-3"/cpus: "3"/' /tmp/cells.yaml
-kill -HUP $CS_PID
-wait_log 20 "cell b: CPUs 2-3 -> 3" && grep "cell b: CPUs" $CS_LOG | sed 's/^/  /'
+step "cellsched cells"
+cellsched cells
+
+step "cellsched cell resize b --cpus 3   (applied at once, saved in the state file)"
+cellsched cell resize b --cpus 3
+grep "cell b: CPUs" $CS_LOG | sed 's/^/  /'
+
+step "a refused change: cellsched cell resize b --cpus 1,3"
+cellsched cell resize b --cpus 1,3
+echo "exit code $?"
+
+step "cellsched cell delete a; cellsched cell create web --min 1 --max 2 --policy latency"
+cellsched cell delete a
+cellsched cell create web --min 1 --max 2 --policy latency
+wait_log 20 "cell web: child 'latency' attached"
+cellsched cells
+
+step "3 busy tasks moved into web with 'cellsched cell assign web --pid PID'; web grows:"
+ws=
+for i in 1 2 3; do
+	cs-work cpus 30 /tmp/w$i & ws="$ws $!"
+	wait_for 10 work_ready $!
+	cellsched cell assign web --pid $! > /dev/null
+done
+web2() { cellsched --json cell show web | grep -q '"nr_cpus": 2'; }
+t0=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
+wait_for 20 web2 && echo "  web has 2 CPUs after $(( $(awk '{ printf "%d", $1 * 1000 }' /proc/uptime) - t0 )) ms"
+grep "cell web: CPUs" $CS_LOG | sed 's/^/  /'
+cellsched cells
+step "cellsched rebalance --dry-run   (what the planner would do now)"
+cellsched rebalance --dry-run
+kill $ws 2>/dev/null
 
 step "kernel-side health counters (should stay 0)"
 grep -E 'SELECT_CPU_FALLBACK|INSERT_NOT_OWNED|REENQ_REPEAT' /sys/kernel/sched_ext/root/events | sed 's/^/  /'
 
-step "SIGTERM: detaching"
-kill -TERM $CS_PID
+step "cellsched stop: detaching"
+cellsched stop
 wait $CS_PID
 echo "cellsched exit code: $?"
 grep -v '^stats:\|^cell .*: runnable\|^cell .*: policy' $CS_LOG | tail -n 4
