@@ -51,19 +51,24 @@ struct cs_plan_cell {
 /*
  * Set @want and @target of every cell. @avail = CPUs cells and the root cell
  * share (online and inside the cell parent's cpuset); fixed cells' CPUs are
- * taken out of it first. Per resizable cell, unless it has no report or is in
- * cooldown (@force is false and @now_ms - last_change_ms < cooldown_ms with
- * last_change_ms != 0), in which cases want = CPUs held (a new cell: min):
+ * taken out of it first (a fixed cell: want = target = |cur|). Per resizable
+ * cell, held = |cur| (all of it, even CPUs no longer in @avail); unless it has
+ * no report or is in cooldown (@force is false and @now_ms - last_change_ms <
+ * cooldown_ms with last_change_ms != 0), in which cases want = held (a new
+ * cell: min):
  *   util >= grow_pct and nr_runnable > CPUs held -> want = held + (nr_runnable - held)
  *   util <  shrink_pct -> want = ceil(busy CPUs * 100 / grow_pct), busy CPUs
- *                          = util_permille * held / 1000
+ *                          = util_permille * held / 1000 (exact, not rounded)
  *   else want = held;  a new cell (held 0) wants min.
- * want is clamped to min..max. A cell in cooldown gets target = held (when
- * it fits); the others: every cell gets min; the CPUs
- * left above root_min are shared by weight (water-filling: no cell above its
- * want, a cell below its share keeps its want). @force (rebalance now) skips
- * the cooldown. Returns 0, or -ENOSPC with a message in @err when the minimums
- * and the fixed cells do not fit (@avail minus root_min).
+ * want is clamped to min..max. A cell in cooldown gets target = want (when
+ * the cooldown sizes and the other cells' mins all fit; otherwise cooldown
+ * cells are sized like the others); the others: every cell gets min; the
+ * CPUs left above root_min are shared by weight (water-filling: no cell above
+ * its want, a cell below its share keeps its want; integer shares, the last
+ * CPUs one each to the heaviest cells, ties lower index). @force (rebalance
+ * now) skips the cooldown. Returns 0, or -ENOSPC with a message in @err when
+ * the minimums and the fixed cells do not fit (@avail minus root_min),
+ * -EINVAL when @nr > CS_MAX_CELLS.
  */
 int cs_plan_targets(const struct cs_plan_params *p, const struct cs_cpus *avail,
 		    unsigned int root_min, struct cs_plan_cell *cells, unsigned int nr,
@@ -71,17 +76,26 @@ int cs_plan_targets(const struct cs_plan_params *p, const struct cs_cpus *avail,
 
 /*
  * Choose @next for every cell so that |next| = target (fixed: next = cur).
- * Cells keep their CPUs that are still in @avail when their target did not
- * shrink; shrinking cells give back CPUs whole cores first, from the LLC
- * where they hold least; growing cells take free CPUs: the sibling of a core
- * they half-hold first, then whole free cores in LLCs where they hold most,
- * then in the LLC with most free CPUs; ties by lowest CPU. Deterministic.
- * Returns 0, or -ENOSPC with a message when the targets do not fit.
+ * Cells keep their CPUs that are still in @avail and not a fixed cell's (a
+ * CPU two cells hold stays with the lower index) when their target did not
+ * shrink; shrinking cells, all before any cell grows, give back CPUs whole
+ * cores first, from the LLC where they hold least, highest CPU first; growing
+ * cells (larger deficit first) take free CPUs: the sibling of a core they
+ * half-hold first, then whole free cores in LLCs where they hold most, then
+ * in the LLC with most free CPUs, then CPUs of cores already split, then of
+ * whole cores; ties by lowest CPU. When that spreads a cell over more than
+ * ceil(target / smallest LLC) + 1 LLCs or splits cores, taking free CPUs in
+ * topology order is tried too (see planner.c). Deterministic. Returns 0, or
+ * -ENOSPC with a message when the targets do not fit, -EINVAL when @nr >
+ * CS_MAX_CELLS; @next is not set on error.
  */
 int cs_plan_place(const struct cs_topo *t, const struct cs_cpus *avail,
 		  struct cs_plan_cell *cells, unsigned int nr, char *err, size_t errlen);
 
-/* CPUs that change owner between cur and next over all cells. */
+/*
+ * CPUs that change owner (a cell or the root cell) between cur and next over
+ * all cells; a CPU two cells name belongs to the lower index.
+ */
 unsigned int cs_plan_moves(const struct cs_plan_cell *cells, unsigned int nr);
 
 #endif /* CELLSCHED_PLANNER_H */

@@ -115,7 +115,7 @@ static int read_list(const char *path, struct cs_cpus *out)
 static int read_llc(const char *sysfs_cpu, int cpu, struct cs_cpus *out)
 {
 	char path[4096], buf[32];
-	int best_level = -1, best_index = -1, ret;
+	int best_level = -1, best_index = -1;
 	struct dirent *de;
 	DIR *d;
 
@@ -149,8 +149,7 @@ static int read_llc(const char *sysfs_cpu, int cpu, struct cs_cpus *out)
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/cpu%d/cache/index%d/shared_cpu_list", sysfs_cpu, cpu,
 		 best_index);
-	ret = read_list(path, out);
-	return ret;
+	return read_list(path, out);
 }
 
 int cs_topo_read(const char *sysfs_cpu, const struct cs_cpus *online, struct cs_topo *t)
@@ -173,7 +172,8 @@ int cs_topo_read(const char *sysfs_cpu, const struct cs_cpus *online, struct cs_
 
 		if (!cs_cpus_test(online, c))
 			continue;
-		snprintf(path, sizeof(path), "%s/cpu%d/topology/thread_siblings_list", sysfs_cpu, c);
+		snprintf(path, sizeof(path), "%s/cpu%d/topology/thread_siblings_list",
+			 sysfs_cpu, c);
 		ret = read_list(path, &set);
 		if (ret && !missing(ret))
 			return ret;
@@ -224,14 +224,17 @@ static int assign_groups(const struct cs_cpus *online, const struct cs_cpus *gro
 			if (!cs_cpus_test(&groups[g], c))
 				continue;
 			if (!cs_cpus_test(online, c)) {
-				snprintf(err, errlen, "%s group %u (%s) names CPU %d, which is not online",
-					 what, g, cs_cpus_format(&groups[g], a, sizeof(a)), c);
+				snprintf(err, errlen,
+					 "%s group %u (%s) names CPU %d, which is not online", what,
+					 g + 1, cs_cpus_format(&groups[g], a, sizeof(a)), c);
 				return -EINVAL;
 			}
 			if (grp[c] >= 0) {
-				snprintf(err, errlen, "%s groups %d (%s) and %u (%s) overlap on CPU %d",
-					 what, grp[c], cs_cpus_format(&groups[grp[c]], a, sizeof(a)),
-					 g, cs_cpus_format(&groups[g], b, sizeof(b)), c);
+				cs_cpus_format(&groups[grp[c]], a, sizeof(a));
+				snprintf(err, errlen,
+					 "%s groups %d (%s) and %u (%s) overlap on CPU %d", what,
+					 grp[c] + 1, a, g + 1, cs_cpus_format(&groups[g], b, sizeof(b)),
+					 c);
 				return -EINVAL;
 			}
 			grp[c] = (int)g;
@@ -265,10 +268,9 @@ int cs_topo_from_groups(const struct cs_cpus *online, const struct cs_cpus *core
 			continue;
 		first = nt.core[c];
 		if (nt.llc[c] != nt.llc[first]) {
-			snprintf(err, errlen,
-				 "core group %d (%s) spans two LLCs: CPUs %d and %d do not share one",
-				 core_grp[c], cs_cpus_format(&cores[core_grp[c]], a, sizeof(a)),
-				 first, c);
+			cs_cpus_format(&cores[core_grp[c]], a, sizeof(a));
+			snprintf(err, errlen, "core group %d (%s) spans two LLCs: "
+				 "CPUs %d and %d do not share one", core_grp[c] + 1, a, first, c);
 			return -EINVAL;
 		}
 	}

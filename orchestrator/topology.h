@@ -25,16 +25,22 @@ struct cs_topo {
 
 /*
  * Read the topology of the CPUs in @online from @sysfs_cpu (normally
- * "/sys/devices/system/cpu"). A CPU whose files are missing is its own core
- * and its own LLC. Returns 0 or -errno.
+ * "/sys/devices/system/cpu"): cpuN/topology/thread_siblings_list and the
+ * shared_cpu_list of the cpuN/cache/indexK with the largest `level` (among
+ * equal levels the highest K), both intersected with @online. Lists that
+ * disagree are merged, so cores and LLCs always partition @online, and a
+ * core's CPUs always share an LLC. A CPU whose files are missing is its own
+ * core and its own LLC. Returns 0, -errno when @sysfs_cpu or a file that
+ * exists cannot be read, -EINVAL when a file is not a CPU list.
  */
 int cs_topo_read(const char *sysfs_cpu, const struct cs_cpus *online, struct cs_topo *t);
 
 /*
  * Build from groups: @cores[0..nr_cores) are sets of SMT siblings, @llcs the
  * sets sharing an LLC; CPUs of @online in no group are their own core / LLC.
- * Returns 0, or -EINVAL with a message in @err when groups overlap, a core
- * spans two LLCs or a group names a CPU outside @online.
+ * Empty groups are ignored. Returns 0, or -EINVAL with a message in @err
+ * (and @t untouched) when groups overlap, a core spans two LLCs or a group
+ * names a CPU outside @online.
  */
 int cs_topo_from_groups(const struct cs_cpus *online, const struct cs_cpus *cores,
 			unsigned int nr_cores, const struct cs_cpus *llcs, unsigned int nr_llcs,
@@ -42,7 +48,8 @@ int cs_topo_from_groups(const struct cs_cpus *online, const struct cs_cpus *core
 
 /*
  * A regular machine for tests: CPUs 0..nr_cpus-1, @smt threads per core
- * (consecutive CPU numbers), @llc_cpus CPUs per LLC (a multiple of @smt).
+ * (consecutive CPU numbers), @llc_cpus CPUs per LLC (a multiple of @smt:
+ * rounded down to one, at least @smt).
  */
 void cs_topo_synth(unsigned int nr_cpus, unsigned int smt, unsigned int llc_cpus,
 		   struct cs_topo *t);
