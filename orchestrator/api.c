@@ -45,11 +45,29 @@ int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_stat
 		     char *err, size_t errlen)
 {
 	struct cs_config merged = { 0 };
+	struct cs_state pruned = { 0 };
+	char why[CS_ERR_MAX], names[256];
 	struct cs_sysinfo si;
 	struct cs_topo topo;
-	char why[CS_ERR_MAX];
+	unsigned int n;
 	int ret;
 
+	/* changes about YAML cells that the new YAML no longer has go */
+	if (yaml && !state && d->state.nr) {
+		if (cs_state_copy(&pruned, &d->state)) {
+			ret = FAIL(CS_EXIT_FAILURE, "out of memory");
+			goto out;
+		}
+		state = &pruned;
+	}
+	n = state ? cs_state_prune(state, yaml ? yaml : &d->yaml, names, sizeof(names)) : 0;
+	if (n)
+		cs_warn("dropping %u runtime change%s about cells no longer in the YAML: %s", n,
+			n == 1 ? "" : "s", names);
+	else if (state == &pruned) {
+		cs_state_free(&pruned);
+		state = NULL;
+	}
 	ret = cs_state_apply(yaml ? yaml : &d->yaml, state ? state : &d->state, &merged);
 	if (ret) {
 		ret = FAIL(CS_EXIT_FAILURE, "out of memory");
@@ -63,6 +81,13 @@ int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_stat
 	if (cs_config_check(&merged, &si, why, sizeof(why)) ||
 	    cs_config_topology(&merged, &si.online, &d->machine_topo, &topo, why, sizeof(why))) {
 		ret = FAIL(CS_EXIT_CONFIG, "%s", why);
+		goto out;
+	}
+	/* against the running cells: the cgroup tree's, and where every cell is now */
+	ret = cs_cells_check(d->cells, &merged, &si, &topo, cs_now_ms(), why, sizeof(why));
+	if (ret) {
+		ret = FAIL(ret == -EBUSY ? CS_EXIT_REFUSED : ret == -ENOMEM ? CS_EXIT_FAILURE :
+			   CS_EXIT_CONFIG, "%s", why);
 		goto out;
 	}
 	if (state && cs_state_save(merged.state_file, state, why, sizeof(why))) {
@@ -369,9 +394,14 @@ static int change_cell(struct cs_daemon *d, const struct cs_cell_cfg *cell, char
 {
 	struct cs_state st;
 
-	if (cs_state_copy(&st, &d->state) || cs_state_set(&st, cell)) {
+	int err2 = cs_state_copy(&st, &d->state);
+
+	if (!err2)
+		err2 = cs_state_set(&st, cell, cfg_cell(&d->yaml, cell->name) != NULL);
+	if (err2) {
 		cs_state_free(&st);
-		return FAIL(CS_EXIT_FAILURE, "out of memory");
+		return FAIL(CS_EXIT_FAILURE, "%s", err2 == -ENOSPC ? "too many runtime changes" :
+			    "out of memory");
 	}
 	return cs_daemon_commit(d, NULL, &st, err, errlen);
 }
@@ -447,8 +477,32 @@ static int cell_delete(struct cs_daemon *d, json_object *req, char *err, size_t 
 	return ret;
 }
 
-static int cell_assign(struct cs_daemon *d, json_object *req, json_object **res, char *err,
-		       size_t errlen)
+/* Real uid of process @pid, or -1. */
+static long pid_uid(unsigned int pid)
+{
+	char path[64], line[256];
+	long uid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Uid:", 4)) {
+			uid = strtol(line + 4, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return uid;
+}
+
+/*
+ * Root may move any task; a member of control.group only its own processes
+ * (moving a whole cgroup is root's).
+ */
+static int cell_assign(struct cs_daemon *d, json_object *req, uid_t peer, json_object **res,
+		       char *err, size_t errlen)
 {
 	const char *name = req_str(req, "name"), *from = req_str(req, "cgroup");
 	unsigned int pid = 0, moved = 1;
@@ -460,6 +514,12 @@ static int cell_assign(struct cs_daemon *d, json_object *req, json_object **res,
 			    "malformed request: 'name' is missing", name);
 	if (req_uint(req, "pid", 1, 1 << 30, &pid) < 0 || (!pid) == (!from))
 		return FAIL(CS_EXIT_USAGE, "give exactly one of --pid PID or --cgroup PATH");
+	if (pid && peer != 0 && pid_uid(pid) != (long)peer)
+		return FAIL(pid_uid(pid) < 0 ? CS_EXIT_NOT_FOUND : CS_EXIT_PERM,
+			    pid_uid(pid) < 0 ? "no process %u" : "process %u is not yours: only "
+			    "root may move other users' tasks", pid);
+	if (from && peer != 0)
+		return FAIL(CS_EXIT_PERM, "only root may move a whole cgroup");
 	if (pid) {
 		ret = cs_cg_attach(d->cells->cells[idx].cgroup, (int)pid);
 		if (ret)
@@ -467,8 +527,13 @@ static int cell_assign(struct cs_daemon *d, json_object *req, json_object **res,
 				    "moving pid %u into %s failed: %s", pid,
 				    d->cells->cells[idx].cgroup, strerror(-ret));
 	} else {
+		const char *why;
+
 		while (*from == '/')
 			from++;
+		why = *from ? cs_config_bad_cgroup(from) : NULL;
+		if (why)
+			return FAIL(CS_EXIT_USAGE, "bad --cgroup '%s': %s", from, why);
 		if (!cs_cg_exists(from))
 			return FAIL(CS_EXIT_NOT_FOUND, "no cgroup %s/%s", cs_cg_mount(), from);
 		ret = cs_cg_move_all(from, d->cells->cells[idx].cgroup, &moved);
@@ -569,14 +634,14 @@ int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
 	return ret;
 }
 
-int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, json_object **res,
-		     char *err, size_t errlen)
+int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,
+		     json_object **res, char *err, size_t errlen)
 {
 	struct cs_daemon *d = ctx;
 	const char *name = req_str(req, "name");
 	int idx, ret;
 
-	cs_dbg("control socket: %s", cmd);
+	cs_dbg("control socket: %.64s from uid %u", cmd, (unsigned int)peer_uid);
 	if (!strcmp(cmd, "status")) {
 		*res = status_json(d);
 	} else if (!strcmp(cmd, "cells")) {
@@ -611,7 +676,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, json_object *
 		idx = cs_cells_find(d->cells, name);
 		*res = idx >= 0 ? cell_json(d, idx, false) : json_object_new_object();
 	} else if (!strcmp(cmd, "cell-assign")) {
-		return cell_assign(d, req, res, err, errlen);
+		return cell_assign(d, req, peer_uid, res, err, errlen);
 	} else if (!strcmp(cmd, "rebalance")) {
 		return rebalance(d, req, res, err, errlen);
 	} else if (!strcmp(cmd, "reload")) {

@@ -13,8 +13,8 @@
  *      is done grow to their new CPUs (the root's resize: grant, route, then
  *      cpuset): a CPU is never owned by two cells;
  *   4. new cells are added (cgroup, then the root's cell slot);
- *   5. children: exited ones are reported with the kernel's reason and
- *      restarted after a backoff that doubles per failure.
+ *   5. children (cell_children.c): exited ones are reported with the
+ *      kernel's reason and restarted after a backoff that doubles per failure.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,7 +49,11 @@ struct wantlist {
 	struct cs_cpus taken;
 	struct cs_ignored ignored[CS_IGNORED_MAX];
 	unsigned int nr_ignored;
+	bool quiet;			/* a check (cs_cells_check): log nothing */
+	char err[CS_ERR_MAX];		/* why plan() failed */
 };
+
+enum { CS_LIST_MAX = 4096 };	/* bytes of a CPU list: 1024 CPUs at their most scattered */
 
 static void cpus_to_cids(const struct cs_cells *m, const struct cs_cpus *cpus,
 			 struct cs_cids *out)
@@ -72,17 +76,6 @@ static const char *fmt_cpus(const struct cs_cpus *s, char *buf, size_t len)
 	return buf[0] ? buf : "none";
 }
 
-static uint64_t backoff_ms(unsigned int failures)
-{
-	uint64_t d = CS_RESTART_MIN_MS;
-
-	while (failures-- > 1 && d < CS_RESTART_MAX_MS)
-		d *= 2;
-	return d < CS_RESTART_MAX_MS ? d : CS_RESTART_MAX_MS;
-}
-
-/* ---- what is wanted ---------------------------------------------------------------- */
-
 static bool is_config_path(const struct cs_cells *m, const char *name)
 {
 	size_t n = strlen(name);
@@ -104,7 +97,7 @@ static void ignore(struct wantlist *wl, const char *cgroup, const char *cpus, co
 	for (unsigned int i = 0; i < m->nr_ignored; i++)
 		if (!strcmp(m->ignored[i].cgroup, cgroup) && !strcmp(m->ignored[i].cpus, cpus))
 			known = true;
-	if (!known)
+	if (!known && !wl->quiet)
 		cs_err("ignoring cgroup %s (cpuset.cpus %s): %s", cgroup, cpus, why);
 	if (wl->nr_ignored < CS_IGNORED_MAX) {
 		struct cs_ignored *ig = &wl->ignored[wl->nr_ignored++];
@@ -119,13 +112,19 @@ static int discover_one(const char *name, void *arg)
 {
 	struct wantlist *wl = arg;
 	struct cs_cells *m = wl->m;
-	char path[2 * CS_CGPATH_MAX], raw[128], why[200], list[128];
+	char path[2 * CS_CGPATH_MAX], raw[CS_LIST_MAX], why[CS_LIST_MAX + 64], list[CS_LIST_MAX];
 	struct cs_cpus cpus, left;
 	struct want *w;
 
 	if (is_config_path(m, name) || wl->nr >= CS_MAX_CELLS)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", m->parent, name);
+	if (cs_cg_is_ours(path)) {
+		/* a cell of ours no longer wanted (deleted with tasks, or while we were down) */
+		if (!wl->quiet && cs_cg_delete(path) == 0)
+			cs_info("removed cgroup %s, left over from a removed cell", path);
+		return 0;
+	}
 	if (cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) || !raw[0])
 		return 0;	/* no cpuset of its own: not a cell (yet) */
 	if (cs_cpus_parse(raw, &cpus, why, sizeof(why))) {
@@ -261,12 +260,17 @@ static int plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool f
 	if (!ret)
 		ret = cs_plan_place(&m->topo, &avail, pc, wl->nr, err, sizeof(err));
 	if (ret) {
+		snprintf(wl->err, sizeof(wl->err), "%s", err);
+		if (!apply)
+			return ret;	/* a dry run or a check: the caller reports */
 		if (strcmp(err, m->plan_err))
 			cs_err("planning the resizable cells failed, keeping them as they are: %s",
 			       err);
 		snprintf(m->plan_err, sizeof(m->plan_err), "%s", err);
 		return ret;
 	}
+	if (!apply)
+		return 0;
 	m->plan_err[0] = '\0';
 	if (apply)
 		for (unsigned int i = 0; i < wl->nr; i++)
@@ -280,7 +284,7 @@ static int plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool f
 static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *cpus)
 {
 	struct cs_cell_rt *c = &m->cells[idx];
-	char a[128], b[128];
+	char a[CS_LIST_MAX], b[CS_LIST_MAX];
 	struct cs_cids cids;
 	int err;
 
@@ -301,7 +305,7 @@ static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *
 
 static int write_cpuset(struct cs_cell_rt *c, const struct cs_cpus *cpus)
 {
-	char list[128];
+	char list[CS_LIST_MAX];
 	int err;
 
 	if (c->origin != CS_FROM_CONFIG)
@@ -325,9 +329,13 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 		cs_err("cell %s: the root refused to remove it: %s", c->name, strerror(-err));
 	if (c->created_cgroup && cs_cg_exists(c->cgroup)) {
 		err = cs_cg_delete(c->cgroup);
+		/* its tasks follow the root cell (the parent's CPUs) until it is empty */
+		if (err == -EBUSY)
+			cs_cg_write(c->cgroup, "cpuset.cpus", "");
 		if (err)
 			cs_warn("cell %s: leaving cgroup %s in place: %s", c->name, c->cgroup,
-				err == -EBUSY ? "it still has tasks or children" : strerror(-err));
+				err == -EBUSY ? "it still has tasks or children, which now run in the "
+				"root cell; it is removed once empty" : strerror(-err));
 	}
 	cs_info("cell %s: removed (%s)", c->name, why);
 	memset(c, 0, sizeof(*c));
@@ -335,7 +343,7 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 
 static int add_cell(struct cs_cells *m, const struct want *w)
 {
-	char list[128];
+	char list[CS_LIST_MAX];
 	struct cs_cell_rt *c = NULL;
 	struct cs_cids cids;
 	unsigned int idx;
@@ -401,87 +409,6 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	return 0;
 }
 
-static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
-{
-	struct cs_cell_rt *c = &m->cells[idx];
-	struct cs_child_params p = {
-		.policy = c->policy,
-		.cgid = c->cgid,
-		.arena_fd = cs_root_arena_fd(m->root),
-		.cell_idx = idx,
-		.tunables = c->tunables,
-		.demand_q = m->root->shared->cells[idx].demand_q,
-	};
-	struct cs_exit_info ei;
-	char text[1400];
-	int err;
-
-	err = cs_child_start(&c->child, &p, &ei);
-	if (!err) {
-		c->running = true;
-		c->started_at_ms = now_ms;
-		cs_info("cell %s: child '%s' attached (cgroup id %llu)", c->name, c->policy,
-			(unsigned long long)c->cgid);
-		return;
-	}
-	c->failures++;
-	c->restart_at_ms = now_ms + backoff_ms(c->failures);
-	if (err == -ECANCELED)
-		cs_err("cell %s: the kernel ended child '%s' at attach: %s; retrying in %llu ms",
-		       c->name, c->policy, cs_exit_format(&ei, text, sizeof(text)),
-		       (unsigned long long)backoff_ms(c->failures));
-	else
-		cs_err("cell %s: starting child '%s' failed: %s; retrying in %llu ms", c->name,
-		       c->policy, strerror(-err), (unsigned long long)backoff_ms(c->failures));
-}
-
-static void watch_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
-{
-	struct cs_cell_rt *c = &m->cells[idx];
-	struct cs_exit_info ei;
-	char text[1400];
-
-	if (!cs_child_exited(&c->child, &ei))
-		return;
-	cs_child_stop(&c->child);
-	c->running = false;
-	if (now_ms - c->started_at_ms >= CS_RESTART_RESET_MS)
-		c->failures = 0;
-	c->failures++;
-	c->restart_at_ms = now_ms + backoff_ms(c->failures);
-	cs_log(cs_exit_is_error(ei.kind) ? CS_LOG_ERROR : CS_LOG_WARN,
-	       "cell %s: child '%s' exited: %s; its tasks run in the root cell; "
-	       "restarting in %llu ms (failure %u)", c->name, c->policy,
-	       cs_exit_format(&ei, text, sizeof(text)),
-	       (unsigned long long)backoff_ms(c->failures), c->failures);
-}
-
-/*
- * A cell whose policy is "external": someone else attaches a sub-scheduler at
- * its cgroup (the root accepts it, the cell being configured); report when one
- * comes and goes, as the root's cell table shows it.
- */
-static void watch_external(struct cs_cells *m, unsigned int idx)
-{
-	struct cs_cell_rt *c = &m->cells[idx];
-	bool attached = m->root->shared->cells[idx].state == CS_CELL_ATTACHED;
-	char path[128], ops[128] = "?";
-
-	if (attached == c->external_seen)
-		return;
-	c->external_seen = attached;
-	if (!attached) {
-		cs_info("cell %s: external sub-scheduler detached; its tasks run in the root cell",
-			c->name);
-		return;
-	}
-	snprintf(path, sizeof(path), CS_SYSFS "/kernel/sched_ext/root/sub/sub-%llu/ops",
-		 (unsigned long long)c->cgid);
-	cs_kernel_read_text(path, ops, sizeof(ops));
-	cs_info("cell %s: external sub-scheduler '%s' attached (cgroup id %llu)", c->name, ops,
-		(unsigned long long)c->cgid);
-}
-
 static void free_wanted(struct wantlist *wl, struct cs_plan_cell *pc)
 {
 	free(wl->w);
@@ -510,6 +437,7 @@ int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cel
 
 	if (alloc_wanted(&wl, &pc))
 		return -ENOMEM;
+	wl.quiet = true;
 	m->now_ms = now_ms;
 	ret = build_wanted(m, &wl);
 	if (!ret)
@@ -528,8 +456,9 @@ int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cel
 		r->target = pc[i].target;
 		r->demand = pc[i].demand;
 	}
-	if (ret == -ENOSPC || ret == -EINVAL)
-		snprintf(out->err, sizeof(out->err), "%s", m->plan_err);
+	if (ret)
+		snprintf(out->err, sizeof(out->err), "%s", wl.err[0] ? wl.err :
+			 "listing the cell parent's cgroups failed");
 	free_wanted(&wl, pc);
 	return ret;
 }
@@ -568,7 +497,153 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 			changes++;
 		}
 	}
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
+		if (wl->of_cell[idx] && !cs_cpus_equal(&wl->of_cell[idx]->cpus,
+						      &m->cells[idx].cpus)) {
+			/* cs_cells_check refuses such changes; cells from the cgroup tree may not */
+			snprintf(m->plan_err, sizeof(m->plan_err), "cell %s waits for CPUs another "
+				 "cell holds and waits for in turn", m->cells[idx].name);
+			cs_warn("%s", m->plan_err);
+			break;
+		}
 	return changes;
+}
+
+/* Would moving from the cells' CPUs now to @wl's wants end in cells waiting for each other? */
+static int order_check(struct cs_cells *m, const struct wantlist *wl, char *err, size_t errlen)
+{
+	struct cs_cpus *cur = calloc(wl->nr, sizeof(*cur)), need, keep;
+	bool *done = calloc(wl->nr, sizeof(*done)), progress = true;
+	int ret = 0;
+
+	if (!cur || !done) {
+		free(cur);
+		free(done);
+		return -ENOMEM;
+	}
+	/* where each wanted cell is now; then the shrinks of reconcile */
+	for (unsigned int i = 0; i < wl->nr; i++) {
+		for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
+			if (m->cells[idx].used && !strcmp(m->cells[idx].cgroup, wl->w[i].cgroup))
+				cur[i] = m->cells[idx].cpus;
+		keep = cur[i];
+		cs_cpus_and(&keep, &wl->w[i].cpus);
+		if (!cs_cpus_empty(&keep))
+			cur[i] = keep;
+	}
+	while (progress) {
+		progress = false;
+		for (unsigned int i = 0; i < wl->nr; i++) {
+			bool blocked = false;
+
+			if (done[i])
+				continue;
+			need = wl->w[i].cpus;
+			cs_cpus_andnot(&need, &cur[i]);
+			for (unsigned int o = 0; o < wl->nr && !blocked; o++)
+				blocked = o != i && cs_cpus_intersects(&need, &cur[o]);
+			if (blocked)
+				continue;
+			cur[i] = wl->w[i].cpus;
+			done[i] = progress = true;
+		}
+	}
+	for (unsigned int i = 0; i < wl->nr && !ret; i++)
+		if (!done[i]) {
+			for (unsigned int o = 0; o < wl->nr; o++) {
+				need = wl->w[i].cpus;
+				cs_cpus_andnot(&need, &cur[i]);
+				if (o != i && cs_cpus_intersects(&need, &cur[o])) {
+					snprintf(err, errlen, "cells '%s' and '%s' would have to take each "
+						 "other's CPUs with none free to pass through; move one "
+						 "of them to a free CPU first", wl->w[i].name,
+						 wl->w[o].name);
+					break;
+				}
+			}
+			ret = -EDEADLK;
+		}
+	free(cur);
+	free(done);
+	return ret;
+}
+
+/* Would this cgroup path of @cfg take over or contain cgroup @cg (relative to the mount)? */
+static bool path_clash(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	return !strcmp(a, b) || (na < nb && !strncmp(a, b, na) && b[na] == '/') ||
+	       (nb < na && !strncmp(a, b, nb) && a[nb] == '/');
+}
+
+int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct cs_sysinfo *si,
+		   const struct cs_topo *topo, uint64_t now_ms, char *err, size_t errlen)
+{
+	const struct cs_config *saved_cfg = m->cfg;
+	struct cs_sysinfo saved_si = m->si;
+	struct cs_topo *saved_topo;
+	struct cs_plan_cell *pc;
+	char path[2 * CS_CGPATH_MAX], list[CS_LIST_MAX];
+	struct wantlist wl;
+	struct cs_cpus bad;
+	int ret = 0;
+
+	/* cells an orchestrator made stay theirs: not taken over, not displaced */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS && !ret; idx++) {
+		const struct cs_cell_rt *c = &m->cells[idx];
+
+		if (!c->used || c->origin != CS_FROM_CGROUP)
+			continue;
+		for (unsigned int i = 0; i < cfg->nr_cells && !ret; i++) {
+			snprintf(path, sizeof(path), "%s/%s", m->parent, cfg->cells[i].cgroup);
+			bad = cfg->cells[i].cpus;
+			cs_cpus_and(&bad, &c->cpus);
+			if (path_clash(path, c->cgroup))
+				ret = snprintf(err, errlen, "cell '%s' would use cgroup %s, where cell '%s' "
+					       "lives (made by someone else)", cfg->cells[i].name,
+					       path, c->name);
+			else if (!cfg->cells[i].resizable && !cs_cpus_empty(&bad))
+				ret = snprintf(err, errlen, "CPUs %s of cell '%s' belong to cell '%s' "
+					       "(cgroup %s, made by someone else)",
+					       fmt_cpus(&bad, list, sizeof(list)), cfg->cells[i].name,
+					       c->name, c->cgroup);
+		}
+	}
+	if (ret)
+		return -EBUSY;
+	if (alloc_wanted(&wl, &pc))
+		return -ENOMEM;
+	saved_topo = malloc(sizeof(*saved_topo));
+	if (!saved_topo) {
+		free_wanted(&wl, pc);
+		return -ENOMEM;
+	}
+	*saved_topo = m->topo;
+	m->cfg = cfg;
+	m->si = *si;
+	m->topo = *topo;
+	wl.quiet = true;
+	ret = build_wanted(m, &wl);
+	if (ret)
+		snprintf(err, errlen, "listing the cgroups under %s failed", m->parent);
+	if (!ret) {
+		ret = plan(m, &wl, now_ms, false, pc, false);
+		if (ret)
+			snprintf(err, errlen, "%s", wl.err);
+	}
+	if (!ret) {
+		for (unsigned int i = 0; i < wl.nr; i++)
+			if (wl.w[i].resizable)
+				wl.w[i].cpus = pc[i].next;
+		ret = order_check(m, &wl, err, errlen);
+	}
+	m->cfg = saved_cfg;
+	m->si = saved_si;
+	m->topo = *saved_topo;
+	free(saved_topo);
+	free_wanted(&wl, pc);
+	return ret;
 }
 
 int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
@@ -581,9 +656,13 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	if (alloc_wanted(&wl, &pc))
 		return -ENOMEM;
 	m->now_ms = now_ms;
-	if (build_wanted(m, &wl))
+	if (build_wanted(m, &wl)) {
 		cs_warn("listing the cgroups under %s failed; keeping the cells as they are",
 			m->parent);
+		free_wanted(&wl, pc);
+		cs_cells_children(m, now_ms);
+		return 0;
+	}
 	memcpy(m->ignored, wl.ignored, sizeof(wl.ignored));
 	m->nr_ignored = wl.nr_ignored;
 	plan(m, &wl, now_ms, m->force_plan, pc, true);
@@ -649,27 +728,17 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	/* grow: every CPU a cell gains was given back by a shrink or was the root's */
 	changes += grow_cells(m, &wl);
 
-	/* add */
-	for (unsigned int i = 0; i < wl.nr; i++) {
-		if (wl.w[i].matched)
-			continue;
+	/* add (a failed add waits: its cgroup's removal would wake us at once) */
+	for (unsigned int i = 0; i < wl.nr && now_ms >= m->add_retry_at_ms; i++) {
+		if (wl.w[i].matched || cs_cpus_empty(&wl.w[i].cpus))
+			continue;	/* a resizable cell the planner found no CPU for */
 		if (!add_cell(m, &wl.w[i]))
 			changes++;
+		else
+			m->add_retry_at_ms = now_ms + CS_RESTART_MIN_MS;
 	}
 
-	/* children */
-	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
-		struct cs_cell_rt *c = &m->cells[idx];
-
-		if (!c->used)
-			continue;
-		if (cs_policy_find(c->policy)->external)
-			watch_external(m, idx);
-		else if (c->running)
-			watch_child(m, idx, now_ms);
-		else if (now_ms >= c->restart_at_ms)
-			start_child(m, idx, now_ms);
-	}
+	cs_cells_children(m, now_ms);
 	free_wanted(&wl, pc);
 	return changes;
 }
@@ -740,64 +809,4 @@ void cs_cells_shutdown(struct cs_cells *m)
 	}
 	if (m->created_parent && cs_cg_delete(m->parent) == 0)
 		cs_info("removed the cell parent cgroup %s/%s", cs_cg_mount(), m->parent);
-}
-
-int cs_cells_drain_events(struct cs_cells *m)
-{
-	const struct cs_shared *sh = m->root->shared;
-	struct csq_event ev;
-	const char *name;
-	int n = 0;
-
-	if (!sh->event_q)
-		return 0;
-	while (csq_mpsc_pop(csq_ptr(sh->event_q), &ev, sizeof(ev)) == (int)sizeof(ev)) {
-		name = ev.cell < CS_MAX_CELLS && m->cells[ev.cell].used ? m->cells[ev.cell].name : "?";
-		switch (ev.type) {
-		case CSQ_MSG_CHILD_ATTACHED:
-			cs_info("event: cell %s (slot %u): child attached at cgroup %llu", name, ev.cell,
-				(unsigned long long)ev.attached.cgid);
-			break;
-		case CSQ_MSG_CHILD_EXITED:
-			cs_info("event: cell %s (slot %u): child detached from cgroup %llu", name,
-				ev.cell, (unsigned long long)ev.exited.cgid);
-			break;
-		case CSQ_MSG_INVARIANT:
-			cs_err("event: invariant %u violated (%llu, %llu)", ev.invariant.code,
-			       (unsigned long long)ev.invariant.arg0,
-			       (unsigned long long)ev.invariant.arg1);
-			break;
-		default:
-			cs_warn("event: unknown type %u", ev.type);
-		}
-		n++;
-	}
-	return n;
-}
-
-void cs_cells_print_demand(const struct cs_cells *m)
-{
-	const struct cs_shared *sh = m->root->shared;
-
-	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
-		const struct cs_cell_rt *c = &m->cells[idx];
-		const struct cs_demand *d = &sh->cells[idx].demand;
-
-		if (!c->used)
-			continue;
-		unsigned long long st[CS_NR_CELL_STATS];
-
-		printf("cell %s: runnable=%u util=%u.%u%% busy_us=%llu max_wait_us=%llu reports=%llu "
-		       "seq=%llu\n", c->name, d->nr_runnable, d->util_permille / 10,
-		       d->util_permille % 10, (unsigned long long)d->busy_ns / 1000,
-		       (unsigned long long)d->max_wait_ns / 1000, (unsigned long long)d->reports,
-		       (unsigned long long)d->seq);
-		if (!c->running || cs_child_read_stats(&c->child, st))
-			continue;
-		printf("cell %s: policy=%s", c->name, c->policy);
-		for (int i = 0; i < CS_NR_CELL_STATS; i++)
-			printf(" %s=%llu", cs_child_stat_name(i), st[i]);
-		printf("\n");
-	}
-	fflush(stdout);
 }

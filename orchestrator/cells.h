@@ -79,6 +79,7 @@ struct cs_cells {
 	bool force_plan;		/* next reconcile: rebalance ignoring the cooldown */
 	uint64_t now_ms;		/* of the pass under way */
 	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
+	uint64_t add_retry_at_ms;	/* after a failed add, none before this */
 };
 
 /* The planner's proposal for the resizable cells (`rebalance --dry-run`). */
@@ -118,8 +119,22 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms);
  */
 int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cells_plan *out);
 
+/*
+ * Could the cells move to configuration @cfg (on @si, @topo) from where they
+ * are now? Refuses (with the reason in @err) taking over or overlapping a
+ * cell an orchestrator made (-EBUSY), resizable cells the planner cannot
+ * place beside the cgroup tree's cells (-ENOSPC), and cells that would have
+ * to take each other's CPUs with none free to pass through (-EDEADLK).
+ * Changes nothing.
+ */
+int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct cs_sysinfo *si,
+		   const struct cs_topo *topo, uint64_t now_ms, char *err, size_t errlen);
+
 /* Slot of the cell called @name, or -1. */
 int cs_cells_find(const struct cs_cells *m, const char *name);
+
+/* Start, watch and restart the cells' children (cell_children.c); every reconcile. */
+void cs_cells_children(struct cs_cells *m, uint64_t now_ms);
 
 /* Log every event the root queued for the controller; returns how many. */
 int cs_cells_drain_events(struct cs_cells *m);

@@ -11,9 +11,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/xattr.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <libcgroup.h>
@@ -230,6 +230,20 @@ int cs_cg_write(const char *path, const char *file, const char *value)
 	struct cgroup_controller *ctl;
 	struct cgroup *cg;
 	int ret;
+
+	if (!value[0]) {
+		/* libcgroup skips empty values; "" is how cpuset.cpus follows the parent */
+		char p[512];
+		int fd;
+
+		full_path(path, file, p, sizeof(p));
+		fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		ret = write(fd, "\n", 1) == 1 ? 0 : -errno;
+		close(fd);
+		return ret;
+	}
 
 	cg = cgroup_new_cgroup(path);
 	if (!cg)

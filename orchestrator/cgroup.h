@@ -48,7 +48,7 @@ bool cs_cg_is_ours(const char *path);
 /* Remove cgroup @path; -EBUSY while it has tasks or children. */
 int cs_cg_delete(const char *path);
 
-/* Write @value to controller file @file ("cpuset.cpus") of @path. */
+/* Write @value to controller file @file ("cpuset.cpus") of @path ("" empties it). */
 int cs_cg_write(const char *path, const char *file, const char *value);
 
 /* Read controller file @file of @path into @buf, without the trailing newline. */

@@ -73,11 +73,21 @@ static int call(struct client *cl, json_object *req, json_object **resp, json_ob
 	json_object *ok;
 	int ret;
 
+	*result = NULL;
 	ret = cs_ctl_request(cl->socket, req, resp, err, sizeof(err));
 	json_object_put(req);
 	if (ret) {
 		cs_err("%s", err);
-		return ret == -EACCES || ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_NO_DAEMON;
+		switch (ret) {
+		case -ENOENT: case -ECONNREFUSED:
+			return CS_EXIT_NO_DAEMON;
+		case -EACCES: case -EPERM:
+			return CS_EXIT_PERM;
+		case -ENAMETOOLONG:
+			return CS_EXIT_USAGE;
+		default:	/* it answered badly, or not in time */
+			return CS_EXIT_FAILURE;
+		}
 	}
 	if (!json_object_object_get_ex(*resp, "ok", &ok) || !json_object_get_boolean(ok)) {
 		int code = (int)num(*resp, "exit");
@@ -372,8 +382,10 @@ static int simple(struct client *cl, int argc, char **argv)
 		json_object_put(extra);
 		return CS_EXIT_USAGE;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (watch) {	/* ^C ends the watch between two answers */
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
 	for (;;) {
 		json_object *req = request(verb);
 

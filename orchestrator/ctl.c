@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +70,7 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 	char dir[sizeof(s->path)];
 	struct sockaddr_un sa;
 	struct group *gr;
+	struct stat st;
 	mode_t old;
 	int ret;
 
@@ -92,18 +94,25 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 	}
 	snprintf(dir, sizeof(dir), "%s", path);
 	dirname(dir);
-	if (mkdir(dir, s->has_group ? 0750 : 0700) < 0 && errno != EEXIST) {
+	if (mkdir(dir, s->has_group ? 0750 : 0700) == 0) {
+		/* only a directory we made is ours to hand to the group */
+		if (s->has_group && (chown(dir, 0, s->gid) < 0 || chmod(dir, 0750) < 0))
+			cs_warn("cannot give %s to group %s: %s", dir, group, strerror(errno));
+	} else if (errno != EEXIST) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return ret;
 	}
-	if (s->has_group && (chown(dir, 0, s->gid) < 0 || chmod(dir, 0750) < 0))
-		cs_warn("cannot give %s to group %s: %s", dir, group, strerror(errno));
 	if (someone_listens(path)) {
 		snprintf(err, errlen, "another cellsched answers on %s", path);
 		return -EADDRINUSE;
 	}
-	unlink(path);	/* a stale socket of a daemon that died */
+	/* a stale socket of a daemon that died; anything else there is not ours */
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s exists and is not a socket; refusing to replace it", path);
+		return -EEXIST;
+	}
+	unlink(path);
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->fd < 0)
 		goto fail;
@@ -133,74 +142,91 @@ void cs_ctl_close(struct cs_ctl *s)
 	s->fd = -1;
 }
 
-/* Is @gid among the supplementary groups of process @pid? */
-static bool pid_in_group(pid_t pid, gid_t gid)
+/* Is @gid among the peer's supplementary groups (SO_PEERGROUPS)? */
+static bool peer_in_group(int fd, gid_t gid)
 {
-	char path[64], line[4096];
-	bool found = false;
-	FILE *f;
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *p, *end;
-
-		if (strncmp(line, "Groups:", 7))
-			continue;
-		for (p = line + 7;; p = end) {
-			unsigned long g = strtoul(p, &end, 10);
-
-			if (end == p)
-				break;
-			if (g == gid)
-				found = true;
-		}
-	}
-	fclose(f);
-	return found;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false;	/* ERANGE: more than 256 groups; refuse rather than guess */
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
 }
 
-static void reply(int fd, json_object *o)
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Wait until @fd is ready for @events or @deadline (ms, CLOCK_MONOTONIC) passes. */
+static int wait_fd(int fd, short events, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t now = mono_ms();
+	int n;
+
+	if (now >= deadline)
+		return -ETIMEDOUT;
+	n = poll(&p, 1, (int)(deadline - now));
+	return n > 0 ? 0 : n == 0 ? -ETIMEDOUT : -errno;
+}
+
+/* Connection fds are non-blocking: every wait is bounded by the connection's deadline. */
+static void reply(int fd, json_object *o, uint64_t deadline)
 {
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							  JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t len = strlen(text), off = 0;
 
-	set_timeout(fd, SO_SNDTIMEO, CS_CTL_READ_MS);
-	while (off < len) {
-		ssize_t n = send(fd, text + off, len - off, MSG_NOSIGNAL);
+	while (off <= len) {
+		ssize_t n;
 
-		if (n <= 0)
+		/* the text, then its newline */
+		n = off < len ? send(fd, text + off, len - off, MSG_NOSIGNAL) :
+				send(fd, "\n", 1, MSG_NOSIGNAL);
+		if (n > 0) {
+			off += n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			return;	/* the client went away: its loss */
-		off += n;
+		if (wait_fd(fd, POLLOUT, deadline))
+			return;
 	}
-	(void)!send(fd, "\n", 1, MSG_NOSIGNAL);
 }
 
-static void reply_error(int fd, int code, const char *msg)
+static void reply_error(int fd, int code, const char *msg, uint64_t deadline)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "exit", json_object_new_int(code));
 	json_object_object_add(o, "error", json_object_new_string(msg));
-	reply(fd, o);
+	reply(fd, o, deadline);
 	json_object_put(o);
 }
 
-/* Read one request (up to a newline or EOF). Returns its length or -errno. */
-static ssize_t read_request(int fd, char *buf, size_t cap)
+/* Read one request (up to a newline or EOF) by @deadline. Returns its length or -errno. */
+static ssize_t read_request(int fd, char *buf, size_t cap, uint64_t deadline)
 {
 	size_t len = 0;
 
-	set_timeout(fd, SO_RCVTIMEO, CS_CTL_READ_MS);
 	while (len < cap) {
 		ssize_t n = recv(fd, buf + len, cap - len, 0);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			int err = wait_fd(fd, POLLIN, deadline);
+
+			if (err)
+				return err;
 			continue;
+		}
 		if (n < 0)
 			return -errno;
 		if (n == 0 || memchr(buf + len, '\n', n)) {
@@ -214,6 +240,7 @@ static ssize_t read_request(int fd, char *buf, size_t cap)
 
 static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 {
+	uint64_t deadline = mono_ms() + CS_CTL_READ_MS;
 	struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	socklen_t clen = sizeof(cred);
 	json_object *req = NULL, *cmd, *result = NULL, *o;
@@ -227,23 +254,23 @@ static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 	if (!buf)
 		return;
 	/* read first, also from a caller we refuse: it gets our answer, not a reset */
-	len = read_request(fd, buf, CS_CTL_MAX_REQ + 1);
+	len = read_request(fd, buf, CS_CTL_MAX_REQ + 1, deadline);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
 	    !(cred.uid == 0 || (s->has_group && (cred.gid == s->gid ||
-						 pid_in_group(cred.pid, s->gid))))) {
+						 peer_in_group(fd, s->gid))))) {
 		cs_warn("control socket: refused a request from uid %d (root%s only)",
 			(int)cred.uid, s->has_group ? " and the control group" : "");
 		reply_error(fd, CS_EXIT_PERM, "not allowed: the control socket is for root"
-			    " and the configured control.group only");
+			    " and the configured control.group only", deadline);
 		goto out;
 	}
 	if (len == -EMSGSIZE || len > CS_CTL_MAX_REQ) {
-		reply_error(fd, CS_EXIT_USAGE, "request larger than 64 KiB");
+		reply_error(fd, CS_EXIT_USAGE, "request larger than 64 KiB", deadline);
 		goto out;
 	}
 	if (len < 0) {
 		cs_warn("control socket: dropped a request from pid %d: %s", (int)cred.pid,
-			len == -EAGAIN ? "nothing sent in time" : strerror(-len));
+			len == -ETIMEDOUT ? "no whole request within 500 ms" : strerror(-len));
 		goto out;
 	}
 	tok = json_tokener_new_ex(CS_CTL_JSON_DEPTH);
@@ -261,19 +288,21 @@ static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 	    !json_object_object_get_ex(req, "cmd", &cmd) ||
 	    !json_object_is_type(cmd, json_type_string)) {
 		reply_error(fd, CS_EXIT_USAGE, "malformed request: expected a JSON object with "
-			    "a string \"cmd\"");
+			    "a string \"cmd\"", deadline);
 		goto out;
 	}
-	code = fn(ctx, json_object_get_string(cmd), req, &result, err, sizeof(err));
+	code = fn(ctx, json_object_get_string(cmd), req, cred.uid, &result, err, sizeof(err));
+	/* the handler's own work does not count against the client's time */
+	deadline = mono_ms() + CS_CTL_READ_MS;
 	if (code) {
-		reply_error(fd, code, err[0] ? err : "failed");
+		reply_error(fd, code, err[0] ? err : "failed", deadline);
 		json_object_put(result);
 		goto out;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "result", result ? result : json_object_new_object());
-	reply(fd, o);
+	reply(fd, o, deadline);
 	json_object_put(o);
 out:
 	json_object_put(req);
@@ -282,8 +311,11 @@ out:
 
 void cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx)
 {
-	for (int i = 0; s->fd >= 0 && i < CS_CTL_PER_WAKE; i++) {
-		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+	uint64_t until = mono_ms() + CS_CTL_READ_MS;
+
+	/* a few connections per wake, and not longer than one client may take */
+	for (int i = 0; s->fd >= 0 && i < CS_CTL_PER_WAKE && mono_ms() < until; i++) {
+		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)

@@ -10,7 +10,11 @@
  * of at most CS_CTL_MAX_REQ bytes ending in a newline, answered by one JSON
  * object { "ok": true, "result": ... } or { "ok": false, "exit": N,
  * "error": "..." }. Malformed, oversized or slow requests are answered with
- * an error or dropped; they never stop the daemon. Prefix: cs_ctl.
+ * an error or dropped; a connection gets CS_CTL_READ_MS in all to send its
+ * request (and as long to take the answer), and one wake of the daemon serves
+ * connections for at most that long: they never stop the daemon. The socket's
+ * directory should be cellsched's own: it is given to the group only when
+ * cellsched creates it. Prefix: cs_ctl.
  */
 #ifndef CELLSCHED_CTL_H
 #define CELLSCHED_CTL_H
@@ -37,9 +41,10 @@ struct cs_ctl {
 
 /*
  * Answer one request: fill @result (ok) or return an exit code (cli.h) with
- * the message in @err. @peer_uid is the caller's uid.
+ * the message in @err. @peer_uid is the caller's uid (0, or a member of the
+ * control group).
  */
-typedef int (*cs_ctl_handler)(void *ctx, const char *cmd, json_object *req,
+typedef int (*cs_ctl_handler)(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,
 			      json_object **result, char *err, size_t errlen);
 
 /*

@@ -57,7 +57,7 @@ int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_stat
 int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen);
 
 /* The control socket's request handler (a cs_ctl_handler; @ctx is the daemon). */
-int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, json_object **result,
-		     char *err, size_t errlen);
+int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,
+		     json_object **result, char *err, size_t errlen);
 
 #endif /* CELLSCHED_DAEMON_H */

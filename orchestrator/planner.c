@@ -154,8 +154,10 @@ int cs_plan_targets(const struct cs_plan_params *p, const struct cs_cpus *avail,
 		sum_cool += cool[i] ? c->want : c->min;
 	}
 	if (sum_min + root_min > cs_cpus_count(&rest)) {
-		snprintf(err, errlen, "cells need at least %u CPUs and the root cell %u, "
-			 "but only %u are available", fixed_n + sum_min, root_min,
+		snprintf(err, errlen, "resizable cells need at least %u CPU%s (their min)%s%.0u, "
+			 "but fixed cells hold %u of the %u CPUs there are to share",
+			 sum_min, sum_min == 1 ? "" : "s",
+			 root_min ? " and the root cell " : "", root_min, fixed_n,
 			 cs_cpus_count(avail));
 		return -ENOSPC;
 	}

@@ -153,39 +153,51 @@ static void reload(struct run_state *st)
 /*
  * The CLI's runtime changes from the state file, over the YAML. A file that
  * cannot be read, or changes that no longer fit the YAML or the machine, are
- * reported and set aside: the YAML alone runs, and nothing is lost.
+ * reported; the YAML alone runs, and set_aside() keeps the file under another
+ * name once this daemon is sure to run (its control socket is up): nothing is
+ * lost, and a second `cellsched run` never touches the running one's file.
+ * Returns true when the file must be set aside.
  */
-static void restore_state(struct cs_daemon *d)
+static bool restore_state(struct cs_daemon *d, const struct cs_sysinfo *si)
 {
-	char err[CS_ERR_MAX], aside[CS_PATH_MAX + 32];
+	char err[CS_ERR_MAX] = "";
 	struct cs_config merged;
-	struct cs_sysinfo si;
 	const char *path = d->yaml.state_file;
 	int ret;
 
 	ret = cs_state_load(path, &d->state, err, sizeof(err));
-	if (!ret && d->state.nr) {
+	if (ret) {
+		cs_err("cannot use the runtime changes: %s", err);
+	} else if (d->state.nr) {
 		ret = cs_state_apply(&d->yaml, &d->state, &merged);
 		if (!ret) {
-			ret = cs_read_sysinfo(&merged, &si) ||
-			      cs_config_check(&merged, &si, err, sizeof(err)) ? -EINVAL : 0;
+			ret = cs_config_check(&merged, si, err, sizeof(err));
 			if (ret)
 				cs_err("the runtime changes in %s no longer fit the configuration: %s",
 				       path, err);
 			cs_config_free(&merged);
 		}
-	} else if (ret) {
-		cs_err("cannot use the runtime changes: %s", err);
 	}
 	if (ret) {
 		cs_state_free(&d->state);
-		if (cs_state_set_aside(path, aside, sizeof(aside)) == 0)
-			cs_err("kept the old file as %s; running the YAML configuration alone", aside);
-		return;
+		return true;
 	}
 	if (d->state.nr)
 		cs_info("restored %u runtime change%s from %s", d->state.nr,
 			d->state.nr == 1 ? "" : "s", path);
+	return false;
+}
+
+static void set_aside(const char *path)
+{
+	char aside[CS_PATH_MAX + 32];
+	int err = cs_state_set_aside(path, aside, sizeof(aside));
+
+	if (!err)
+		cs_err("kept the old file as %s; running the YAML configuration alone", aside);
+	else if (err != -ENOENT)
+		cs_err("could not rename %s aside (%s); the next change through the CLI will "
+		       "replace it", path, strerror(-err));
 }
 
 /* Run until a stop signal (returns true) or the root exits by itself (false). */
@@ -315,6 +327,7 @@ int cs_cmd_run(int argc, char **argv)
 	struct cs_sysinfo si;
 	struct cs_topo topo;
 	unsigned long val;
+	bool aside;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -352,7 +365,7 @@ int cs_cmd_run(int argc, char **argv)
 	ret = cs_load_config(d->config_path, &d->yaml, &si);
 	if (ret)
 		return ret;
-	restore_state(d);
+	aside = restore_state(d, &si);
 	if (cs_state_apply(&d->yaml, &d->state, &d->cfg)) {
 		ret = CS_EXIT_FAILURE;
 		goto out_config;
@@ -376,6 +389,8 @@ int cs_cmd_run(int argc, char **argv)
 	}
 	if (ret)
 		goto out_config;
+	if (aside)
+		set_aside(d->yaml.state_file);
 
 	if (setup_fds(&st)) {
 		cs_err("setting up signal and timer handling failed: %s", strerror(errno));

@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "log.h"
 #include "policies.h"
 #include "state.h"
 
@@ -37,7 +38,8 @@ int cs_state_copy(struct cs_state *dst, const struct cs_state *src)
 	dst->changes = calloc(CS_STATE_MAX_CHANGES, sizeof(*dst->changes));
 	if (!dst->changes)
 		return -ENOMEM;
-	memcpy(dst->changes, src->changes, src->nr * sizeof(*src->changes));
+	if (src->nr)
+		memcpy(dst->changes, src->changes, src->nr * sizeof(*src->changes));
 	dst->nr = src->nr;
 	return 0;
 }
@@ -66,7 +68,7 @@ static int grow(struct cs_state *st)
 	return st->nr < CS_STATE_MAX_CHANGES ? 0 : -ENOSPC;
 }
 
-int cs_state_set(struct cs_state *st, const struct cs_cell_cfg *cell)
+int cs_state_set(struct cs_state *st, const struct cs_cell_cfg *cell, bool in_yaml)
 {
 	int i = find(st, cell->name), err;
 	struct cs_cell_cfg *c;
@@ -76,7 +78,7 @@ int cs_state_set(struct cs_state *st, const struct cs_cell_cfg *cell)
 	err = grow(st);
 	if (err)
 		return err;
-	st->changes[st->nr].op = CS_CHANGE_SET;
+	st->changes[st->nr].op = in_yaml ? CS_CHANGE_RESIZE : CS_CHANGE_SET;
 	st->changes[st->nr].cell = *cell;
 	/* positions in the YAML no longer describe it: messages say "runtime change" */
 	c = &st->changes[st->nr].cell;
@@ -119,11 +121,21 @@ int cs_state_apply(const struct cs_config *yaml, const struct cs_state *st,
 	}
 	for (unsigned int i = 0; i < yaml->nr_cells; i++) {
 		int c = find(st, yaml->cells[i].name);
+		const struct cs_cell_cfg *ch = c >= 0 ? &st->changes[c].cell : NULL;
+		struct cs_cell_cfg *o = &out->cells[n];
 
-		if (c < 0)
-			out->cells[n++] = yaml->cells[i];
-		else if (st->changes[c].op == CS_CHANGE_SET)
-			out->cells[n++] = st->changes[c].cell;
+		if (c >= 0 && st->changes[c].op == CS_CHANGE_DELETE)
+			continue;
+		*o = c >= 0 && st->changes[c].op == CS_CHANGE_SET ? *ch : yaml->cells[i];
+		if (c >= 0 && st->changes[c].op == CS_CHANGE_RESIZE) {
+			o->resizable = ch->resizable;
+			o->cpus = ch->cpus;
+			o->min = ch->min;
+			o->max = ch->max;
+			o->weight = ch->weight;
+			o->cpus_pos = (struct cs_pos){ 0 };
+		}
+		n++;
 	}
 	for (unsigned int c = 0; c < st->nr; c++) {
 		bool in_yaml = false;
@@ -137,6 +149,32 @@ int cs_state_apply(const struct cs_config *yaml, const struct cs_state *st,
 	return 0;
 }
 
+unsigned int cs_state_prune(struct cs_state *st, const struct cs_config *yaml, char *names,
+			    size_t len)
+{
+	unsigned int dropped = 0;
+	size_t off = 0;
+
+	if (len)
+		names[0] = '\0';
+	for (unsigned int c = 0; c < st->nr;) {
+		bool in_yaml = false;
+
+		for (unsigned int i = 0; i < yaml->nr_cells && !in_yaml; i++)
+			in_yaml = !strcmp(yaml->cells[i].name, st->changes[c].cell.name);
+		if (in_yaml || st->changes[c].op == CS_CHANGE_SET) {
+			c++;
+			continue;
+		}
+		if (off < len)
+			off += snprintf(names + off, len - off, "%s%s", dropped ? ", " : "",
+					st->changes[c].cell.name);
+		drop(st, (int)c);
+		dropped++;
+	}
+	return dropped;
+}
+
 /* ---- the file ------------------------------------------------------------------------ */
 
 static json_object *cell_json(const struct cs_change *ch)
@@ -146,13 +184,15 @@ static json_object *cell_json(const struct cs_change *ch)
 	const struct cs_policy_info *pi;
 	char list[4096];
 
-	json_object_object_add(o, "op", json_object_new_string(ch->op == CS_CHANGE_SET ?
-							       "set" : "delete"));
+	json_object_object_add(o, "op", json_object_new_string(
+		ch->op == CS_CHANGE_SET ? "set" : ch->op == CS_CHANGE_RESIZE ? "resize" : "delete"));
 	json_object_object_add(o, "name", json_object_new_string(c->name));
 	if (ch->op == CS_CHANGE_DELETE)
 		return o;
-	json_object_object_add(o, "cgroup", json_object_new_string(c->cgroup));
-	json_object_object_add(o, "policy", json_object_new_string(c->policy));
+	if (ch->op == CS_CHANGE_SET) {
+		json_object_object_add(o, "cgroup", json_object_new_string(c->cgroup));
+		json_object_object_add(o, "policy", json_object_new_string(c->policy));
+	}
 	if (c->resizable) {
 		json_object_object_add(o, "min", json_object_new_int(c->min));
 		json_object_object_add(o, "max", json_object_new_int(c->max));
@@ -161,6 +201,8 @@ static json_object *cell_json(const struct cs_change *ch)
 		json_object_object_add(o, "cpus", json_object_new_string(
 			cs_cpus_format(&c->cpus, list, sizeof(list))));
 	}
+	if (ch->op == CS_CHANGE_RESIZE)
+		return o;
 	pi = cs_policy_find(c->policy);
 	t = json_object_new_object();
 	for (unsigned int i = 0; pi && i < pi->nr_tunables; i++)
@@ -247,10 +289,9 @@ int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t
 		step = "renaming it into place";
 		ret = -errno;
 	}
-	if (!ret) {
-		step = "syncing its directory";
-		ret = fsync_dir(path);
-	}
+	/* renamed: the change is on disk; an unsynced directory only risks it on power loss */
+	if (!ret && fsync_dir(path))
+		cs_warn("%s: syncing its directory failed: %s", path, strerror(errno));
 	if (ret) {
 		snprintf(err, errlen, "%s: saving the runtime changes failed while %s: %s", path,
 			 step, strerror(-ret));
@@ -327,20 +368,13 @@ static int get_num(struct rd *r, json_object *o, const char *key, long long min,
 	return 0;
 }
 
-static int read_set(struct rd *r, json_object *o, struct cs_cell_cfg *c)
+/* "cpus", or "min"/"max"/"weight" */
+static int read_cpus(struct rd *r, json_object *o, struct cs_cell_cfg *c)
 {
-	const struct cs_policy_info *pi;
 	unsigned long long v;
-	json_object *tun;
 	char list[4096], why[200], msg[300];
 	int ret;
 
-	if (get_string(r, o, "cgroup", c->cgroup, sizeof(c->cgroup), true) ||
-	    get_string(r, o, "policy", c->policy, sizeof(c->policy), true))
-		return -EINVAL;
-	pi = cs_policy_find(c->policy);
-	if (!pi)
-		return bad(r, "unknown policy");
 	ret = get_string(r, o, "cpus", list, sizeof(list), false);
 	if (ret < 0)
 		return ret;
@@ -372,6 +406,23 @@ static int read_set(struct rd *r, json_object *o, struct cs_cell_cfg *c)
 		if (c->min > c->max)
 			return bad(r, "'min' is above 'max'");
 	}
+	return 0;
+}
+
+static int read_set(struct rd *r, json_object *o, struct cs_cell_cfg *c)
+{
+	const struct cs_policy_info *pi;
+	json_object *tun;
+	char msg[300];
+
+	if (get_string(r, o, "cgroup", c->cgroup, sizeof(c->cgroup), true) ||
+	    get_string(r, o, "policy", c->policy, sizeof(c->policy), true))
+		return -EINVAL;
+	pi = cs_policy_find(c->policy);
+	if (!pi)
+		return bad(r, "unknown policy");
+	if (read_cpus(r, o, c))
+		return -EINVAL;
 	cs_policy_defaults(pi, c->tunables);
 	if (json_object_object_get_ex(o, "tunables", &tun)) {
 		if (!json_object_is_type(tun, json_type_object))
@@ -407,8 +458,12 @@ static int read_change(struct rd *r, json_object *o, struct cs_change *ch)
 		ch->op = CS_CHANGE_DELETE;
 		return 0;
 	}
+	if (!strcmp(op, "resize")) {
+		ch->op = CS_CHANGE_RESIZE;
+		return read_cpus(r, o, &ch->cell);
+	}
 	if (strcmp(op, "set"))
-		return bad(r, "'op' must be \"set\" or \"delete\"");
+		return bad(r, "'op' must be \"set\", \"resize\" or \"delete\"");
 	ch->op = CS_CHANGE_SET;
 	return read_set(r, o, &ch->cell);
 }

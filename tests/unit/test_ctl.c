@@ -5,7 +5,8 @@
  * directory modes, a second daemon refused, a request answered, a handler's
  * refusal carried with its exit code, and every kind of bad request (not
  * JSON, not an object, no or non-string "cmd", trailing bytes, oversized,
- * nested too deep, a client that sends nothing, one that hangs up) answered
+ * nested too deep, a client that sends nothing, one that hangs up, one that
+ * sends a byte every 200 ms and must not hold the daemon) answered
  * with an error or dropped while the server keeps serving; a client without
  * the rights refused by the file modes and, with those opened up, by the
  * peer credential check; a member of control.group let in (socket 0660);
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,12 +42,13 @@ static pthread_t thread;
 static volatile int stop_server;
 static int served;
 
-static int handler(void *ctx, const char *cmd, json_object *req, json_object **result,
-		   char *err, size_t errlen)
+static int handler(void *ctx, const char *cmd, json_object *req, uid_t peer,
+		   json_object **result, char *err, size_t errlen)
 {
 	json_object *x;
 
 	(void)ctx;
+	(void)peer;
 	served++;
 	if (!strcmp(cmd, "echo")) {
 		*result = json_object_new_object();
@@ -267,6 +270,45 @@ static void test_silent_and_hasty_clients(void **state)
 	assert_true(served > before);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* One byte every 200 ms: the connection still ends within CS_CTL_READ_MS or so. */
+static void test_trickling_client(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *req = "{\"cmd\": \"echo\"}\n";
+	long long t0;
+	char buf[256];
+	int fd;
+
+	(void)state;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	t0 = mono_ms();
+	for (size_t i = 0; i < strlen(req); i++) {
+		struct timespec pause = { .tv_nsec = 200 * 1000 * 1000 };
+
+		if (send(fd, req + i, 1, MSG_NOSIGNAL) != 1)
+			break;	/* the server hung up on us: good */
+		nanosleep(&pause, NULL);
+		if (mono_ms() - t0 > 3000)
+			break;
+	}
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+	close(fd);
+	if (mono_ms() - t0 > CS_CTL_READ_MS + 700)
+		fail_msg("a trickling client held its connection for %lld ms", mono_ms() - t0);
+	assert_still_serving();
+}
+
 static void test_not_allowed(void **state)
 {
 	pid_t pid;
@@ -402,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_too_deep),
 		cmocka_unit_test(test_silent_and_hasty_clients),
+		cmocka_unit_test(test_trickling_client),
 		cmocka_unit_test(test_not_allowed),
 		cmocka_unit_test(test_peer_credentials),
 		cmocka_unit_test(test_group_member),

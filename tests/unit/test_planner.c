@@ -175,8 +175,8 @@ static void test_targets_enospc(void **state)
 	(void)state;
 	assert_int_equal(cs_plan_targets(&params, &a, 2, c, 3, 0, false, err, sizeof(err)),
 			 -ENOSPC);
-	assert_string_equal(err, "cells need at least 10 CPUs and the root cell 2, "
-				 "but only 10 are available");
+	assert_string_equal(err, "resizable cells need at least 6 CPUs (their min) and the root "
+				 "cell 2, but fixed cells hold 4 of the 10 CPUs there are to share");
 	assert_int_equal(cs_plan_targets(&params, &a, 0, c, 3, 0, false, err, sizeof(err)), 0);
 }
 

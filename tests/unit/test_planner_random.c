@@ -102,7 +102,7 @@ static int plan_round(const struct cs_plan_params *p, const struct cs_topo *t,
 	ret = cs_plan_targets(p, avail, root_min, cells, nr, now, force, err, sizeof(err));
 	if (ret) {
 		assert_int_equal(ret, -ENOSPC);
-		assert_non_null(strstr(err, "cells need at least"));
+		assert_non_null(strstr(err, "resizable cells need at least"));
 		return ret;
 	}
 	for (unsigned int i = 0; i < nr && even; i++)

@@ -2,7 +2,9 @@
 /*
  * tests/unit/test_state.c: orchestrator/state.c, the CLI's runtime changes:
  * recording (set replaces, delete of a YAML cell is remembered, delete of a
- * CLI-made cell forgets it), merging over a YAML configuration, the file
+ * CLI-made cell forgets it), merging over a YAML configuration (a YAML
+ * cell's change keeps only its CPUs), dropping changes about cells the YAML
+ * lost, the file
  * (save/load round trip of fixed and resizable cells with tunables, mode
  * 0600, no temporary file left, an absent file = no changes), every kind of
  * damaged file refused with the change and field named, and setting a
@@ -88,14 +90,16 @@ static void test_round_trip(void **state)
 {
 	struct cs_state st = { 0 }, back;
 	struct cs_cell_cfg a = cell("a", "1-2", "vtime"), x = cell("x", NULL, "latency");
+	struct cs_cell_cfg y = cell("y", "5", "fifo");
 	char err[512] = "", tmp[160];
 	struct stat sb;
 
 	(void)state;
 	a.tunables[1] = 777;	/* vtime lag_us */
-	assert_int_equal(cs_state_set(&st, &a), 0);
-	assert_int_equal(cs_state_set(&st, &x), 0);
+	assert_int_equal(cs_state_set(&st, &a, false), 0);
+	assert_int_equal(cs_state_set(&st, &x, false), 0);
 	assert_int_equal(cs_state_delete(&st, "b", true), 0);
+	assert_int_equal(cs_state_set(&st, &y, true), 0);
 	assert_int_equal(cs_state_save(path, &st, err, sizeof(err)), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -103,7 +107,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(access(tmp, F_OK), -1);
 
 	assert_int_equal(cs_state_load(path, &back, err, sizeof(err)), 0);
-	assert_int_equal(back.nr, 3);
+	assert_int_equal(back.nr, 4);
 	assert_string_equal(back.changes[0].cell.name, "a");
 	assert_int_equal(back.changes[0].op, CS_CHANGE_SET);
 	assert_true(cs_cpus_equal(&back.changes[0].cell.cpus, &a.cpus));
@@ -117,6 +121,10 @@ static void test_round_trip(void **state)
 	assert_string_equal(back.changes[1].cell.policy, "latency");
 	assert_int_equal(back.changes[2].op, CS_CHANGE_DELETE);
 	assert_string_equal(back.changes[2].cell.name, "b");
+	/* a YAML cell's change keeps only its CPUs */
+	assert_int_equal(back.changes[3].op, CS_CHANGE_RESIZE);
+	assert_true(cs_cpus_test(&back.changes[3].cell.cpus, 5));
+	assert_string_equal(back.changes[3].cell.policy, "");
 	cs_state_free(&back);
 	cs_state_free(&st);
 }
@@ -139,13 +147,13 @@ static void test_set_and_delete(void **state)
 	struct cs_cell_cfg a = cell("a", "1", "fifo"), a2 = cell("a", "2", "fifo");
 
 	(void)state;
-	assert_int_equal(cs_state_set(&st, &a), 0);
-	assert_int_equal(cs_state_set(&st, &a2), 0);	/* replaces */
+	assert_int_equal(cs_state_set(&st, &a, false), 0);
+	assert_int_equal(cs_state_set(&st, &a2, false), 0);	/* replaces */
 	assert_int_equal(st.nr, 1);
 	assert_true(cs_cpus_test(&st.changes[0].cell.cpus, 2));
 	assert_int_equal(cs_state_delete(&st, "a", false), 0);	/* CLI-made: forgotten */
 	assert_int_equal(st.nr, 0);
-	assert_int_equal(cs_state_set(&st, &a), 0);
+	assert_int_equal(cs_state_set(&st, &a, true), 0);
 	assert_int_equal(cs_state_delete(&st, "a", true), 0);	/* from the YAML: remembered */
 	assert_int_equal(st.nr, 1);
 	assert_int_equal(st.changes[0].op, CS_CHANGE_DELETE);
@@ -157,25 +165,53 @@ static void test_apply(void **state)
 	struct cs_config yaml, out;
 	struct cs_state st = { 0 };
 	struct cs_cell_cfg a2 = cell("a", "3", "fifo"), c = cell("c", "2", "vtime");
-	const char *text = "cells:\n  - {name: a, cpus: 1}\n  - {name: b, cpus: 2}\n";
+	const char *text = "cells:\n  - {name: a, cpus: 1, policy: latency}\n"
+			   "  - {name: b, cpus: 2}\n";
 	char err[256];
 
 	(void)state;
 	assert_int_equal(cs_config_parse("t.yaml", text, strlen(text), &yaml, err, sizeof(err)), 0);
-	assert_int_equal(cs_state_set(&st, &a2), 0);
+	assert_int_equal(cs_state_set(&st, &a2, true), 0);
 	assert_int_equal(cs_state_delete(&st, "b", true), 0);
-	assert_int_equal(cs_state_set(&st, &c), 0);
+	assert_int_equal(cs_state_set(&st, &c, false), 0);
 	assert_int_equal(cs_state_apply(&yaml, &st, &out), 0);
 	assert_int_equal(out.nr_cells, 2);
 	assert_string_equal(out.cells[0].name, "a");
 	assert_true(cs_cpus_test(&out.cells[0].cpus, 3));
 	assert_false(cs_cpus_test(&out.cells[0].cpus, 1));
 	assert_int_equal(out.cells[0].cpus_pos.line, 0);	/* from the state, not the file */
+	assert_string_equal(out.cells[0].policy, "latency");	/* the rest from the YAML */
+	assert_int_equal(out.cells[0].name_pos.line, 2);
 	assert_string_equal(out.cells[1].name, "c");
 	/* the YAML itself is untouched */
 	assert_int_equal(yaml.nr_cells, 2);
 	assert_true(cs_cpus_test(&yaml.cells[0].cpus, 1));
 	cs_config_free(&out);
+	cs_config_free(&yaml);
+	cs_state_free(&st);
+}
+
+/* Changes about cells the YAML no longer has are dropped; the CLI's own cells stay. */
+static void test_prune(void **state)
+{
+	struct cs_config yaml;
+	struct cs_state st = { 0 };
+	struct cs_cell_cfg a = cell("a", "3", "fifo"), gone = cell("gone", "2", "fifo");
+	struct cs_cell_cfg mine = cell("mine", "1", "fifo");
+	const char *text = "cells:\n  - {name: a, cpus: 1}\n";
+	char err[256], names[64];
+
+	(void)state;
+	assert_int_equal(cs_config_parse("t.yaml", text, strlen(text), &yaml, err, sizeof(err)), 0);
+	assert_int_equal(cs_state_set(&st, &a, true), 0);
+	assert_int_equal(cs_state_set(&st, &gone, true), 0);
+	assert_int_equal(cs_state_delete(&st, "old", true), 0);
+	assert_int_equal(cs_state_set(&st, &mine, false), 0);
+	assert_int_equal(cs_state_prune(&st, &yaml, names, sizeof(names)), 2);
+	assert_string_equal(names, "gone, old");
+	assert_int_equal(st.nr, 2);
+	assert_string_equal(st.changes[0].cell.name, "a");
+	assert_string_equal(st.changes[1].cell.name, "mine");
 	cs_config_free(&yaml);
 	cs_state_free(&st);
 }
@@ -191,6 +227,8 @@ static const struct damaged damaged[] = {
 	{ "wrong version", "{\"cellsched_state\": 2, \"changes\": []}", "version 1" },
 	{ "no changes list", "{\"cellsched_state\": 1}", "'changes' is missing" },
 	{ "unknown op", HDR "{\"op\": \"grow\", \"name\": \"a\"}]}", "change 1: 'op' must be" },
+	{ "resize without CPUs", HDR "{\"op\": \"resize\", \"name\": \"a\", \"min\": 0}]}",
+	  "change 1: 'min' must be a whole number in 1..1024" },
 	{ "no name", HDR "{\"op\": \"delete\"}]}", "change 1: 'name' is missing" },
 	{ "bad cpus", HDR "{\"op\": \"set\", \"name\": \"a\", \"cgroup\": \"a\", \"policy\": "
 	  "\"fifo\", \"cpus\": \"3-1\"}]}", "change 1: bad 'cpus' '3-1'" },
@@ -241,13 +279,14 @@ static void test_set_aside(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[4 + sizeof(damaged) / sizeof(damaged[0]) + 1] = {
+	struct CMUnitTest tests[5 + sizeof(damaged) / sizeof(damaged[0]) + 1] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_absent_file),
 		cmocka_unit_test(test_set_and_delete),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_prune),
 	};
-	size_t n = 4;
+	size_t n = 5;
 
 	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
 		tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(test_damaged,

@@ -25,6 +25,17 @@ note "$out"
 echo "$out" | grep -q "/tmp/cells.yaml:$line:11: CPUs 1 of cell 'd' overlap cell 'a'" || fail "message: $out"
 [ "$(cat /sys/fs/cgroup/cellsched/d/cpuset.cpus)" = 3 ] || fail "a refused reload moved d"
 
+# a swap with no free CPU between: refused, nothing moves
+cp /tmp/good.yaml /tmp/swap.yaml
+sed -i 's/^    cpus: "1"$/    cpus: "X"/; s/^    cpus: "3"$/    cpus: "1"/; s/^    cpus: "X"$/    cpus: "3"/' /tmp/swap.yaml
+cp /tmp/swap.yaml /tmp/cells.yaml
+out=$(cellsched reload 2>&1); rc=$?
+note "$out"
+[ "$rc" = 8 ] || fail "a swapping reload exited $rc, want 8"
+echo "$out" | grep -q "take each other's CPUs" || fail "the refusal does not name the swap: $out"
+[ "$(cat /sys/fs/cgroup/cellsched/a/cpuset.cpus)" = 1 ] || fail "a refused swap moved a"
+cp /tmp/good.yaml /tmp/cells.yaml
+
 # an edit that contradicts a CLI change: a moved to CPU 3 by the CLI, then the
 # YAML gives 3 to b again (back to the shipped file: a 1, b 2-3, no d)
 cellsched cell resize a --cpus 0-1 > /dev/null 2>&1 && fail "a took the root cell's last CPU"

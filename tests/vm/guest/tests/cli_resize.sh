@@ -67,10 +67,28 @@ kill -USR1 $c1
 wait_for 20 sh -c "kill -USR2 $c1; sleep 0.3; grep -q 'iters=[1-9]' /tmp/c1" || fail "c1 no progress"
 s=$(work_sample $c1 /tmp/c1)
 [ "$(field cpus "$s")" = 2 ] || fail "the assigned task ran on $(field cpus "$s"), want 2"
-kill $c1; wait $c1 2>/dev/null
+# delete with a task still inside: the task goes on in the root cell, the
+# cgroup is not adopted as someone else's cell, and goes once empty
 cellsched cell delete c || fail "cell delete exited $?"
-wait_for 10 sh -c '[ ! -d /sys/fs/cgroup/cellsched/c ]' || fail "cell c's cgroup is still there"
 cellsched cells | grep -q '^c ' && fail "cell c still listed"
+[ "$(cat /sys/fs/cgroup/cellsched/c/cpuset.cpus)" = "" ] || fail "c's leftover cgroup keeps its CPUs"
+kill -USR1 $c1
+wait_for 20 sh -c "kill -USR2 $c1; sleep 0.3; grep -q 'iters=[1-9]' /tmp/c1" || fail "c1 stopped after the delete"
+s=$(work_sample $c1 /tmp/c1)
+cpus_within "$(field cpus "$s")" "0 2" || fail "c1 ran on $(field cpus "$s") after the delete, want the root cell's 0,2"
+kill $c1; wait $c1 2>/dev/null
+wait_for 10 sh -c '[ ! -d /sys/fs/cgroup/cellsched/c ]' || fail "cell c's cgroup is still there once empty"
+cellsched cells | grep -q '^c ' && fail "cell c came back"
+
+# a cell an orchestrator made is not cellsched's: not taken over, not displaced
+mkdir /sys/fs/cgroup/cellsched/ext && echo 2 > /sys/fs/cgroup/cellsched/ext/cpuset.cpus
+wait_for 10 sh -c 'cellsched cells | grep -q "^ext "' || fail "ext did not become a cell"
+expect 12 "belong to cell 'ext'" cellsched cell create x --cpus 2
+expect 12 "where cell 'ext' lives" cellsched cell create x --cpus 0 --cgroup ext
+expect 12 "which cellsched did not create" cellsched cell resize ext --cpus 2
+expect 8 "need at least 1 CPU (their min), but fixed cells hold 3 of the 3 CPUs" cellsched cell create web --min 1 --max 2
+[ "$(cat /sys/fs/cgroup/cellsched/ext/cpuset.cpus)" = 2 ] || fail "ext's cpuset changed"
+rmdir /sys/fs/cgroup/cellsched/ext
 
 check_health
 kill $b1 $b2
