@@ -106,7 +106,8 @@ CS_CHILD_POLICY("fifo", cs_fifo_bpf, fifo_ops,
 CS_CHILD_POLICY("vtime", cs_vtime_bpf, vtime_ops,
 		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->lag_ns = t[1] * 1000)
 CS_CHILD_POLICY("latency", cs_latency_bpf, latency_ops,
-		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->short_ns = t[1] * 1000)
+		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->short_ns = t[1] * 1000;
+		skel->rodata->min_run_ns = t[2] * 1000)
 #ifdef CS_TEST_POLICIES
 CS_CHILD_POLICY("test-fault", cs_fault_bpf, fifo_ops,
 		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->fault_after = t[1])

@@ -21,10 +21,13 @@ static const struct cs_policy_info cs_policies[] = {
 		  "most vtime credit a sleeping task keeps, in microseconds" },
 	  } },
 	{ "latency", "short, frequent runs before CPU hogs; deadlines bound every wait", false,
-	  2, {
+	  3, {
 		SLICE_US(5000),
 		{ "short_us", 10, 100000, 2500,
 		  "a task whose runs average less is interactive, in microseconds" },
+		{ "min_run_us", 0, 100000, 2000,
+		  "a CPU hog keeps the CPU at least this long before an interactive task "
+		  "preempts it, in microseconds" },
 	  } },
 	{ "external", "a sub-scheduler cellsched did not build, attached by the user", true,
 	  0, { { 0 } } },

@@ -30,16 +30,25 @@
  *     the hog's slice to end, unless that slice is nearly over (less than
  *     short_ns / 2 left): the wait is then short and a context switch is
  *     saved. Interactive tasks never preempt each other.
+ *   - A hog keeps the CPU for at least min_run_ns once it got it: a
+ *     preemption that comes earlier is deferred by a BPF timer to that
+ *     moment (one pending at a time; whatever interactive tasks queued
+ *     meanwhile run then, earliest deadline first). Without it, a task waking
+ *     every millisecond costs the hogs two context switches a millisecond;
+ *     with it, at most two per min_run_ns, and the wait it adds is bounded by
+ *     min_run_ns. min_run_ns = 0 preempts at once.
  *   (Influences: EEVDF's virtual deadlines; LAVD's measuring of how long tasks
  *   run to find latency-critical ones.)
  *
- * Tunables (rodata): slice_ns (slice_us), short_ns (short_us).
+ * Tunables (rodata): slice_ns (slice_us), short_ns (short_us), min_run_ns
+ * (min_run_us).
  * ops.dump: "cellsched_latency cell N: C cids held, I idle, Q queued".
  */
 #define CS_CHILD_DSQ CS_CELL_DSQ
 #include "child.bpf.h"
 
 const volatile __u64 short_ns = 2500000;
+const volatile __u64 min_run_ns = 2000000;
 
 struct lat_task {
 	__u64 avg_run;			/* ns, moving average of the CPU bursts */
@@ -49,6 +58,20 @@ struct lat_task {
 };
 
 static __u64 vnow;			/* the cell's virtual clock */
+
+/* The deferred preemption (see the file header): at most one armed. */
+struct lat_preempt {
+	struct bpf_timer timer;
+	s32 cid;			/* to kick when it fires */
+	u32 armed;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct lat_preempt);
+} lat_preempt SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -103,6 +126,43 @@ static s32 hog_cid(s32 prefer)
 	return -1;
 }
 
+static int lat_preempt_fire(void *map, int *key, struct lat_preempt *lp)
+{
+	s32 cid = lp->cid;
+
+	__sync_lock_test_and_set(&lp->armed, 0);
+	if (cid >= 0 && cs_cids_test(&held, cid) && preemptible(cid)) {
+		cs_child_stat(CS_CSTAT_PREEMPT);
+		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
+	}
+	return 0;
+}
+
+/* Preempt the hog on @cid now, or once it has run min_run_ns. */
+static void lat_preempt_hog(s32 cid)
+{
+	struct task_struct *curr = scx_bpf_cid_curr(cid);
+	struct lat_task *t = curr ? bpf_task_storage_get(&lat_tasks, curr, NULL, 0) : NULL;
+	u64 now = bpf_ktime_get_ns(), ran = t && now > t->started ? now - t->started : ~0ULL;
+	struct lat_preempt *lp;
+	u32 key = 0;
+
+	if (ran >= min_run_ns) {
+		cs_child_stat(CS_CSTAT_PREEMPT);
+		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
+		return;
+	}
+	lp = bpf_map_lookup_elem(&lat_preempt, &key);
+	if (!lp || __sync_lock_test_and_set(&lp->armed, 1))
+		return;		/* one is pending: it serves this waiter too */
+	lp->cid = cid;
+	if (bpf_timer_start(&lp->timer, min_run_ns - ran, 0)) {
+		__sync_lock_test_and_set(&lp->armed, 0);
+		cs_child_stat(CS_CSTAT_PREEMPT);
+		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
+	}
+}
+
 s32 BPF_STRUCT_OPS(lat_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
 {
 	return cs_child_select_cid(p, prev_cid);
@@ -137,10 +197,8 @@ void BPF_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	if (interactive(t)) {
 		cid = hog_cid(scx_bpf_task_cid(p));
-		if (cid >= 0) {
-			cs_child_stat(CS_CSTAT_PREEMPT);
-			scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
-		}
+		if (cid >= 0)
+			lat_preempt_hog(cid);
 	}
 }
 
@@ -191,6 +249,15 @@ s32 BPF_STRUCT_OPS(lat_init_task, struct task_struct *p, struct scx_init_task_ar
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(lat_init)
 {
+	struct lat_preempt *lp;
+	u32 key = 0;
+
+	lp = bpf_map_lookup_elem(&lat_preempt, &key);
+	if (!lp)
+		return -ENOENT;
+	lp->cid = -1;
+	bpf_timer_init(&lp->timer, &lat_preempt, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&lp->timer, lat_preempt_fire);
 	return cs_child_init();
 }
 
