@@ -34,6 +34,12 @@ grep -q '"changed_by_cli": true' /tmp/show.json || fail "b not marked as changed
 cellsched cell show b | grep -Eq '^policy +vtime' || fail "cell show has no policy line"
 cellsched status | grep -q "1 made by the CLI" || fail "status does not count the change"
 cellsched stats --json | grep -q '"ENQ"' || fail "stats --json has no per-cell counters"
+# stats --watch: a fresh block every second until ^C
+cellsched stats --watch 1 > /tmp/watch.txt 2>&1 & wp=$!
+wait_for 15 sh -c '[ "$(grep -c "^root:" /tmp/watch.txt)" -ge 3 ]' || fail "stats --watch 1: $(cat /tmp/watch.txt)"
+kill -INT $wp; wait $wp; rc=$?
+[ "$rc" = 0 ] || fail "stats --watch ended with $rc on ^C"
+grep -q "^cell b: cpus=3 " /tmp/watch.txt || fail "stats --watch has no line for b"
 
 # refusals: code, message, nothing changed
 expect() {	# CODE REGEX COMMAND...
