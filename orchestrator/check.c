@@ -108,10 +108,17 @@ int cs_cmd_check(int argc, char **argv)
 	printf("%s: valid: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", path,
 	       cfg.nr_cells, cfg.nr_cells == 1 ? "" : "s", cfg.cell_parent, cfg.min_cpus,
 	       cfg.min_cpus == 1 ? "" : "s");
-	for (unsigned int i = 0; i < cfg.nr_cells; i++)
-		printf("  cell %s: cgroup %s/%s, CPUs %s, policy %s\n", cfg.cells[i].name,
-		       cfg.cell_parent, cfg.cells[i].cgroup,
-		       cs_cpus_format(&cfg.cells[i].cpus, list, sizeof(list)), cfg.cells[i].policy);
+	for (unsigned int i = 0; i < cfg.nr_cells; i++) {
+		const struct cs_cell_cfg *c = &cfg.cells[i];
+
+		if (c->resizable)
+			snprintf(list, sizeof(list), "%u..%u (weight %u), sized by the controller",
+				 c->min, c->max, c->weight);
+		else
+			cs_cpus_format(&c->cpus, list, sizeof(list));
+		printf("  cell %s: cgroup %s/%s, CPUs %s, policy %s\n", c->name, cfg.cell_parent,
+		       c->cgroup, list, c->policy);
+	}
 	cs_config_free(&cfg);
 	return CS_EXIT_OK;
 }

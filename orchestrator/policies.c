@@ -25,7 +25,7 @@ static const struct cs_policy_info cs_policies[] = {
 		SLICE_US(5000),
 		{ "short_us", 10, 100000, 2500,
 		  "a task whose runs average less is interactive, in microseconds" },
-		{ "min_run_us", 0, 100000, 2000,
+		{ "min_run_us", 0, 100000, 3000,
 		  "a CPU hog keeps the CPU at least this long before an interactive task "
 		  "preempts it, in microseconds" },
 	  } },

@@ -48,7 +48,7 @@
 #include "child.bpf.h"
 
 const volatile __u64 short_ns = 2500000;
-const volatile __u64 min_run_ns = 2000000;
+const volatile __u64 min_run_ns = 3000000;
 
 struct lat_task {
 	__u64 avg_run;			/* ns, moving average of the CPU bursts */

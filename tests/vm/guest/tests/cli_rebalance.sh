@@ -15,6 +15,10 @@ cells:
   - name: y
     cpus: {min: 1, max: 2}
 YAML
+# the shipped example of resizable cells is valid on this machine
+out=$(cellsched check -c /cs/configs/resizable.yaml) || fail "configs/resizable.yaml: $out"
+echo "$out" | grep -q "cell web: cgroup cellsched/web, CPUs 1..3 (weight 200), sized by the controller" ||
+	fail "check does not describe web: $out"
 start_cells /tmp/rb.yaml
 uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 ncpus() { cellsched --json cell show "$1" | sed -n 's/.*"nr_cpus": \([0-9]*\).*/\1/p'; }
