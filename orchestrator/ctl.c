@@ -77,6 +77,7 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	s->gid = (gid_t)-1;
+	s->spare_fd = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	if (group[0]) {
 		gr = getgrnam(group);
@@ -125,6 +126,7 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 		goto fail;
 	if (listen(s->fd, CS_CTL_BACKLOG) < 0)
 		goto fail;
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 fail:
 	ret = -errno;
@@ -139,7 +141,10 @@ void cs_ctl_close(struct cs_ctl *s)
 		close(s->fd);
 		unlink(s->path);
 	}
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
 	s->fd = -1;
+	s->spare_fd = -1;
 }
 
 /* Is @gid among the peer's supplementary groups (SO_PEERGROUPS)? */
@@ -317,6 +322,17 @@ void cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx)
 	for (int i = 0; s->fd >= 0 && i < CS_CTL_PER_WAKE && mono_ms() < until; i++) {
 		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
+			/* out of fds: use the spare to take the caller off the queue, or
+			 * the socket stays readable and the loop spins */
+			cs_warn("control socket: out of file descriptors; dropping a connection");
+			close(s->spare_fd);
+			fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				close(fd);
+			s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			continue;
+		}
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				cs_warn("control socket: accept: %s", strerror(errno));

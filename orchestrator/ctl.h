@@ -37,6 +37,7 @@ struct cs_ctl {
 	char path[108];
 	gid_t gid;		/* allowed group; (gid_t)-1: root only */
 	bool has_group;
+	int spare_fd;		/* given up to accept (and drop) a caller when out of fds */
 };
 
 /*

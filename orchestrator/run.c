@@ -321,7 +321,8 @@ int cs_cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
-	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .d.ctl.fd = -1 };
+	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .d.ctl.fd = -1,
+				.d.ctl.spare_fd = -1 };
 	struct cs_daemon *d = &st.d;
 	char err[CS_ERR_MAX];
 	struct cs_sysinfo si;
