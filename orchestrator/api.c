@@ -61,10 +61,7 @@ int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_stat
 		state = &pruned;
 	}
 	n = state ? cs_state_prune(state, yaml ? yaml : &d->yaml, names, sizeof(names)) : 0;
-	if (n)
-		cs_warn("dropping %u runtime change%s about cells no longer in the YAML: %s", n,
-			n == 1 ? "" : "s", names);
-	else if (state == &pruned) {
+	if (!n && state == &pruned) {
 		cs_state_free(&pruned);
 		state = NULL;
 	}
@@ -113,6 +110,9 @@ int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_stat
 	d->cells->si = si;
 	d->cells->topo = topo;
 	cs_cells_reconcile(d->cells, cs_now_ms());
+	if (n)
+		cs_warn("dropped %u runtime change%s about cells no longer in the YAML: %s", n,
+			n == 1 ? "" : "s", names);
 	ret = CS_EXIT_OK;
 out:
 	cs_config_free(&merged);
@@ -389,15 +389,16 @@ static int own_cell(struct cs_daemon *d, const char *name, const struct cs_cell_
 	return FAIL(CS_EXIT_NOT_FOUND, "no cell '%s'", name);
 }
 
-static int change_cell(struct cs_daemon *d, const struct cs_cell_cfg *cell, char *err,
-		       size_t errlen)
+/* @resize: a change of an existing cell's CPUs (of a YAML cell: only those are kept) */
+static int change_cell(struct cs_daemon *d, const struct cs_cell_cfg *cell, bool resize,
+		       char *err, size_t errlen)
 {
 	struct cs_state st;
 
 	int err2 = cs_state_copy(&st, &d->state);
 
 	if (!err2)
-		err2 = cs_state_set(&st, cell, cfg_cell(&d->yaml, cell->name) != NULL);
+		err2 = cs_state_set(&st, cell, resize && cfg_cell(&d->yaml, cell->name) != NULL);
 	if (err2) {
 		cs_state_free(&st);
 		return FAIL(CS_EXIT_FAILURE, "%s", err2 == -ENOSPC ? "too many runtime changes" :
@@ -429,7 +430,7 @@ static int cell_create(struct cs_daemon *d, json_object *req, char *err, size_t 
 	if (!ret)
 		ret = req_tunables(req, &c, err, errlen);
 	if (!ret)
-		ret = change_cell(d, &c, err, errlen);
+		ret = change_cell(d, &c, false, err, errlen);
 	if (!ret)
 		cs_info("cli: cell %s created", name);
 	return ret;
@@ -448,7 +449,7 @@ static int cell_resize(struct cs_daemon *d, json_object *req, char *err, size_t 
 	c = *cur;
 	ret = req_cpus(req, &c, false, err, errlen);
 	if (!ret)
-		ret = change_cell(d, &c, err, errlen);
+		ret = change_cell(d, &c, true, err, errlen);
 	if (!ret)
 		cs_info("cli: cell %s resized (validated, saved and applied in %llu ms)", c.name,
 			(unsigned long long)(cs_now_ms() - t0));
@@ -514,10 +515,15 @@ static int cell_assign(struct cs_daemon *d, json_object *req, uid_t peer, json_o
 			    "malformed request: 'name' is missing", name);
 	if (req_uint(req, "pid", 1, 1 << 30, &pid) < 0 || (!pid) == (!from))
 		return FAIL(CS_EXIT_USAGE, "give exactly one of --pid PID or --cgroup PATH");
-	if (pid && peer != 0 && pid_uid(pid) != (long)peer)
-		return FAIL(pid_uid(pid) < 0 ? CS_EXIT_NOT_FOUND : CS_EXIT_PERM,
-			    pid_uid(pid) < 0 ? "no process %u" : "process %u is not yours: only "
-			    "root may move other users' tasks", pid);
+	if (pid && peer != 0) {
+		long owner = pid_uid(pid);
+
+		if (owner < 0)
+			return FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
+		if (owner != (long)peer)
+			return FAIL(CS_EXIT_PERM, "process %u is not yours: only root may move "
+				    "other users' tasks", pid);
+	}
 	if (from && peer != 0)
 		return FAIL(CS_EXIT_PERM, "only root may move a whole cgroup");
 	if (pid) {

@@ -120,9 +120,25 @@ static int discover_one(const char *name, void *arg)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", m->parent, name);
 	if (cs_cg_is_ours(path)) {
-		/* a cell of ours no longer wanted (deleted with tasks, or while we were down) */
-		if (!wl->quiet && cs_cg_delete(path) == 0)
-			cs_info("removed cgroup %s, left over from a removed cell", path);
+		/*
+		 * Ours but no longer configured: a cell still in use is removed
+		 * in order by reconcile (child, slot, then cgroup); a leftover
+		 * (deleted with tasks, or while we were down) goes once empty,
+		 * its tasks meanwhile unrestricted (the root cell runs them).
+		 */
+		bool in_use = false;
+
+		for (unsigned int idx = 0; idx < CS_MAX_CELLS && !in_use; idx++)
+			in_use = m->cells[idx].used && !strcmp(m->cells[idx].cgroup, path);
+		if (!wl->quiet && !in_use) {
+			int err = cs_cg_delete(path);
+
+			if (!err)
+				cs_info("removed cgroup %s, left over from a removed cell", path);
+			else if (err == -EBUSY && !cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) &&
+				 raw[0])
+				cs_cg_write(path, "cpuset.cpus", "");
+		}
 		return 0;
 	}
 	if (cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) || !raw[0])
@@ -272,8 +288,7 @@ static int plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool f
 	if (!apply)
 		return 0;
 	m->plan_err[0] = '\0';
-	if (apply)
-		for (unsigned int i = 0; i < wl->nr; i++)
+	for (unsigned int i = 0; i < wl->nr; i++)
 			if (wl->w[i].resizable)
 				wl->w[i].cpus = pc[i].next;
 	return 0;
@@ -501,11 +516,16 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 		if (wl->of_cell[idx] && !cs_cpus_equal(&wl->of_cell[idx]->cpus,
 						      &m->cells[idx].cpus)) {
 			/* cs_cells_check refuses such changes; cells from the cgroup tree may not */
-			snprintf(m->plan_err, sizeof(m->plan_err), "cell %s waits for CPUs another "
-				 "cell holds and waits for in turn", m->cells[idx].name);
-			cs_warn("%s", m->plan_err);
-			break;
+			char msg[sizeof(m->order_err)];
+
+			snprintf(msg, sizeof(msg), "cell %s waits for CPUs another cell holds and "
+				 "waits for in turn", m->cells[idx].name);
+			if (strcmp(msg, m->order_err))
+				cs_warn("%s", msg);
+			snprintf(m->order_err, sizeof(m->order_err), "%s", msg);
+			return changes;
 		}
+	m->order_err[0] = '\0';
 	return changes;
 }
 
@@ -554,10 +574,10 @@ static int order_check(struct cs_cells *m, const struct wantlist *wl, char *err,
 				need = wl->w[i].cpus;
 				cs_cpus_andnot(&need, &cur[i]);
 				if (o != i && cs_cpus_intersects(&need, &cur[o])) {
-					snprintf(err, errlen, "cells '%s' and '%s' would have to take each "
-						 "other's CPUs with none free to pass through; move one "
-						 "of them to a free CPU first", wl->w[i].name,
-						 wl->w[o].name);
+					snprintf(err, errlen, "cell '%s' would have to take CPUs of cell "
+						 "'%s', which waits for CPUs in turn, with none free to "
+						 "pass through; move one of them to a free CPU first",
+						 wl->w[i].name, wl->w[o].name);
 					break;
 				}
 			}
@@ -627,6 +647,22 @@ int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct
 	ret = build_wanted(m, &wl);
 	if (ret)
 		snprintf(err, errlen, "listing the cgroups under %s failed", m->parent);
+	/* every cell an orchestrator made must still be one (same name, room left) */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS && !ret; idx++) {
+		const struct cs_cell_rt *c = &m->cells[idx];
+		bool kept = false;
+
+		if (!c->used || c->origin != CS_FROM_CGROUP || !cs_cg_exists(c->cgroup))
+			continue;	/* (one whose cgroup just went is being removed anyway) */
+		for (unsigned int i = 0; i < wl.nr && !kept; i++)
+			kept = wl.w[i].origin == CS_FROM_CGROUP && !strcmp(wl.w[i].cgroup, c->cgroup);
+		if (!kept) {
+			snprintf(err, errlen, "the change would push out cell '%s' (cgroup %s, made "
+				 "by someone else): same name, or its CPUs would leave the root cell "
+				 "below root_cell.min_cpus", c->name, c->cgroup);
+			ret = -EBUSY;
+		}
+	}
 	if (!ret) {
 		ret = plan(m, &wl, now_ms, false, pc, false);
 		if (ret)
@@ -652,6 +688,7 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	struct wantlist wl;
 	struct cs_cpus keep;
 	int changes = 0;
+	bool may_add;
 
 	if (alloc_wanted(&wl, &pc))
 		return -ENOMEM;
@@ -729,7 +766,8 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	changes += grow_cells(m, &wl);
 
 	/* add (a failed add waits: its cgroup's removal would wake us at once) */
-	for (unsigned int i = 0; i < wl.nr && now_ms >= m->add_retry_at_ms; i++) {
+	may_add = now_ms >= m->add_retry_at_ms;
+	for (unsigned int i = 0; i < wl.nr && may_add; i++) {
 		if (wl.w[i].matched || cs_cpus_empty(&wl.w[i].cpus))
 			continue;	/* a resizable cell the planner found no CPU for */
 		if (!add_cell(m, &wl.w[i]))

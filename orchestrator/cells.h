@@ -80,6 +80,7 @@ struct cs_cells {
 	uint64_t now_ms;		/* of the pass under way */
 	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
 	uint64_t add_retry_at_ms;	/* after a failed add, none before this */
+	char order_err[CS_ERR_MAX];	/* cells waiting for each other's CPUs ("" if none) */
 };
 
 /* The planner's proposal for the resizable cells (`rebalance --dry-run`). */

@@ -11,8 +11,9 @@
  * object { "ok": true, "result": ... } or { "ok": false, "exit": N,
  * "error": "..." }. Malformed, oversized or slow requests are answered with
  * an error or dropped; a connection gets CS_CTL_READ_MS in all to send its
- * request (and as long to take the answer), and one wake of the daemon serves
- * connections for at most that long: they never stop the daemon. The socket's
+ * request (and as long to take the answer), and one wake of the daemon takes
+ * new connections for at most that long: no client holds the daemon for
+ * more than about twice that. The socket's
  * directory should be cellsched's own: it is given to the group only when
  * cellsched creates it. Prefix: cs_ctl.
  */

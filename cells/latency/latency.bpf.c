@@ -36,7 +36,9 @@
  *     meanwhile run then, earliest deadline first). Without it, a task waking
  *     every millisecond costs the hogs two context switches a millisecond;
  *     with it, at most two per min_run_ns, and the wait it adds is bounded by
- *     min_run_ns. min_run_ns = 0 preempts at once.
+ *     min_run_ns (when the timer fires it re-checks: someone still waiting,
+ *     the hog still there and past its min_run_ns, else another hog).
+ *     min_run_ns = 0 preempts at once.
  *   (Influences: EEVDF's virtual deadlines; LAVD's measuring of how long tasks
  *   run to find latency-critical ones.)
  *
@@ -126,15 +128,24 @@ static s32 hog_cid(s32 prefer)
 	return -1;
 }
 
+static void lat_preempt_hog(s32 cid);
+
+/*
+ * The deferred preemption is due: if someone still waits, preempt a hog
+ * that has had its min_run_ns (the one aimed at, or another one if that
+ * one is gone), or wait for the one now running to have had it.
+ */
 static int lat_preempt_fire(void *map, int *key, struct lat_preempt *lp)
 {
 	s32 cid = lp->cid;
 
 	__sync_lock_test_and_set(&lp->armed, 0);
-	if (cid >= 0 && cs_cids_test(&held, cid) && preemptible(cid)) {
-		cs_child_stat(CS_CSTAT_PREEMPT);
-		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
-	}
+	if (scx_bpf_dsq_nr_queued(CS_CELL_DSQ) <= 0)
+		return 0;	/* the waiters got a CPU meanwhile */
+	if (cid < 0 || !cs_cids_test(&held, cid) || !preemptible(cid))
+		cid = hog_cid(-1);
+	if (cid >= 0)
+		lat_preempt_hog(cid);
 	return 0;
 }
 

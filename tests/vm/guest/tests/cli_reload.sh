@@ -32,7 +32,8 @@ cp /tmp/swap.yaml /tmp/cells.yaml
 out=$(cellsched reload 2>&1); rc=$?
 note "$out"
 [ "$rc" = 8 ] || fail "a swapping reload exited $rc, want 8"
-echo "$out" | grep -q "take each other's CPUs" || fail "the refusal does not name the swap: $out"
+echo "$out" | grep -q "would have to take CPUs of cell '.*', which waits for CPUs in turn" ||
+	fail "the refusal does not name the swap: $out"
 [ "$(cat /sys/fs/cgroup/cellsched/a/cpuset.cpus)" = 1 ] || fail "a refused swap moved a"
 cp /tmp/good.yaml /tmp/cells.yaml
 
@@ -52,6 +53,10 @@ out=$(cellsched reload --reset) || fail "reload --reset exited $?"
 [ "$(cat /sys/fs/cgroup/cellsched/a/cpuset.cpus)" = 1 ] || fail "a is not back on CPU 1"
 [ "$(cat /sys/fs/cgroup/cellsched/b/cpuset.cpus)" = 2-3 ] || fail "b is not on 2-3"
 wait_for 10 sh -c '[ ! -d /sys/fs/cgroup/cellsched/d ]' || fail "d's cgroup is still there"
+# a YAML cell deleted and made again by the CLI is the CLI's, whole
+cellsched cell delete a > /dev/null || fail "delete a exited $?"
+cellsched cell create a --cpus 1 --policy vtime --set lag_us=7000 > /dev/null || fail "create a exited $?"
+cellsched --json cell show a | grep -q '"lag_us": 7000' || fail "the re-created a lost its policy or tunable"
 check_health
 stop_cellsched
 [ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC"; }
