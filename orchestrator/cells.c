@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * orchestrator/cells.c: reconciliation of cells between the configuration,
- * the cgroup tree and the root scheduler, and the children's lifecycle (see
- * cells.h).
+ * the cgroup tree and the root scheduler (see cells.h).
  *
  * One pass of cs_cells_reconcile():
  *   1. wanted cells = the configuration's + valid orchestrator-made cgroups;
@@ -15,6 +14,9 @@
  *   4. new cells are added (cgroup, then the root's cell slot);
  *   5. children (cell_children.c): exited ones are reported with the
  *      kernel's reason and restarted after a backoff that doubles per failure.
+ * Resizable cells get their CPUs from the planner in step 1 (plan()). Before
+ * a configuration change is accepted, cs_cells_check() plans it the same way
+ * and cell_order.c checks that the moves can be made in this order.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,29 +31,7 @@
 #include "policies.h"
 #include "queue_impl.h"
 
-struct want {
-	char name[CS_NAME_MAX];
-	char cgroup[2 * CS_CGPATH_MAX];
-	char policy[CS_POLICY_MAX];
-	unsigned long long tunables[CS_MAX_TUNABLES];
-	enum cs_cell_origin origin;
-	struct cs_cpus cpus;
-	bool resizable;			/* cpus from the planner (plan()) */
-	unsigned int min, max, weight;
-	bool matched;
-};
-
-struct wantlist {
-	struct want *w;
-	unsigned int nr;
-	struct want **of_cell;		/* [cell index]: the want it matched, or NULL */
-	struct cs_cells *m;
-	struct cs_cpus taken;
-	struct cs_ignored ignored[CS_IGNORED_MAX];
-	unsigned int nr_ignored;
-	bool quiet;			/* a check (cs_cells_check): log nothing */
-	char err[CS_ERR_MAX];		/* why plan() failed */
-};
+#include "cells_want.h"
 
 enum { CS_LIST_MAX = 4096 };	/* bytes of a CPU list: 1024 CPUs at their most scattered */
 
@@ -529,65 +509,6 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 	return changes;
 }
 
-/* Would moving from the cells' CPUs now to @wl's wants end in cells waiting for each other? */
-static int order_check(struct cs_cells *m, const struct wantlist *wl, char *err, size_t errlen)
-{
-	struct cs_cpus *cur = calloc(wl->nr, sizeof(*cur)), need, keep;
-	bool *done = calloc(wl->nr, sizeof(*done)), progress = true;
-	int ret = 0;
-
-	if (!cur || !done) {
-		free(cur);
-		free(done);
-		return -ENOMEM;
-	}
-	/* where each wanted cell is now; then the shrinks of reconcile */
-	for (unsigned int i = 0; i < wl->nr; i++) {
-		for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
-			if (m->cells[idx].used && !strcmp(m->cells[idx].cgroup, wl->w[i].cgroup))
-				cur[i] = m->cells[idx].cpus;
-		keep = cur[i];
-		cs_cpus_and(&keep, &wl->w[i].cpus);
-		if (!cs_cpus_empty(&keep))
-			cur[i] = keep;
-	}
-	while (progress) {
-		progress = false;
-		for (unsigned int i = 0; i < wl->nr; i++) {
-			bool blocked = false;
-
-			if (done[i])
-				continue;
-			need = wl->w[i].cpus;
-			cs_cpus_andnot(&need, &cur[i]);
-			for (unsigned int o = 0; o < wl->nr && !blocked; o++)
-				blocked = o != i && cs_cpus_intersects(&need, &cur[o]);
-			if (blocked)
-				continue;
-			cur[i] = wl->w[i].cpus;
-			done[i] = progress = true;
-		}
-	}
-	for (unsigned int i = 0; i < wl->nr && !ret; i++)
-		if (!done[i]) {
-			for (unsigned int o = 0; o < wl->nr; o++) {
-				need = wl->w[i].cpus;
-				cs_cpus_andnot(&need, &cur[i]);
-				if (o != i && cs_cpus_intersects(&need, &cur[o])) {
-					snprintf(err, errlen, "cell '%s' would have to take CPUs of cell "
-						 "'%s', which waits for CPUs in turn, with none free to "
-						 "pass through; move one of them to a free CPU first",
-						 wl->w[i].name, wl->w[o].name);
-					break;
-				}
-			}
-			ret = -EDEADLK;
-		}
-	free(cur);
-	free(done);
-	return ret;
-}
-
 /* Would this cgroup path of @cfg take over or contain cgroup @cg (relative to the mount)? */
 static bool path_clash(const char *a, const char *b)
 {
@@ -672,7 +593,7 @@ int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct
 		for (unsigned int i = 0; i < wl.nr; i++)
 			if (wl.w[i].resizable)
 				wl.w[i].cpus = pc[i].next;
-		ret = order_check(m, &wl, err, errlen);
+		ret = cs_cells_order_check(m, &wl, err, errlen);
 	}
 	m->cfg = saved_cfg;
 	m->si = saved_si;
