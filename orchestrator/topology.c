@@ -44,6 +44,15 @@ static void uf_union(short *parent, int a, int b)
 		parent[a] = (short)b;
 }
 
+/* Join @c with every online CPU of @set. */
+static void uf_union_set(short *parent, int c, struct cs_cpus set, const struct cs_cpus *online)
+{
+	cs_cpus_and(&set, online);
+	for (int s = cs_cpus_first(&set); s >= 0 && s < CS_MAX_CIDS; s++)
+		if (cs_cpus_test(&set, s))
+			uf_union(parent, c, s);
+}
+
 static void topo_init(struct cs_topo *t, const struct cs_cpus *online)
 {
 	t->cpus = *online;
@@ -177,21 +186,13 @@ int cs_topo_read(const char *sysfs_cpu, const struct cs_cpus *online, struct cs_
 		ret = read_list(path, &set);
 		if (ret && !missing(ret))
 			return ret;
-		if (!ret) {
-			cs_cpus_and(&set, online);
-			for (int s = cs_cpus_first(&set); s >= 0 && s < CS_MAX_CIDS; s++)
-				if (cs_cpus_test(&set, s))
-					uf_union(core_parent, c, s);
-		}
+		if (!ret)
+			uf_union_set(core_parent, c, set, online);
 		ret = read_llc(sysfs_cpu, c, &set);
 		if (ret && !missing(ret))
 			return ret;
-		if (!ret) {
-			cs_cpus_and(&set, online);
-			for (int s = cs_cpus_first(&set); s >= 0 && s < CS_MAX_CIDS; s++)
-				if (cs_cpus_test(&set, s))
-					uf_union(llc_parent, c, s);
-		}
+		if (!ret)
+			uf_union_set(llc_parent, c, set, online);
 	}
 	/* A core's CPUs share their LLC, whatever the cache files said. */
 	for (int c = 0; c < CS_MAX_CIDS; c++)

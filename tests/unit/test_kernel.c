@@ -3,6 +3,7 @@
  * tests/unit/test_kernel.c: orchestrator/kernel.c against sysfs trees built in
  * a temporary directory (absent sched_ext, each state, events parsing).
  */
+#define _GNU_SOURCE		/* nftw() in fake_tree.h */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,43 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fake_tree.h"
 #include "kernel.h"
-
-static char sysfs[256];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512], dir[512], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", sysfs, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (slash = dir + strlen(sysfs) + 1; (slash = strchr(slash, '/')); slash++) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(sysfs, sizeof(sysfs), "%s/cs-unit-sysfs.XXXXXX", getenv("TMPDIR") ?: "/tmp");
-	return mkdtemp(sysfs) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sysfs);
-	return system(cmd);
-}
 
 static void test_absent(void **state)
 {
@@ -149,13 +115,13 @@ static void test_read_text_trims(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_absent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enabled_names_ops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_absent, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_disabled, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_enabled_names_ops, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_state, tree_setup, tree_teardown),
 		cmocka_unit_test(test_missing_sysfs),
-		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_text_trims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_read_text_trims, tree_setup, tree_teardown),
 	};
 
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);

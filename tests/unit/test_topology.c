@@ -7,7 +7,7 @@
  * numbered apart as on x86, an offline sibling, CPUs with missing files,
  * equal cache levels, lists that disagree, a bad list, a missing tree).
  */
-#define _GNU_SOURCE		/* nftw() */
+#define _GNU_SOURCE		/* nftw() in fake_tree.h */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fake_tree.h"
 #include "sets.h"
 #include "topology.h"
 
@@ -138,26 +139,6 @@ static void test_topo_groups_offline(void **state)
 			   "LLC group 2 (4-9) names CPU 9, which is not online");
 }
 
-static char sysfs[256];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512], dir[512], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", sysfs, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (slash = dir + strlen(sysfs) + 1; (slash = strchr(slash, '/')); slash++) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void put_cache(int cpu, int index, const char *level, const char *shared)
 {
 	char rel[128];
@@ -166,25 +147,6 @@ static void put_cache(int cpu, int index, const char *level, const char *shared)
 	put(rel, level);
 	snprintf(rel, sizeof(rel), "cpu%d/cache/index%d/shared_cpu_list", cpu, index);
 	put(rel, shared);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static int sysfs_setup(void **state)
-{
-	(void)state;
-	snprintf(sysfs, sizeof(sysfs), "%s/cs-unit-topo.XXXXXX", getenv("TMPDIR") ?: "/tmp");
-	return mkdtemp(sysfs) ? 0 : -1;
-}
-
-static int sysfs_teardown(void **state)
-{
-	(void)state;
-	return nftw(sysfs, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /*
@@ -256,7 +218,7 @@ int main(void)
 		cmocka_unit_test(test_topo_groups_overlap),
 		cmocka_unit_test(test_topo_groups_core_spans_llcs),
 		cmocka_unit_test(test_topo_groups_offline),
-		cmocka_unit_test_setup_teardown(test_topo_read_sysfs, sysfs_setup, sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_topo_read_sysfs, tree_setup, tree_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
