@@ -509,13 +509,10 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 	return changes;
 }
 
-/* Would this cgroup path of @cfg take over or contain cgroup @cg (relative to the mount)? */
+/* Would cgroup path @a take over, contain or sit inside cgroup @b? */
 static bool path_clash(const char *a, const char *b)
 {
-	size_t na = strlen(a), nb = strlen(b);
-
-	return !strcmp(a, b) || (na < nb && !strncmp(a, b, na) && b[na] == '/') ||
-	       (nb < na && !strncmp(a, b, nb) && a[nb] == '/');
+	return !strcmp(a, b) || cs_config_path_inside(a, b) || cs_config_path_inside(b, a);
 }
 
 int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct cs_sysinfo *si,

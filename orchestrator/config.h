@@ -135,6 +135,9 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
  */
 const char *cs_config_bad_cgroup(const char *cgroup);
 
+/* Is cgroup path @a below @b ("b/x", not "b" itself nor "bx")? */
+bool cs_config_path_inside(const char *a, const char *b);
+
 /* Deep copy of @src into @dst. Returns 0 or -ENOMEM (@dst then empty). */
 int cs_config_copy(struct cs_config *dst, const struct cs_config *src);
 

@@ -62,7 +62,7 @@ static bool escapes(const char *cg)
 	return false;
 }
 
-static bool path_inside(const char *a, const char *b)
+bool cs_config_path_inside(const char *a, const char *b)
 {
 	size_t n = strlen(b);
 
@@ -106,7 +106,8 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 				return check_fail(cfg, cell->cgroup_pos, err, errlen,
 						  "cells '%s' and '%s' use the same cgroup '%s'",
 						  o->name, cell->name, cell->cgroup);
-			if (path_inside(cell->cgroup, o->cgroup) || path_inside(o->cgroup, cell->cgroup))
+			if (cs_config_path_inside(cell->cgroup, o->cgroup) ||
+			    cs_config_path_inside(o->cgroup, cell->cgroup))
 				return check_fail(cfg, cell->cgroup_pos, err, errlen,
 						  "cgroups of cells '%s' and '%s' are nested "
 						  "('%s', '%s'); cells cannot contain cells",

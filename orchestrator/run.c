@@ -59,8 +59,6 @@ struct run_state {
 	unsigned int stats_s;
 };
 
-#define now_ms cs_now_ms
-
 static int check_kernel(void)
 {
 	struct cs_kernel_info ki;
@@ -209,11 +207,11 @@ static bool loop(struct run_state *st)
 		{ .fd = st->d.ctl.fd, .events = POLLIN },
 		{ .fd = st->ifd, .events = POLLIN },
 	};
-	uint64_t last_stats = now_ms(), expirations;
+	uint64_t last_stats = cs_now_ms(), expirations;
 	struct signalfd_siginfo si;
 	char evbuf[4096];
 
-	cs_cells_reconcile(st->d.cells, now_ms());
+	cs_cells_reconcile(st->d.cells, cs_now_ms());
 	for (;;) {
 		if (poll(pfd, st->ifd >= 0 ? 4 : 3, -1) < 0) {
 			if (errno == EINTR)
@@ -239,10 +237,10 @@ static bool loop(struct run_state *st)
 			cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d);
 		if (st->d.stop)
 			return true;
-		cs_cells_reconcile(st->d.cells, now_ms());
+		cs_cells_reconcile(st->d.cells, cs_now_ms());
 		cs_cells_drain_events(st->d.cells);
-		if (st->stats_s && now_ms() - last_stats >= st->stats_s * 1000ULL) {
-			last_stats = now_ms();
+		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {
+			last_stats = cs_now_ms();
 			print_stats(&st->d.root);
 			cs_cells_print_demand(st->d.cells);
 		}
@@ -362,7 +360,7 @@ int cs_cmd_run(int argc, char **argv)
 	}
 
 	/* everything that can be checked is, before anything is touched */
-	d->started_ms = now_ms();
+	d->started_ms = cs_now_ms();
 	ret = cs_load_config(d->config_path, &d->yaml, &si);
 	if (ret)
 		return ret;
