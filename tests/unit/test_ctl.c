@@ -32,8 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "ctl.h"
+#include "ctl_client.h"
+#include "ctl_server.h"
+#include "exit_codes.h"
 #include "log.h"
 
 static char dir[32], sock_path[96];

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/cli/check.c: `cellsched check -c FILE`: validate a
+ * configuration against this machine (core/machine.c) and say what it would
+ * run, without touching anything.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "machine.h"
+
+int cs_cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] = "usage: cellsched check -c FILE\n";
+	const char *path = NULL;
+	struct cs_config cfg;
+	struct cs_sysinfo si;
+	char list[256];
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return CS_EXIT_OK;
+		default:
+			fputs(usage, stderr);
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (!path || optind < argc) {
+		fputs(usage, stderr);
+		return CS_EXIT_USAGE;
+	}
+	ret = cs_load_config(path, &cfg, &si);
+	if (ret)
+		return ret;
+	printf("%s: valid: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", path,
+	       cfg.nr_cells, cfg.nr_cells == 1 ? "" : "s", cfg.cell_parent, cfg.min_cpus,
+	       cfg.min_cpus == 1 ? "" : "s");
+	for (unsigned int i = 0; i < cfg.nr_cells; i++) {
+		const struct cs_cell_cfg *c = &cfg.cells[i];
+
+		if (c->resizable)
+			snprintf(list, sizeof(list), "%u..%u (weight %u), sized by the controller",
+				 c->min, c->max, c->weight);
+		else
+			cs_cpus_format(&c->cpus, list, sizeof(list));
+		printf("  cell %s: cgroup %s/%s, CPUs %s, policy %s\n", c->name, cfg.cell_parent,
+		       c->cgroup, list, c->policy);
+	}
+	cs_config_free(&cfg);
+	return CS_EXIT_OK;
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/cli/client.c: the CLI verbs that talk to a running daemon over its
+ * control socket (ctl_client.h): status, cells, cell show|create|resize|delete|assign,
+ * rebalance, reload, stats, stop.
+ *
+ * Each verb parses its own options, sends one request and prints the answer
+ * as a table for people, or as the daemon's JSON with --json. The daemon's
+ * refusals come back with their exit code (core/exit_codes.h), which becomes ours.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+#include "ctl_client.h"
+#include "log.h"
+
+static const char client_usage[] =
+	"usage: cellsched [--socket PATH] [--json] VERB ...\n"
+	"  status                         the daemon, the kernel, the partition\n"
+	"  cells                          one line per cell\n"
+	"  cell show NAME                 everything about a cell\n"
+	"  cell create NAME (--cpus LIST | [--min N] [--max N] [--weight W])\n"
+	"                   [--policy P] [--cgroup PATH] [--set TUNABLE=VALUE]...\n"
+	"  cell resize NAME (--cpus LIST | [--min N] [--max N] [--weight W])\n"
+	"  cell delete NAME\n"
+	"  cell assign NAME (--pid PID | --cgroup PATH)\n"
+	"  rebalance [--dry-run]          re-plan the resizable cells now\n"
+	"  reload [--reset]               re-read the YAML (--reset: drop the CLI's changes)\n"
+	"  stats [--watch SECONDS]        scheduler counters per cell\n"
+	"  stop                           detach everything and exit the daemon\n";
+
+struct client {
+	const char *socket;
+	bool json;
+};
+
+static const char *str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return "";
+	return json_object_get_string(v);
+}
+
+static long long num(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static double dbl(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
+}
+
+/* Send @req (consumed); on success *@result is the answer's result (caller puts @resp). */
+static int call(struct client *cl, json_object *req, json_object **resp, json_object **result)
+{
+	char err[512];
+	json_object *ok;
+	int ret;
+
+	*result = NULL;
+	ret = cs_ctl_request(cl->socket, req, resp, err, sizeof(err));
+	json_object_put(req);
+	if (ret) {
+		cs_err("%s", err);
+		switch (ret) {
+		case -ENOENT: case -ECONNREFUSED:
+			return CS_EXIT_NO_DAEMON;
+		case -EACCES: case -EPERM:
+			return CS_EXIT_PERM;
+		case -ENAMETOOLONG:
+			return CS_EXIT_USAGE;
+		default:	/* it answered badly, or not in time */
+			return CS_EXIT_FAILURE;
+		}
+	}
+	if (!json_object_object_get_ex(*resp, "ok", &ok) || !json_object_get_boolean(ok)) {
+		int code = (int)num(*resp, "exit");
+
+		cs_err("%s", str(*resp, "error"));
+		json_object_put(*resp);
+		*resp = NULL;
+		return code > 0 && code < 64 ? code : CS_EXIT_FAILURE;
+	}
+	json_object_object_get_ex(*resp, "result", result);
+	return CS_EXIT_OK;
+}
+
+static json_object *request(const char *cmd)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "cmd", json_object_new_string(cmd));
+	return o;
+}
+
+static void print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static void cell_mode(json_object *c, char *buf, size_t len)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(c, "resizable", &v) && json_object_get_boolean(v))
+		snprintf(buf, len, "auto %lld..%lld w%lld", num(c, "min"), num(c, "max"),
+			 num(c, "weight"));
+	else
+		snprintf(buf, len, "fixed");
+}
+
+static void print_cells(json_object *res)
+{
+	json_object *arr;
+	char mode[64];
+
+	printf("%-16s %-12s %4s  %-18s %-8s %-18s %8s %6s  %s\n", "NAME", "CPUS", "N", "MODE",
+	       "POLICY", "STATE", "RUNNABLE", "UTIL%", "ORIGIN");
+	if (json_object_object_get_ex(res, "cells", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *c = json_object_array_get_idx(arr, i);
+
+			cell_mode(c, mode, sizeof(mode));
+			printf("%-16s %-12s %4lld  %-18s %-8s %-18s %8lld %6.1f  %s%s\n",
+			       str(c, "name"), str(c, "cpus"), num(c, "nr_cpus"), mode,
+			       str(c, "policy"), str(c, "state"), num(c, "runnable"),
+			       dbl(c, "util_pct"), str(c, "origin"),
+			       num(c, "changed_by_cli") ? " (changed by cli)" : "");
+		}
+	printf("%-16s %-12s\n", "(root cell)", str(res, "root_cell_cpus"));
+}
+
+static void print_status(json_object *r)
+{
+	printf("cellsched %s, pid %lld, up %lld s\n", str(r, "version"), num(r, "pid"),
+	       num(r, "uptime_s"));
+	printf("config:      %s\n", str(r, "config")[0] ? str(r, "config") : "(built-in)");
+	printf("changes:     %lld made by the CLI, kept in %s\n", num(r, "runtime_changes"),
+	       str(r, "state_file"));
+	printf("sched_ext:   %s, root scheduler '%s'\n", str(r, "sched_ext"), str(r, "root_ops"));
+	printf("cells:       %lld under cgroup %s\n", num(r, "cells"), str(r, "cell_parent"));
+	printf("CPUs:        online %s, root cell %s\n", str(r, "online_cpus"),
+	       str(r, "root_cell_cpus"));
+	printf("topology:    %s\n", str(r, "topology"));
+	printf("tick:        %lld ms\n", num(r, "tick_ms"));
+	if (str(r, "plan_error")[0])
+		printf("planner:     %s\n", str(r, "plan_error"));
+}
+
+static void print_object(const char *indent, json_object *o)
+{
+	json_object_object_foreach(o, key, val) {
+		if (json_object_is_type(val, json_type_object)) {
+			printf("%s%s:\n", indent, key);
+			print_object("    ", val);
+		} else {
+			printf("%s%-14s %s\n", indent, key, val ? json_object_get_string(val) : "-");
+		}
+	}
+}
+
+static void print_stats(json_object *r)
+{
+	json_object *root, *arr, *st;
+
+	if (json_object_object_get_ex(r, "root", &root)) {
+		printf("root:");
+		json_object_object_foreach(root, key, val)
+			printf(" %s=%s", key, json_object_get_string(val));
+		printf("\n");
+	}
+	if (!json_object_object_get_ex(r, "cells", &arr))
+		return;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+
+		printf("cell %s: cpus=%s util=%.1f%% runnable=%lld max_wait_us=%lld", str(c, "name"),
+		       str(c, "cpus"), dbl(c, "util_pct"), num(c, "runnable"),
+		       num(c, "max_wait_us"));
+		if (json_object_object_get_ex(c, "stats", &st)) {
+			json_object_object_foreach(st, key, val)
+				printf(" %s=%s", key, json_object_get_string(val));
+		}
+		printf("\n");
+	}
+}
+
+static void print_plan(json_object *r)
+{
+	json_object *arr, *v;
+	bool dry = json_object_object_get_ex(r, "dry_run", &v) && json_object_get_boolean(v);
+
+	printf("%-16s %-12s %-12s %5s %7s %8s %6s\n", "NAME", "CPUS", "NEXT", "WANT", "TARGET",
+	       "RUNNABLE", "UTIL%");
+	if (json_object_object_get_ex(r, "cells", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *c = json_object_array_get_idx(arr, i);
+
+			printf("%-16s %-12s %-12s %5lld %7lld %8lld %6.1f%s\n", str(c, "name"),
+			       str(c, "cpus"), str(c, "next_cpus"), num(c, "want"),
+			       num(c, "target"), num(c, "runnable"), dbl(c, "util_pct"),
+			       num(c, "report") ? "" : "  (no report yet)");
+		}
+	printf(dry ? "dry run: nothing changed\n" : "applied\n");
+}
+
+/* Options of the cell verbs, into @req. */
+static int cell_options(int argc, char **argv, json_object *req, bool *json)
+{
+	static const struct option longopts[] = {
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "min", required_argument, NULL, 'm' },
+		{ "max", required_argument, NULL, 'M' },
+		{ "weight", required_argument, NULL, 'w' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'g' },
+		{ "pid", required_argument, NULL, 'P' },
+		{ "set", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ 0 },
+	};
+	json_object *tun = NULL;
+	char *end, *eq;
+	long long v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			json_object_object_add(req, "cpus", json_object_new_string(optarg));
+			break;
+		case 'p':
+			json_object_object_add(req, "policy", json_object_new_string(optarg));
+			break;
+		case 'g':
+			json_object_object_add(req, "cgroup", json_object_new_string(optarg));
+			break;
+		case 'j':
+			*json = true;
+			break;
+		case 's':
+			eq = strchr(optarg, '=');
+			v = eq ? strtoll(eq + 1, &end, 10) : 0;
+			if (!eq || eq == optarg || !eq[1] || *end || v < 0) {
+				cs_err("--set wants TUNABLE=NUMBER, not '%s'", optarg);
+				return CS_EXIT_USAGE;
+			}
+			*eq = '\0';
+			if (!tun) {
+				tun = json_object_new_object();
+				json_object_object_add(req, "tunables", tun);
+			}
+			json_object_object_add(tun, optarg, json_object_new_int64(v));
+			break;
+		case 'm': case 'M': case 'w': case 'P':
+			errno = 0;
+			v = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 0) {
+				cs_err("--%s wants a number, not '%s'", c == 'm' ? "min" : c == 'M' ?
+				       "max" : c == 'w' ? "weight" : "pid", optarg);
+				return CS_EXIT_USAGE;
+			}
+			json_object_object_add(req, c == 'm' ? "min" : c == 'M' ? "max" :
+					       c == 'w' ? "weight" : "pid", json_object_new_int64(v));
+			break;
+		default:
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cs_err("unexpected argument '%s'", argv[optind]);
+		return CS_EXIT_USAGE;
+	}
+	return CS_EXIT_OK;
+}
+
+static int cmd_cell(struct client *cl, int argc, char **argv)
+{
+	static const char *const subs[] = { "show", "create", "resize", "delete", "assign" };
+	json_object *req, *resp = NULL, *res = NULL;
+	char cmd[32] = "";
+	int ret;
+
+	if (argc < 3) {
+		cs_err("cell: want a subcommand (show, create, resize, delete, assign) and a name");
+		return CS_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(argv[1], subs[i]))
+			snprintf(cmd, sizeof(cmd), "cell-%s", subs[i]);
+	if (!cmd[0]) {
+		cs_err("cell: unknown subcommand '%s'", argv[1]);
+		return CS_EXIT_USAGE;
+	}
+	req = request(cmd);
+	json_object_object_add(req, "name", json_object_new_string(argv[2]));
+	ret = cell_options(argc - 2, argv + 2, req, &cl->json);
+	if (ret) {
+		json_object_put(req);
+		return ret;
+	}
+	ret = call(cl, req, &resp, &res);
+	if (ret)
+		return ret;
+	if (cl->json)
+		print_json(res);
+	else if (!strcmp(cmd, "cell-show"))
+		print_object("", res);
+	else if (!strcmp(cmd, "cell-delete"))
+		printf("cell %s deleted\n", argv[2]);
+	else if (!strcmp(cmd, "cell-assign"))
+		printf("cell %s: moved %lld process%s\n", argv[2], num(res, "moved"),
+		       num(res, "moved") == 1 ? "" : "es");
+	else
+		printf("cell %s: CPUs %s, %s\n", str(res, "name"), str(res, "cpus"),
+		       str(res, "state"));
+	json_object_put(resp);
+	return CS_EXIT_OK;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int simple(struct client *cl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "reset", no_argument, NULL, 'r' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ 0 },
+	};
+	const char *verb = argv[0];
+	json_object *resp = NULL, *res = NULL, *extra = json_object_new_object();
+	unsigned long watch = 0;
+	char *end;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'j')
+			cl->json = true;
+		else if (c == 'd' && !strcmp(verb, "rebalance"))
+			json_object_object_add(extra, "dry_run", json_object_new_boolean(1));
+		else if (c == 'r' && !strcmp(verb, "reload"))
+			json_object_object_add(extra, "reset", json_object_new_boolean(1));
+		else if (c == 'w' && !strcmp(verb, "stats") &&
+			 (watch = strtoul(optarg, &end, 10)) > 0 && !*end && watch <= 86400)
+			;
+		else {
+			cs_err("%s: unexpected option%s%s", verb, c == 'w' ? " value " : "",
+			       c == 'w' ? optarg : "");
+			json_object_put(extra);
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cs_err("%s: unexpected argument '%s'", verb, argv[optind]);
+		json_object_put(extra);
+		return CS_EXIT_USAGE;
+	}
+	if (watch) {	/* ^C ends the watch between two answers */
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
+	for (;;) {
+		json_object *req = request(verb);
+
+		json_object_object_foreach(extra, key, val)
+			json_object_object_add(req, key, json_object_get(val));
+		ret = call(cl, req, &resp, &res);
+		if (ret)
+			break;
+		if (cl->json)
+			print_json(res);
+		else if (!strcmp(verb, "status") || !strcmp(verb, "reload"))
+			print_status(res);
+		else if (!strcmp(verb, "cells"))
+			print_cells(res);
+		else if (!strcmp(verb, "stats"))
+			print_stats(res);
+		else if (!strcmp(verb, "rebalance"))
+			print_plan(res);
+		else if (!strcmp(verb, "stop"))
+			printf("cellsched is stopping\n");
+		json_object_put(resp);
+		fflush(stdout);
+		if (!watch)
+			break;
+		for (unsigned long s = 0; s < watch && !interrupted; s++)
+			sleep(1);
+		if (interrupted)
+			break;
+		if (!cl->json)
+			printf("\n");
+	}
+	json_object_put(extra);
+	return ret;
+}
+
+bool cs_is_client_verb(const char *verb)
+{
+	static const char *const verbs[] = { "status", "cells", "cell", "rebalance", "reload",
+					     "stats", "stop" };
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verb, verbs[i]))
+			return true;
+	return false;
+}
+
+int cs_cmd_client(const char *socket, bool json, int argc, char **argv)
+{
+	struct client cl = { .socket = socket, .json = json };
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(client_usage, stdout);
+		return CS_EXIT_OK;
+	}
+	if (!strcmp(argv[0], "cell"))
+		return cmd_cell(&cl, argc, argv);
+	return simple(&cl, argc, argv);
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/cli/main.c: entry point of the `cellsched` program.
+ *
+ * Parses the global options (--verbose, --quiet, --version, --help) and hands
+ * the rest of the command line to the verb's cs_cmd_* function (cli.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+
+#ifndef CS_VERSION
+#define CS_VERSION "unknown"
+#endif
+
+static const char usage[] =
+	"usage: cellsched [--verbose|--quiet] [--json] [--socket PATH] COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  run       load the root scheduler and the cells, run until SIGINT/SIGTERM or\n"
+	"            `cellsched stop` (run -c FILE: cells from a YAML file)\n"
+	"  check     validate a configuration file without touching anything\n"
+	"  status | cells | cell show|create|resize|delete|assign | rebalance [--dry-run]\n"
+	"  | reload [--reset] | stats [--watch S] | stop\n"
+	"            talk to the running daemon (`cellsched status --help` for details)\n"
+	"  version   print versions\n"
+	"  help      print this help\n"
+	"\n"
+	"global options:\n"
+	"  -v, --verbose   debug messages, including libbpf's\n"
+	"  -q, --quiet     errors only\n"
+	"  --json          answers of the daemon as JSON\n"
+	"  --socket PATH   the daemon's control socket (default $CELLSCHED_SOCKET or\n"
+	"                  " CS_SOCKET_DFL ")\n"
+	"\n"
+	"exit codes: 0 ok, 1 failure, 2 usage, 3 no sched_ext, 4 sched_ext busy,\n"
+	"            5 permission, 6 BPF load/attach, 7 scheduler stopped without being asked,\n"
+	"            8 invalid configuration, 9 cgroup operation failed, 10 no daemon running,\n"
+	"            11 no such cell/pid/cgroup, 12 cell not cellsched's to change\n";
+
+int main(int argc, char **argv)
+{
+	const char *sock = getenv("CELLSCHED_SOCKET");
+	bool json = false;
+	int i = 1;
+
+	if (!sock || !sock[0])
+		sock = CS_SOCKET_DFL;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
+			sock = argv[++i];
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			cs_log_set_level(CS_LOG_DEBUG);
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			cs_log_set_level(CS_LOG_ERROR);
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return CS_EXIT_OK;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			break;
+		} else {
+			cs_err("unknown option '%s'", argv[i]);
+			fputs(usage, stderr);
+			return CS_EXIT_USAGE;
+		}
+	}
+	cs_log_hook_libbpf();
+
+	if (i >= argc) {
+		fputs(usage, stderr);
+		return CS_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "run"))
+		return cs_cmd_run(argc - i, argv + i);
+	if (!strcmp(argv[i], "check"))
+		return cs_cmd_check(argc - i, argv + i);
+	if (cs_is_client_verb(argv[i]))
+		return cs_cmd_client(sock, json, argc - i, argv + i);
+	if (!strcmp(argv[i], "version") || !strcmp(argv[i], "-V") ||
+	    !strcmp(argv[i], "--version")) {
+		printf("cellsched %s (libbpf %u.%u)\n", CS_VERSION, libbpf_major_version(),
+		       libbpf_minor_version());
+		return CS_EXIT_OK;
+	}
+	if (!strcmp(argv[i], "help")) {
+		fputs(usage, stdout);
+		return CS_EXIT_OK;
+	}
+	cs_err("unknown command '%s'", argv[i]);
+	fputs(usage, stderr);
+	return CS_EXIT_USAGE;
+}

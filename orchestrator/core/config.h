@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/core/config.h: cellsched's YAML configuration and its validation.
+ *
+ * Owns the schema (keys, types, defaults, ranges), parsing through libyaml
+ * with the position of every value, and every check that can be made before
+ * touching the kernel or the cgroup tree: names and cgroup paths, CPUs online,
+ * inside the cell parent's cpuset, disjoint, the root cell keeping
+ * root_cell.min_cpus. Errors read "FILE:LINE:COLUMN: message" and name the
+ * rule broken. Pure except for reading the file: the system facts come in a
+ * struct cs_sysinfo the caller fills (kernel.c) or a test makes up.
+ * Prefix: cs_config.
+ *
+ * Schema (see configs/two-cells.yaml):
+ *   tick_ms: 100              controller tick, 10..10000 ms
+ *   cell_parent: cellsched    cgroup (relative to the cgroup2 mount) holding the cells
+ *   state_file: /var/lib/cellsched/state.json   CLI-made changes (absolute path)
+ *   control:
+ *     socket: /run/cellsched/cellsched.sock     control socket (absolute path)
+ *     group: NAME             group allowed besides root (socket mode 0660)
+ *   root_cell:
+ *     min_cpus: 1             CPUs the root cell always keeps, >= 1
+ *   rebalance:                for cells with cpus: {min, max, weight}
+ *     grow_pct: 90            utilisation at or above which a cell with waiting tasks grows
+ *     shrink_pct: 50          utilisation below which a cell shrinks to what it uses
+ *     cooldown_ms: 1000       a resized cell is left alone this long
+ *   topology:                 override of the machine's (tests, odd machines)
+ *     cores: ["0-1", "2-3"]   SMT siblings
+ *     llcs: ["0-3"]           CPUs sharing a last-level cache
+ *   cells:                    list, at most CS_MAX_CELLS
+ *     - name: a               [A-Za-z0-9_.-], 1..63 characters, unique
+ *       cgroup: a             below cell_parent, default: the name
+ *       cpus: "1-2"           fixed CPU list, non-empty; or resizable:
+ *       cpus: {min: 1, max: 4, weight: 100}   the controller picks the CPUs
+ *       policy: fifo          child policy, default fifo
+ *       slice_us: 5000        ... and the policy's tunables (policies.c), by name
+ */
+#ifndef CELLSCHED_CONFIG_H
+#define CELLSCHED_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cpus.h"
+#include "planner.h"
+#include "policies.h"
+
+enum cs_config_limits {
+	CS_NAME_MAX		= 64,	/* bytes, with the NUL */
+	CS_CGPATH_MAX		= 256,	/* bytes, with the NUL */
+	CS_POLICY_MAX		= 32,	/* bytes, with the NUL */
+	CS_TICK_MS_DFL		= 100,
+	CS_TICK_MS_MIN		= 10,
+	CS_TICK_MS_MAX		= 10000,
+	CS_MIN_CPUS_DFL		= 1,
+	CS_ERR_MAX		= 512,	/* bytes of an error message */
+	CS_CONFIG_MAX_BYTES	= 1 << 20,	/* bytes, largest configuration file */
+	CS_WEIGHT_DFL		= 100,
+	CS_WEIGHT_MAX		= 10000,
+	CS_GROW_PCT_DFL		= 90,
+	CS_SHRINK_PCT_DFL	= 50,
+	CS_COOLDOWN_MS_DFL	= 1000,
+	CS_COOLDOWN_MS_MAX	= 3600000,
+	CS_PATH_MAX		= 108,	/* bytes, with the NUL: sun_path of a socket */
+};
+
+#define CS_CELL_PARENT_DFL "cellsched"
+#define CS_SOCKET_DFL "/run/cellsched/cellsched.sock"
+#define CS_STATE_FILE_DFL "/var/lib/cellsched/state.json"
+
+/* Where a value came from: 1-based line and column; line 0 = not from a file. */
+struct cs_pos {
+	int line, col;
+};
+
+struct cs_cell_cfg {
+	char name[CS_NAME_MAX];
+	char cgroup[CS_CGPATH_MAX];	/* relative to the cell parent */
+	char policy[CS_POLICY_MAX];
+	struct cs_cpus cpus;		/* fixed cells */
+	bool resizable;			/* cpus: {min, max, weight}: the planner picks */
+	unsigned int min, max, weight;
+	/* the policy's tunables (policies.h), defaults where the YAML is silent */
+	unsigned long long tunables[CS_MAX_TUNABLES];
+	struct cs_pos pos, name_pos, cgroup_pos, cpus_pos, policy_pos;
+};
+
+struct cs_config {
+	char file[256];			/* for messages; "(built-in)" for the default */
+	unsigned int tick_ms;
+	char cell_parent[CS_CGPATH_MAX];
+	unsigned int min_cpus;
+	char socket[CS_PATH_MAX];
+	char group[CS_NAME_MAX];	/* "" = root only */
+	char state_file[CS_PATH_MAX];
+	struct cs_plan_params rebalance;
+	unsigned int nr_topo_cores, nr_topo_llcs;	/* 0, 0: no override */
+	struct cs_cpus *topo_cores, *topo_llcs;
+	struct cs_pos cell_parent_pos, min_cpus_pos, group_pos, rebalance_pos, topology_pos;
+	unsigned int nr_cells;
+	struct cs_cell_cfg *cells;	/* nr_cells entries */
+};
+
+/* Facts about the machine the checks need. */
+struct cs_sysinfo {
+	struct cs_cpus online;		/* /sys/devices/system/cpu/online */
+	struct cs_cpus parent_cpus;	/* cpuset.cpus.effective of the cell parent (or root) */
+};
+
+/* The built-in configuration: root cell only, cells discovered from the cgroup tree. */
+void cs_config_default(struct cs_config *cfg);
+
+/*
+ * Parse @path into @cfg (types, keys, ranges, syntax of every value).
+ * Returns 0, or -EINVAL/-errno with the message in @err. On failure @cfg is
+ * left empty (nothing to free).
+ */
+int cs_config_load(const char *path, struct cs_config *cfg, char *err, size_t errlen);
+
+/* Same from a string (tests; @name plays the file name in messages). */
+int cs_config_parse(const char *name, const char *text, size_t len, struct cs_config *cfg,
+		    char *err, size_t errlen);
+
+/*
+ * Check @cfg against the rules between cells and against @si. Returns 0 or
+ * -EINVAL with the first broken rule in @err.
+ */
+int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, char *err,
+		    size_t errlen);
+
+/*
+ * Check one cell path @cgroup (relative to the cell parent): non-empty,
+ * relative, no "." or ".." component, allowed characters. Returns NULL if
+ * fine, else what is wrong.
+ */
+const char *cs_config_bad_cgroup(const char *cgroup);
+
+/* Is cgroup path @a below @b ("b/x", not "b" itself nor "bx")? */
+bool cs_config_path_inside(const char *a, const char *b);
+
+/* Deep copy of @src into @dst. Returns 0 or -ENOMEM (@dst then empty). */
+int cs_config_copy(struct cs_config *dst, const struct cs_config *src);
+
+/*
+ * The topology the planner uses: the override when the configuration has one
+ * (cs_config_check validated it), else @machine. Returns 0 or -EINVAL.
+ */
+struct cs_topo;
+int cs_config_topology(const struct cs_config *cfg, const struct cs_cpus *online,
+		       const struct cs_topo *machine, struct cs_topo *out, char *err, size_t errlen);
+
+void cs_config_free(struct cs_config *cfg);
+
+#endif /* CELLSCHED_CONFIG_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/core/log.h: leveled logging for the cellsched program.
+ *
+ * Owns the log level, the message format ("cellsched: LEVEL: ...") and the
+ * libbpf print hook (libbpf's own output appears only with --verbose).
+ * Prefix: cs_log.
+ */
+#ifndef CELLSCHED_LOG_H
+#define CELLSCHED_LOG_H
+
+enum cs_log_level {
+	CS_LOG_ERROR,
+	CS_LOG_WARN,
+	CS_LOG_INFO,
+	CS_LOG_DEBUG,
+};
+
+void cs_log_set_level(enum cs_log_level level);
+enum cs_log_level cs_log_get_level(void);
+void cs_log(enum cs_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Route libbpf's messages through cs_log: warnings always, debug with --verbose. */
+void cs_log_hook_libbpf(void);
+
+#define cs_err(...)	cs_log(CS_LOG_ERROR, __VA_ARGS__)
+#define cs_warn(...)	cs_log(CS_LOG_WARN, __VA_ARGS__)
+#define cs_info(...)	cs_log(CS_LOG_INFO, __VA_ARGS__)
+#define cs_dbg(...)	cs_log(CS_LOG_DEBUG, __VA_ARGS__)
+
+#endif /* CELLSCHED_LOG_H */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/core/machine.c: what the configuration checks need to know of
+ * this machine, and loading a configuration checked against it (see
+ * machine.h); shared by `cellsched check` and `cellsched run`.
+ *
+ * Reads only: the YAML file, the online CPUs and the cell parent's (or the
+ * cgroup root's) cpuset.cpus.effective. Nothing is created or loaded.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "exit_codes.h"
+#include "kernel.h"
+#include "log.h"
+#include "machine.h"
+
+int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
+{
+	char buf[1024], why[200];
+	int err;
+
+	memset(si, 0, sizeof(*si));
+	err = cs_kernel_online_cpus(CS_SYSFS, buf, sizeof(buf));
+	if (!err)
+		err = cs_cpus_parse(buf, &si->online, why, sizeof(why));
+	if (err) {
+		cs_err("cannot read the online CPUs from %s/devices/system/cpu/online", CS_SYSFS);
+		return CS_EXIT_FAILURE;
+	}
+	si->parent_cpus = si->online;
+	if (cs_cg_init()) {
+		if (cfg->nr_cells)
+			cs_warn("no cgroup2 mount found: cannot check the cells against a cpuset");
+		return CS_EXIT_OK;
+	}
+	err = cs_cg_read(cs_cg_exists(cfg->cell_parent) ? cfg->cell_parent : "",
+			 "cpuset.cpus.effective", buf, sizeof(buf));
+	if (!err && buf[0] && !cs_cpus_parse(buf, &si->parent_cpus, why, sizeof(why)))
+		return CS_EXIT_OK;
+	si->parent_cpus = si->online;
+	return CS_EXIT_OK;
+}
+
+int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *si)
+{
+	char err[CS_ERR_MAX];
+	int ret;
+
+	if (path) {
+		if (cs_config_load(path, cfg, err, sizeof(err))) {
+			cs_err("%s", err);
+			return CS_EXIT_CONFIG;
+		}
+	} else {
+		cs_config_default(cfg);
+	}
+	ret = cs_read_sysinfo(cfg, si);
+	if (ret) {
+		cs_config_free(cfg);
+		return ret;
+	}
+	if (cs_config_check(cfg, si, err, sizeof(err))) {
+		cs_err("%s", err);
+		cs_config_free(cfg);
+		return CS_EXIT_CONFIG;
+	}
+	return CS_EXIT_OK;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/core/policies.h: the catalogue of child policies a cell can name,
+ * and their tunables.
+ *
+ * Owns policy names, descriptions and each policy's tunables (name, unit,
+ * range, default) as the configuration sees them. Pure (no BPF): the loaders
+ * that turn tunables into a child's rodata live in child.c. Test-only
+ * policies exist only in builds configured with -Dtest_policies=true
+ * (scripts/test does). Prefix: cs_policy.
+ */
+#ifndef CELLSCHED_POLICIES_H
+#define CELLSCHED_POLICIES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { CS_MAX_TUNABLES = 4 };
+
+struct cs_tunable {
+	const char *name;		/* YAML key in the cell */
+	unsigned long long min, max, dfl;
+	const char *desc;		/* with its unit */
+};
+
+struct cs_policy_info {
+	const char *name;
+	const char *desc;
+	bool external;			/* cellsched loads nothing for the cell */
+	unsigned int nr_tunables;
+	struct cs_tunable tunables[CS_MAX_TUNABLES];
+};
+
+/* The policy called @name, or NULL. */
+const struct cs_policy_info *cs_policy_find(const char *name);
+
+/* Index of tunable @name of @pi, or -1. */
+int cs_policy_tunable(const struct cs_policy_info *pi, const char *name);
+
+/* "fifo, vtime, ..." for messages. */
+const char *cs_policy_names(void);
+
+/* Fill @values with @pi's defaults. */
+void cs_policy_defaults(const struct cs_policy_info *pi, unsigned long long values[CS_MAX_TUNABLES]);
+
+#define CS_POLICY_DEFAULT "fifo"
+
+#endif /* CELLSCHED_POLICIES_H */

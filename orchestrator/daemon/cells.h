@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/daemon/cells.h: the controller's view of the cells and the
+ * reconciliation that makes the kernel match it.
+ *
+ * Owns: the runtime cell table (index = the root's cell slot), where cells
+ * come from (the YAML configuration, or cgroups an orchestrator created under
+ * the cell parent with a cpuset.cpus), the order in which a change is applied
+ * (removals, then shrinks, then grows, then additions; cpuset before revoke
+ * when shrinking, grant before cpuset when growing), the cell cgroups we
+ * create and delete, and each cell's child: start, exit detection with the
+ * kernel's reason, restart with exponential backoff; the controller's end of
+ * the IPC queues (events logged, demand reports printed).
+ * Prefix: cs_cells.
+ */
+#ifndef CELLSCHED_CELLS_H
+#define CELLSCHED_CELLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "child.h"
+#include "config.h"
+#include "cpus.h"
+#include "planner.h"
+#include "root.h"
+#include "topology.h"
+
+enum cs_cells_consts {
+	CS_RESTART_MIN_MS	= 250,		/* ms, first restart delay of a failed child */
+	CS_RESTART_MAX_MS	= 30000,	/* ms, backoff ceiling */
+	CS_RESTART_RESET_MS	= 30000,	/* ms a child must run to reset its backoff */
+	CS_IGNORED_MAX		= 64,		/* refused cgroups remembered (log once) */
+	CS_DETACH_WAIT_MS	= 2000,		/* ms to wait for children to detach at exit */
+};
+
+enum cs_cell_origin {
+	CS_FROM_CONFIG,		/* declared in the YAML: we create its cgroup and own its cpuset */
+	CS_FROM_CGROUP,		/* created by someone else under the cell parent */
+};
+
+struct cs_cell_rt {
+	bool used;
+	enum cs_cell_origin origin;
+	bool created_cgroup;		/* we made the cgroup (and may remove it) */
+	char name[CS_NAME_MAX];
+	char cgroup[2 * CS_CGPATH_MAX];	/* relative to the cgroup mount */
+	char policy[CS_POLICY_MAX];
+	unsigned long long tunables[CS_MAX_TUNABLES];
+	struct cs_cpus cpus;		/* what the root has for this cell */
+	bool resizable;			/* the planner sizes it within min..max */
+	unsigned int min, max, weight;
+	uint64_t changed_at_ms;		/* when its CPUs last changed */
+	uint64_t demand_seq_at_change;	/* demand reports up to this one predate it */
+	uint64_t cgid;
+	struct cs_child child;
+	bool running;			/* child attached and not exited */
+	bool external_seen;		/* external policy: a foreign child is attached */
+	unsigned int failures;		/* consecutive child failures */
+	uint64_t restart_at_ms;		/* earliest next start */
+	uint64_t started_at_ms;
+};
+
+struct cs_ignored {
+	char cgroup[2 * CS_CGPATH_MAX];
+	char cpus[128];			/* the cpuset.cpus we refused */
+};
+
+struct cs_cells {
+	struct cs_root *root;
+	const struct cs_config *cfg;
+	char parent[CS_CGPATH_MAX];
+	bool created_parent;
+	struct cs_sysinfo si;
+	struct cs_cell_rt cells[CS_MAX_CELLS];
+	struct cs_ignored ignored[CS_IGNORED_MAX];
+	unsigned int nr_ignored;
+	struct cs_topo topo;		/* what the planner places CPUs by */
+	bool force_plan;		/* next reconcile: rebalance ignoring the cooldown */
+	uint64_t now_ms;		/* of the pass under way */
+	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
+	uint64_t add_retry_at_ms;	/* after a failed add, none before this */
+	char order_err[CS_ERR_MAX];	/* cells waiting for each other's CPUs ("" if none) */
+};
+
+/* The planner's proposal for the resizable cells (`rebalance --dry-run`). */
+struct cs_cells_plan_row {
+	char name[CS_NAME_MAX];
+	struct cs_cpus cur, next;
+	unsigned int want, target;
+	struct cs_plan_demand demand;
+};
+
+struct cs_cells_plan {
+	unsigned int nr;
+	struct cs_cells_plan_row rows[CS_MAX_CELLS];
+	char err[CS_ERR_MAX];
+};
+
+/*
+ * Set up for @cfg on a loaded and attached @root: make the cell parent. No
+ * cell exists yet; the first cs_cells_reconcile() creates them.
+ */
+int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_config *cfg,
+		  const struct cs_sysinfo *si, const struct cs_topo *topo);
+
+/* Switch to a new, already validated configuration (reload). */
+void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg);
+
+/*
+ * Make the kernel match the configuration and the cgroup tree, and look after
+ * the children. Called on every tick and on cgroup events. Returns the number
+ * of changes applied (0: nothing to do).
+ */
+int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms);
+
+/*
+ * Plan the resizable cells as the next reconcile would (@force: ignoring the
+ * cooldown) without applying anything. Returns 0, or -errno with out->err.
+ */
+int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cells_plan *out);
+
+/*
+ * Could the cells move to configuration @cfg (on @si, @topo) from where they
+ * are now? Refuses (with the reason in @err) taking over or overlapping a
+ * cell an orchestrator made (-EBUSY), resizable cells the planner cannot
+ * place beside the cgroup tree's cells (-ENOSPC), and cells that would have
+ * to take each other's CPUs with none free to pass through (-EDEADLK).
+ * Changes nothing.
+ */
+int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct cs_sysinfo *si,
+		   const struct cs_topo *topo, uint64_t now_ms, char *err, size_t errlen);
+
+/* Slot of the cell called @name, or -1. */
+int cs_cells_find(const struct cs_cells *m, const char *name);
+
+/* Start, watch and restart the cells' children (cell_children.c); every reconcile. */
+void cs_cells_children(struct cs_cells *m, uint64_t now_ms);
+
+/* Log every event the root queued for the controller; returns how many. */
+int cs_cells_drain_events(struct cs_cells *m);
+
+/* Print the latest demand report of every cell (one line each). */
+void cs_cells_print_demand(const struct cs_cells *m);
+
+/* Stop every child and remove the cgroups we created (when empty). */
+void cs_cells_shutdown(struct cs_cells *m);
+
+#endif /* CELLSCHED_CELLS_H */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/daemon/child.h: loading, attaching and stopping one cell's child
+ * sub-scheduler.
+ *
+ * Owns the libbpf skeletons of the child policies (cells/<policy>/) and the
+ * steps that make one of them a sub-scheduler of our root: sub_cgroup_id set
+ * to the cell's cgroup id, the root's arena reused (bpf_map__reuse_fd), load,
+ * attach, and reading the exit info right after attaching (the kernel reports
+ * a refused attach, e.g. "parent rejected", only there). Never exits the
+ * process; errors are -errno after a message.
+ * Prefix: cs_child.
+ */
+#ifndef CELLSCHED_CHILD_H
+#define CELLSCHED_CHILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cellsched.h"
+#include "exitinfo.h"
+
+struct cs_child_ops;
+struct bpf_link;
+
+struct cs_child_params {
+	const char *policy;		/* a name from policies.c */
+	uint64_t cgid;			/* the cell's cgroup id */
+	int arena_fd;			/* the root's arena map */
+	uint32_t cell_idx;
+	const unsigned long long *tunables; /* the policy's, in policies.c's order and units */
+	uint64_t demand_q;		/* arena address of the cell's demand queue */
+};
+
+struct cs_child {
+	const struct cs_child_ops *ops;
+	void *skel;
+	struct bpf_link *link;
+};
+
+/*
+ * Load and attach a child with @p. Returns 0 when it runs; -ECANCELED when
+ * the kernel took the attach but the child exited at once (@ei says why,
+ * e.g. the parent rejected it); another -errno when loading or attaching
+ * failed. On any failure nothing stays loaded.
+ */
+int cs_child_start(struct cs_child *c, const struct cs_child_params *p, struct cs_exit_info *ei);
+
+/* True once the kernel recorded the child's exit; then fills @ei. */
+bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei);
+
+/* Sum the child's per-CPU statistics (CS_CELL_STATS) into @out. */
+int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_CELL_STATS]);
+
+/* Name of cell statistic @idx. */
+const char *cs_child_stat_name(int idx);
+
+/* Detach and free; safe on a stopped child. */
+void cs_child_stop(struct cs_child *c);
+
+#endif /* CELLSCHED_CHILD_H */

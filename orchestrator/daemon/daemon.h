@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * orchestrator/daemon/daemon.h: the state of a running `cellsched run` that the tick
+ * loop (run.c) and the control socket's request handlers (api.c) share.
+ *
+ * Three configurations live here: the YAML as parsed, the CLI's runtime
+ * changes (state.h), and what runs = the YAML with the changes applied. Every
+ * change to any of them goes through cs_daemon_commit(), which validates the
+ * result against the machine, persists the changes, and only then switches.
+ * Prefix: cs_daemon.
+ */
+#ifndef CELLSCHED_DAEMON_H
+#define CELLSCHED_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "cells.h"
+#include "config.h"
+#include "clock.h"
+#include "ctl_server.h"
+#include "root.h"
+#include "state.h"
+#include "topology.h"
+
+struct cs_daemon {
+	const char *config_path;	/* NULL: the built-in configuration */
+	struct cs_config yaml;		/* the file as parsed */
+	struct cs_state state;		/* CLI-made changes */
+	struct cs_config cfg;		/* yaml + state: what runs */
+	struct cs_topo machine_topo;	/* read from sysfs at start */
+	struct cs_root root;
+	struct cs_cells *cells;
+	struct cs_ctl ctl;
+	uint64_t started_ms;
+	bool stop;			/* `cellsched stop` asked */
+};
+
+/*
+ * Make @yaml (NULL: the current one) with @state (NULL: the current changes)
+ * the running configuration: validate, save @state when given, switch,
+ * reconcile. Takes ownership of @yaml and @state in every case. Returns
+ * CS_EXIT_OK or an exit code (exit_codes.h) with the reason in @err; on failure
+ * nothing changed.
+ */
+int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_state *state,
+		     char *err, size_t errlen);
+
+/*
+ * Re-read the YAML file and run it with the CLI's changes (@reset: without
+ * them, and forget them). CS_EXIT_OK or an exit code with @err; on failure
+ * nothing changed.
+ */
+int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen);
+
+/* The control socket's request handler (a cs_ctl_handler; @ctx is the daemon). */
+int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,
+		     json_object **result, char *err, size_t errlen);
+
+#endif /* CELLSCHED_DAEMON_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/daemon/root.c: the root scheduler's lifecycle through its libbpf
+ * skeleton (see root.h). The sched_ext SDK's userspace helpers are used for
+ * what they do best (enum values, exit-info buffers); the open/load/attach
+ * sequence is ours so every failure returns an error instead of exiting.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <scx/common.h>
+
+#include "kernel.h"
+#include "log.h"
+#include "root.h"
+#include "root.skel.h"
+
+static const struct {
+	const char *name;
+	const char *desc;
+} cs_root_stat_info[] = {
+#define CS_X_INFO(name, desc) { #name, desc },
+	CS_ROOT_STATS(CS_X_INFO)
+#undef CS_X_INFO
+};
+
+_Static_assert(sizeof(cs_root_stat_info) / sizeof(cs_root_stat_info[0]) == CS_NR_ROOT_STATS,
+	       "stat labels out of sync with enum cs_root_stat");
+
+const char *cs_root_stat_name(int idx)
+{
+	return idx >= 0 && idx < CS_NR_ROOT_STATS ? cs_root_stat_info[idx].name : "?";
+}
+
+const char *cs_root_stat_desc(int idx)
+{
+	return idx >= 0 && idx < CS_NR_ROOT_STATS ? cs_root_stat_info[idx].desc : "?";
+}
+
+/*
+ * With --verbose, ask the verifier for its statistics of every program
+ * (BPF_LOG_STATS) and print them: "processed N insns" is the cost measure
+ * against the 1,000,000 limit.
+ */
+enum { CS_VLOG_SIZE = 4096 };
+static char *cs_vlog[64];
+
+void cs_verifier_stats_begin(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int i = 0;
+
+	if (cs_log_get_level() < CS_LOG_DEBUG)
+		return;
+	bpf_object__for_each_program(prog, obj) {
+		if (i >= 64)
+			break;
+		cs_vlog[i] = calloc(1, CS_VLOG_SIZE);
+		if (!cs_vlog[i])
+			break;
+		bpf_program__set_log_buf(prog, cs_vlog[i], CS_VLOG_SIZE);
+		bpf_program__set_log_level(prog, 4);
+		i++;
+	}
+}
+
+void cs_verifier_stats_end(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int i = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		if (i >= 64 || !cs_vlog[i])
+			break;
+		for (char *line = strtok(cs_vlog[i], "\n"); line; line = strtok(NULL, "\n"))
+			if (strstr(line, "processed") || strstr(line, "verification time"))
+				cs_dbg("verifier: %s: %s", bpf_program__name(prog), line);
+		free(cs_vlog[i]);
+		cs_vlog[i] = NULL;
+		i++;
+	}
+}
+
+static unsigned long long read_hotplug_seq(void)
+{
+	char buf[32];
+
+	if (cs_kernel_read_text(CS_SYSFS "/kernel/sched_ext/hotplug_seq", buf, sizeof(buf)))
+		return 0;
+	return strtoull(buf, NULL, 10);
+}
+
+int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
+{
+	struct cs_root_bpf *skel;
+	struct bpf_program *prog;
+	int err;
+
+	memset(root, 0, sizeof(*root));
+	if (opts->slice_ns < CS_ROOT_SLICE_NS_MIN || opts->slice_ns > CS_ROOT_SLICE_NS_MAX) {
+		cs_err("root slice %llu ns is outside %u..%u ns", opts->slice_ns,
+		       CS_ROOT_SLICE_NS_MIN, CS_ROOT_SLICE_NS_MAX);
+		return -EINVAL;
+	}
+
+	skel = cs_root_bpf__open();
+	if (!skel) {
+		err = -errno;
+		cs_err("opening the root BPF object failed: %s", strerror(-err));
+		return err;
+	}
+	skel->struct_ops.cellsched_ops->hotplug_seq = read_hotplug_seq();
+	SCX_ENUM_INIT(skel);
+	skel->rodata->root_slice_ns = opts->slice_ns;
+	UEI_SET_SIZE(skel, cellsched_ops, uei);
+
+	cs_verifier_stats_begin(skel->obj);
+	err = cs_root_bpf__load(skel);
+	cs_verifier_stats_end(skel->obj);
+	if (err) {
+		cs_err("loading the root BPF scheduler failed: %s (the verifier log above says why)",
+		       strerror(-err));
+		cs_root_bpf__destroy(skel);
+		return err;
+	}
+
+	/* syscall/timer programs must know their scheduler to call sub-sched kfuncs */
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_STRUCT_OPS)
+			continue;
+		err = bpf_program__assoc_struct_ops(prog, skel->maps.cellsched_ops, NULL);
+		if (err) {
+			cs_err("associating %s with the root failed: %s",
+			       bpf_program__name(prog), strerror(-err));
+			cs_root_bpf__destroy(skel);
+			return err;
+		}
+	}
+	root->skel = skel;
+	root->shared = &skel->arena->cs_shared;
+	return 0;
+}
+
+int cs_root_attach(struct cs_root *root)
+{
+	int err;
+
+	bpf_map__set_autoattach(root->skel->maps.cellsched_ops, false);
+	err = cs_root_bpf__attach(root->skel);
+	if (err) {
+		cs_err("attaching the root's programs failed: %s", strerror(-err));
+		return err;
+	}
+	root->link = bpf_map__attach_struct_ops(root->skel->maps.cellsched_ops);
+	if (!root->link) {
+		err = -errno;
+		if (err == -EBUSY || err == -EEXIST)
+			cs_err("attaching the root failed: another sched_ext scheduler is active");
+		else
+			cs_err("attaching the root failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+bool cs_root_exited(const struct cs_root *root)
+{
+	return root->skel && UEI_EXITED(root->skel, uei);
+}
+
+void cs_root_exit_info(const struct cs_root *root, struct cs_exit_info *ei)
+{
+	const struct user_exit_info *uei;
+
+	memset(ei, 0, sizeof(*ei));
+	ei->cpu = -1;
+	if (!cs_root_exited(root))
+		return;
+	uei = &root->skel->data->uei;
+	ei->kind = uei->kind;
+	ei->code = uei->exit_code;
+	ei->cpu = uei->exit_cpu;
+	snprintf(ei->reason, sizeof(ei->reason), "%s", uei->reason);
+	snprintf(ei->msg, sizeof(ei->msg), "%s", uei->msg);
+}
+
+int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_ROOT_STATS])
+{
+	int nr_cpus = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(root->skel->maps.root_stats);
+
+	if (nr_cpus <= 0)
+		return nr_cpus ? nr_cpus : -EINVAL;
+	for (__u32 idx = 0; idx < CS_NR_ROOT_STATS; idx++) {
+		unsigned long long vals[nr_cpus];
+
+		out[idx] = 0;
+		if (bpf_map_lookup_elem(fd, &idx, vals))
+			return -errno;
+		for (int c = 0; c < nr_cpus; c++)
+			out[idx] += vals[c];
+	}
+	return 0;
+}
+
+int cs_root_detach(struct cs_root *root, int timeout_ms)
+{
+	struct timespec step = { .tv_nsec = 10 * 1000 * 1000 };
+
+	if (root->link) {
+		bpf_link__destroy(root->link);
+		root->link = NULL;
+	}
+	if (!root->skel)
+		return 0;
+	/* the kernel disables the scheduler asynchronously; ops.exit records the reason */
+	for (int waited = 0; !cs_root_exited(root); waited += 10) {
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		nanosleep(&step, NULL);
+	}
+	return 0;
+}
+
+int cs_root_arena_fd(const struct cs_root *root)
+{
+	return bpf_map__fd(root->skel->maps.arena);
+}
+
+static int run_cell_prog(struct bpf_program *prog, struct cs_cell_cmd *cmd, unsigned int *seq)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = cmd, .ctx_size_in = sizeof(*cmd));
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err) {
+		err = -errno;
+		cs_err("running %s failed: %s", bpf_program__name(prog), strerror(-err));
+		return err;
+	}
+	if (seq)
+		*seq = cmd->seq;
+	return cmd->ret;
+}
+
+int cs_root_cell_add(struct cs_root *root, unsigned int cell, unsigned long long cgid,
+		     const struct cs_cids *cids, unsigned int *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid, .cids = *cids };
+
+	return run_cell_prog(root->skel->progs.cs_cell_add, &cmd, seq);
+}
+
+int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs_cids *cids,
+			unsigned int *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell, .cids = *cids };
+
+	return run_cell_prog(root->skel->progs.cs_cell_resize, &cmd, seq);
+}
+
+int cs_root_cell_remove(struct cs_root *root, unsigned int cell, unsigned int *seq)
+{
+	struct cs_cell_cmd cmd = { .cell = cell };
+
+	return run_cell_prog(root->skel->progs.cs_cell_remove, &cmd, seq);
+}
+
+void cs_root_destroy(struct cs_root *root)
+{
+	if (root->link)
+		bpf_link__destroy(root->link);
+	if (root->skel)
+		cs_root_bpf__destroy(root->skel);
+	memset(root, 0, sizeof(*root));
+}

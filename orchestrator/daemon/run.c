@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * orchestrator/daemon/run.c: `cellsched run`, the daemon.
+ *
+ * Order of start-up: configuration parsed and validated, the CLI's runtime
+ * changes restored from the state file (an unreadable file or changes that
+ * no longer fit are reported and set aside; the YAML alone runs), nothing
+ * touched yet; kernel checked; control socket opened; root loaded and
+ * attached; cell parent cgroup made; then the tick loop. The loop waits on a
+ * signalfd (SIGINT/SIGTERM: stop; SIGHUP: reload the configuration), an
+ * inotify watch on the cell parent (cgroups created or removed there), the
+ * control socket (requests, api.c) and a timerfd tick (tick_ms). Each wake
+ * reconciles the cells (cells.c: also rebalancing resizable cells), logs the
+ * events the root queued and checks that the root still runs; --stats adds
+ * each cell's latest demand report.
+ *
+ * Shutdown stops the children, removes the cgroups cellsched created (when
+ * empty), detaches the root and reports the kernel's exit info; the exit code
+ * says whether the root stopped because we asked (0) or not (7).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cells.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "config.h"
+#include "machine.h"
+#include "daemon.h"
+#include "kernel.h"
+#include "log.h"
+#include "root.h"
+#include "state.h"
+
+enum {
+	CS_DETACH_TIMEOUT_MS	= 5000,	/* ms to wait for the kernel's exit info */
+};
+
+static const char run_usage[] =
+	"usage: cellsched run [-c FILE] [--slice-us N] [--stats SECONDS]\n"
+	"  -c, --config FILE  cells to run (YAML); without it: the root cell only, plus\n"
+	"                     cells found under the cell parent cgroup\n"
+	"  --slice-us N       root time slice in microseconds (100..100000, default 5000)\n"
+	"  --stats SECONDS    print scheduler statistics every SECONDS (default: at exit)\n";
+
+struct run_state {
+	struct cs_daemon d;
+	int sfd, tfd, ifd;
+	unsigned int stats_s;
+};
+
+static int check_kernel(void)
+{
+	struct cs_kernel_info ki;
+	int err;
+
+	err = cs_kernel_probe(CS_SYSFS, &ki);
+	if (err) {
+		cs_err("cannot read %s: %s", CS_SYSFS, strerror(-err));
+		return CS_EXIT_FAILURE;
+	}
+	if (ki.state == CS_SCX_ABSENT) {
+		cs_err("this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT); use the VM demo "
+		       "(scripts/demo)");
+		return CS_EXIT_NO_SCHED_EXT;
+	}
+	if (!ki.has_btf) {
+		cs_err("this kernel has no BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF)");
+		return CS_EXIT_NO_SCHED_EXT;
+	}
+	if (ki.state != CS_SCX_DISABLED) {
+		cs_err("sched_ext is %s with scheduler '%s': stop it before starting cellsched",
+		       cs_kernel_state_name(ki.state), ki.root_ops[0] ? ki.root_ops : "?");
+		return CS_EXIT_BUSY;
+	}
+	return CS_EXIT_OK;
+}
+
+static void print_stats(const struct cs_root *root)
+{
+	unsigned long long v[CS_NR_ROOT_STATS];
+
+	if (cs_root_read_stats(root, v))
+		return;
+	printf("stats:");
+	for (int i = 0; i < CS_NR_ROOT_STATS; i++)
+		printf(" %s=%llu", cs_root_stat_name(i), v[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int setup_fds(struct run_state *st)
+{
+	struct itimerspec its = { 0 };
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	st->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (st->sfd < 0)
+		return -errno;
+	st->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (st->tfd < 0)
+		return -errno;
+	its.it_interval.tv_sec = st->d.cfg.tick_ms / 1000;
+	its.it_interval.tv_nsec = (st->d.cfg.tick_ms % 1000) * 1000000L;
+	its.it_value = its.it_interval;
+	if (timerfd_settime(st->tfd, 0, &its, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static void watch_parent(struct run_state *st)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->d.cfg.cell_parent);
+	st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (st->ifd < 0 || inotify_add_watch(st->ifd, path, IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0)
+		cs_warn("cannot watch %s (%s); cgroups there are found on the next tick", path,
+			strerror(errno));
+}
+
+static void reload(struct run_state *st)
+{
+	char err[CS_ERR_MAX];
+
+	if (!st->d.config_path) {
+		cs_info("SIGHUP: no configuration file to reload");
+		return;
+	}
+	cs_info("SIGHUP: reloading %s", st->d.config_path);
+	if (cs_daemon_reload(&st->d, false, err, sizeof(err)))
+		cs_err("%s", err);
+}
+
+/*
+ * The CLI's runtime changes from the state file, over the YAML. A file that
+ * cannot be read, or changes that no longer fit the YAML or the machine, are
+ * reported; the YAML alone runs, and set_aside() keeps the file under another
+ * name once this daemon is sure to run (its control socket is up): nothing is
+ * lost, and a second `cellsched run` never touches the running one's file.
+ * Returns true when the file must be set aside.
+ */
+static bool restore_state(struct cs_daemon *d, const struct cs_sysinfo *si)
+{
+	char err[CS_ERR_MAX] = "";
+	struct cs_config merged;
+	const char *path = d->yaml.state_file;
+	int ret;
+
+	ret = cs_state_load(path, &d->state, err, sizeof(err));
+	if (ret) {
+		cs_err("cannot use the runtime changes: %s", err);
+	} else if (d->state.nr) {
+		ret = cs_state_apply(&d->yaml, &d->state, &merged);
+		if (!ret) {
+			ret = cs_config_check(&merged, si, err, sizeof(err));
+			if (ret)
+				cs_err("the runtime changes in %s no longer fit the configuration: %s",
+				       path, err);
+			cs_config_free(&merged);
+		}
+	}
+	if (ret) {
+		cs_state_free(&d->state);
+		return true;
+	}
+	if (d->state.nr)
+		cs_info("restored %u runtime change%s from %s", d->state.nr,
+			d->state.nr == 1 ? "" : "s", path);
+	return false;
+}
+
+static void set_aside(const char *path)
+{
+	char aside[CS_PATH_MAX + 32];
+	int err = cs_state_set_aside(path, aside, sizeof(aside));
+
+	if (!err)
+		cs_err("kept the old file as %s; running the YAML configuration alone", aside);
+	else if (err != -ENOENT)
+		cs_err("could not rename %s aside (%s); the next change through the CLI will "
+		       "replace it", path, strerror(-err));
+}
+
+/* Run until a stop signal (returns true) or the root exits by itself (false). */
+static bool loop(struct run_state *st)
+{
+	struct pollfd pfd[4] = {
+		{ .fd = st->sfd, .events = POLLIN },
+		{ .fd = st->tfd, .events = POLLIN },
+		{ .fd = st->d.ctl.fd, .events = POLLIN },
+		{ .fd = st->ifd, .events = POLLIN },
+	};
+	uint64_t last_stats = cs_now_ms(), expirations;
+	struct signalfd_siginfo si;
+	char evbuf[4096];
+
+	cs_cells_reconcile(st->d.cells, cs_now_ms());
+	for (;;) {
+		if (poll(pfd, st->ifd >= 0 ? 4 : 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			cs_err("poll: %s", strerror(errno));
+			return true;
+		}
+		if (pfd[0].revents & POLLIN && read(st->sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo != SIGHUP) {
+				cs_info("received %s, detaching", strsignal(si.ssi_signo));
+				return true;
+			}
+			reload(st);
+		}
+		if (pfd[1].revents & POLLIN)
+			(void)!read(st->tfd, &expirations, sizeof(expirations));
+		if (st->ifd >= 0 && pfd[3].revents & POLLIN)
+			while (read(st->ifd, evbuf, sizeof(evbuf)) > 0)
+				;
+		if (cs_root_exited(&st->d.root))
+			return false;
+		if (pfd[2].revents & POLLIN)
+			cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d);
+		if (st->d.stop)
+			return true;
+		cs_cells_reconcile(st->d.cells, cs_now_ms());
+		cs_cells_drain_events(st->d.cells);
+		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {
+			last_stats = cs_now_ms();
+			print_stats(&st->d.root);
+			cs_cells_print_demand(st->d.cells);
+		}
+	}
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || *out < min || *out > max) {
+		cs_err("%s: '%s' is not a number in %lu..%lu", opt, s, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int finish(struct run_state *st, bool requested)
+{
+	struct cs_exit_info ei;
+	char text[1400];
+	int err;
+
+	cs_ctl_close(&st->d.ctl);
+	if (st->d.cells)
+		cs_cells_shutdown(st->d.cells);
+	err = cs_root_detach(&st->d.root, CS_DETACH_TIMEOUT_MS);
+	print_stats(&st->d.root);
+	if (err) {
+		cs_err("the kernel recorded no exit within %d ms of detaching", CS_DETACH_TIMEOUT_MS);
+		return CS_EXIT_FAILURE;
+	}
+	cs_root_exit_info(&st->d.root, &ei);
+	cs_exit_format(&ei, text, sizeof(text));
+	if (cs_exit_is_error(ei.kind)) {
+		cs_err("root scheduler exited with an error: %s", text);
+		return CS_EXIT_SCHED_ERROR;
+	}
+	if (!requested) {
+		cs_err("root scheduler was stopped from outside cellsched: %s", text);
+		return CS_EXIT_SCHED_ERROR;
+	}
+	cs_info("root scheduler exited: %s", text);
+	return CS_EXIT_OK;
+}
+
+/* The machine's topology, or the configuration's override. */
+static int read_topology(struct cs_daemon *d, const struct cs_sysinfo *si, struct cs_topo *out)
+{
+	char err[CS_ERR_MAX], desc[128];
+	int ret;
+
+	ret = cs_topo_read(CS_SYSFS "/devices/system/cpu", &si->online, &d->machine_topo);
+	if (ret)
+		cs_warn("cannot read the CPU topology (%s): every CPU counts as its own core",
+			strerror(-ret));
+	if (cs_config_topology(&d->cfg, &si->online, &d->machine_topo, out, err, sizeof(err))) {
+		cs_err("%s", err);
+		return CS_EXIT_CONFIG;
+	}
+	cs_info("topology: %s%s", cs_topo_describe(out, desc, sizeof(desc)),
+		d->cfg.nr_topo_cores || d->cfg.nr_topo_llcs ? " (from the configuration)" : "");
+	return CS_EXIT_OK;
+}
+
+int cs_cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "slice-us", required_argument, NULL, 's' },
+		{ "stats", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
+	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .d.ctl.fd = -1,
+				.d.ctl.spare_fd = -1 };
+	struct cs_daemon *d = &st.d;
+	char err[CS_ERR_MAX];
+	struct cs_sysinfo si;
+	struct cs_topo topo;
+	unsigned long val;
+	bool aside;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d->config_path = optarg;
+			break;
+		case 's':
+			if (parse_uint("--slice-us", optarg, CS_ROOT_SLICE_NS_MIN / 1000,
+				       CS_ROOT_SLICE_NS_MAX / 1000, &val))
+				return CS_EXIT_USAGE;
+			opts.slice_ns = val * 1000ULL;
+			break;
+		case 'S':
+			if (parse_uint("--stats", optarg, 1, 86400, &val))
+				return CS_EXIT_USAGE;
+			st.stats_s = val;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			return CS_EXIT_OK;
+		default:
+			fputs(run_usage, stderr);
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cs_err("run: unexpected argument '%s'", argv[optind]);
+		fputs(run_usage, stderr);
+		return CS_EXIT_USAGE;
+	}
+
+	/* everything that can be checked is, before anything is touched */
+	d->started_ms = cs_now_ms();
+	ret = cs_load_config(d->config_path, &d->yaml, &si);
+	if (ret)
+		return ret;
+	aside = restore_state(d, &si);
+	if (cs_state_apply(&d->yaml, &d->state, &d->cfg)) {
+		ret = CS_EXIT_FAILURE;
+		goto out_config;
+	}
+	ret = check_kernel();
+	if (ret == CS_EXIT_OK && geteuid() != 0) {
+		cs_err("loading a scheduler needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+		ret = CS_EXIT_PERM;
+	}
+	if (ret == CS_EXIT_OK && !cs_cg_mount()[0]) {
+		cs_err("no cgroup2 file system is mounted (cells are cgroups)");
+		ret = CS_EXIT_CGROUP;
+	}
+	if (ret == CS_EXIT_OK)
+		ret = read_topology(d, &si, &topo);
+	if (ret == CS_EXIT_OK && cs_ctl_listen(&d->ctl, d->cfg.socket, d->cfg.group, err,
+					       sizeof(err))) {
+		cs_err("%s", err);
+		ret = d->cfg.group[0] && strstr(err, "control.group") ? CS_EXIT_CONFIG :
+		      strstr(err, "another cellsched") ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
+	}
+	if (ret)
+		goto out_config;
+	if (aside)
+		set_aside(d->yaml.state_file);
+
+	if (setup_fds(&st)) {
+		cs_err("setting up signal and timer handling failed: %s", strerror(errno));
+		ret = CS_EXIT_FAILURE;
+		goto out;
+	}
+	ret = cs_root_load(&d->root, &opts);
+	if (ret) {
+		ret = ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
+		goto out;
+	}
+	ret = cs_root_attach(&d->root);
+	if (ret) {
+		ret = (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
+		goto out;
+	}
+	cs_info("root scheduler 'cellsched' attached: %u cids, slice %llu us",
+		d->root.shared->nr_cids, opts.slice_ns / 1000);
+	for (unsigned int cpu = 0; cpu < d->root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
+		cs_dbg("cpu %u is cid %d", cpu, d->root.shared->cpu_to_cid[cpu]);
+	cs_info("control socket %s", d->ctl.path);
+
+	d->cells = calloc(1, sizeof(*d->cells));
+	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, &si, &topo)) {
+		ret = finish(&st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
+		goto out;
+	}
+	watch_parent(&st);
+	ret = finish(&st, loop(&st));
+out:
+	cs_ctl_close(&d->ctl);
+	free(d->cells);
+	cs_root_destroy(&d->root);
+	if (st.sfd >= 0)
+		close(st.sfd);
+	if (st.tfd >= 0)
+		close(st.tfd);
+	if (st.ifd >= 0)
+		close(st.ifd);
+out_config:
+	cs_ctl_close(&d->ctl);
+	cs_config_free(&d->cfg);
+	cs_config_free(&d->yaml);
+	cs_state_free(&d->state);
+	return ret;
+}
