@@ -342,6 +342,28 @@ static void cs_cell_set_cids(struct cs_cell __arena *cell, s32 idx, const struct
 	cell->nr_cids = n;
 }
 
+/* A fresh SPSC queue of @cap slots at *@addr: the one there, emptied, or a new one. */
+static s32 cs_queue_reset(__u64 __arena *addr, __u32 cap)
+{
+	if (!*addr)
+		*addr = cs_queue_new(CSQ_SPSC, cap);
+	else
+		csq_init(csq_ptr(*addr), csq_pages(cap, CS_IPC_SLOT) * CSQ_PAGE, CSQ_SPSC, cap,
+			 CS_IPC_SLOT);
+	return *addr ? 0 : -ENOMEM;
+}
+
+/*
+ * The cell's queues, empty: its demand queue (child -> root) and its control
+ * queue (controller -> child). A cell slot keeps its queues across reuse.
+ */
+static s32 cs_cell_queues(struct cs_cell __arena *cell)
+{
+	s32 ret = cs_queue_reset(&cell->demand_q, CS_DEMAND_Q_CAP);
+
+	return ret ?: cs_queue_reset(&cell->ctl_q, CS_CTL_Q_CAP);
+}
+
 /* Reserve cmd->cids for a new cell at cmd->cell whose cgroup id is cmd->cgid. */
 SEC("syscall")
 int cs_cell_add(struct cs_cell_cmd *cmd)
@@ -362,13 +384,7 @@ int cs_cell_add(struct cs_cell_cmd *cmd)
 		cmd->ret = n ? n : -EINVAL;
 		return 0;
 	}
-	/* the cell slot keeps its demand queue across reuse; start it empty */
-	if (!cell->demand_q)
-		cell->demand_q = cs_queue_new(CSQ_SPSC, CS_DEMAND_Q_CAP);
-	else
-		csq_init(csq_ptr(cell->demand_q), csq_pages(CS_DEMAND_Q_CAP, CS_IPC_SLOT) * CSQ_PAGE,
-			 CSQ_SPSC, CS_DEMAND_Q_CAP, CS_IPC_SLOT);
-	if (!cell->demand_q) {
+	if (cs_cell_queues(cell)) {
 		cmd->ret = -ENOMEM;
 		return 0;
 	}

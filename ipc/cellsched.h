@@ -71,23 +71,39 @@ struct cs_cids {
 	__u64 bits[CS_CID_WORDS];
 };
 
-/* Constants of the cell child policies (cells/<policy>/). */
+/* Constants of the cell child policies (policies/<policy>/). */
 enum cs_cell_consts {
 	CS_CELL_DSQ		= 0,		/* a child's own DSQ (DSQ ids are per scheduler) */
 	CS_CELL_SLICE_NS_DFL	= 5000000,	/* ns, default time slice */
 	CS_CELL_TIMEOUT_MS	= 10000,	/* ms, watchdog; above the rescue threshold (4 s) */
+	CS_MAX_TUNABLES		= 4,		/* tunables of one policy */
+};
+
+/*
+ * The tunables of each child policy, by index into the child's tunable array
+ * (policies/lib/child.h: cs_tun[]), in the child's units (ns, or a count).
+ * orchestrator/core/policies.c lists them in the same order with their YAML
+ * names, units and ranges. Index 0 is every policy's time slice.
+ */
+enum cs_tunable_idx {
+	CS_TUN_SLICE		= 0,		/* ns, every policy */
+	CS_VTIME_LAG		= 1,		/* ns, vtime: sleeper credit kept */
+	CS_LAT_SHORT		= 1,		/* ns, latency: interactive below this */
+	CS_LAT_MIN_RUN		= 2,		/* ns, latency: a hog's run before preemption */
+	CS_FAULT_AFTER		= 1,		/* enqueues, test-fault: error at this one */
 };
 
 /* IPC between the root, the children and the controller (ipc/queue.h). */
 enum cs_ipc_consts {
 	CS_DEMAND_PERIOD_NS	= 100000000,	/* ns, a child's demand report period */
 	CS_DEMAND_Q_CAP		= 16,		/* slots of a cell's demand queue (SPSC) */
+	CS_CTL_Q_CAP		= 16,		/* slots of a cell's control queue (SPSC) */
 	CS_EVENT_Q_CAP		= 256,		/* slots of the event queue (MPSC) */
 	CS_IPC_SLOT		= 48,		/* bytes, = CSQ_MSG_MAX_BYTES */
 };
 
 /* Version of struct cs_shared; bumped whenever its layout changes. */
-enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 3 };
+enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 4 };
 
 /* Owner of a cid in struct cs_shared.cid_owner[]: a cell index, or this. */
 enum { CS_OWNER_ROOT = -1 };
@@ -125,6 +141,7 @@ struct cs_cell {
 	__u32 nr_attach;		/* times a child attached (restarts + 1) */
 	struct cs_cids cids;		/* the cids reserved for the cell */
 	__u64 demand_q;			/* arena address of the child -> root queue */
+	__u64 ctl_q;			/* arena address of the controller -> child queue */
 	struct cs_demand demand;
 };
 
@@ -149,7 +166,7 @@ struct cs_shared {
 };
 
 _Static_assert(sizeof(struct cs_demand) == 48, "struct cs_demand layout changed");
-_Static_assert(sizeof(struct cs_cell) == 24 + 8 * CS_CID_WORDS + 8 + sizeof(struct cs_demand),
+_Static_assert(sizeof(struct cs_cell) == 24 + 8 * CS_CID_WORDS + 16 + sizeof(struct cs_demand),
 	       "struct cs_cell layout changed");
 _Static_assert(sizeof(struct cs_shared) == 32 + 12 * CS_MAX_CIDS +
 	       CS_MAX_CELLS * sizeof(struct cs_cell),
@@ -196,7 +213,7 @@ enum cs_root_stat {
 };
 
 /*
- * Statistics every child policy keeps (cells/child.bpf.h), per-CPU, summed
+ * Statistics every child policy keeps (policies/lib/child.bpf.c), per-CPU, summed
  * by the controller and printed per cell with --stats. Same X-macro scheme.
  */
 #define CS_CELL_STATS(X)							\

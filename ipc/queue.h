@@ -5,7 +5,7 @@
  *
  * Owns: the in-arena layout of a queue (struct csq + its slots), the return
  * codes, the limits, and the message formats exchanged through queues (child
- * -> parent demand reports, parent -> child control, BPF -> controller
+ * -> parent demand reports, controller -> child control, BPF -> controller
  * events). The operations are in ipc/queue_impl.h.
  *
  * Model:
@@ -195,8 +195,7 @@ CSQ_INLINE __u32 csq_pages(__u32 cap, __u32 slot_size)
 enum csq_msg_type {
 	/* child -> parent, struct csq_demand */
 	CSQ_MSG_DEMAND		= 1,
-	/* parent -> child, struct csq_ctl */
-	CSQ_MSG_CELL_RESIZED	= 16,
+	/* controller -> child, struct csq_ctl */
 	CSQ_MSG_TUNABLE		= 17,
 	/* BPF -> controller, struct csq_event */
 	CSQ_MSG_CHILD_ATTACHED	= 32,
@@ -216,25 +215,23 @@ struct csq_demand {
 	__u64 ts_ns;		/* ns, bpf_ktime_get_ns() at report time */
 };
 
-/* Parent -> child: the cell changed or a tunable was set. */
+/*
+ * Controller -> child: set a tunable of the cell's policy while it runs (no
+ * reload, no detach). The child applies the messages in order and records
+ * the seq of the last one it applied (policies/lib/ctl.bpf.c).
+ */
 struct csq_ctl {
-	__u32 type;		/* CSQ_MSG_CELL_RESIZED or CSQ_MSG_TUNABLE */
+	__u32 type;		/* CSQ_MSG_TUNABLE */
 	__u32 cell;		/* cell id */
-	__u64 seq;		/* the cell's sequence number after the change */
-	union {
-		struct {
-			__u32 nr_cids;	/* cids the cell now owns */
-			__u32 rsvd;
-		} resize;		/* CSQ_MSG_CELL_RESIZED */
-		struct {
-			__u32 key;	/* policy-defined tunable id */
-			__u32 rsvd;
-			__u64 value;	/* new value, in the tunable's unit */
-		} tunable;		/* CSQ_MSG_TUNABLE */
-	};
+	__u64 seq;		/* the controller's number for this change, > 0 */
+	struct {
+		__u32 key;	/* tunable index (enum cs_tunable_idx, ipc/cellsched.h) */
+		__u32 rsvd;
+		__u64 value;	/* new value, in the child's unit (ns, or a count) */
+	} tunable;
 };
 
-/* Invariants of DESIGN.md, as reported by CSQ_MSG_INVARIANT. */
+/* Invariants the root refuses to break, as reported by CSQ_MSG_INVARIANT. */
 enum csq_invariant {
 	CSQ_INV_CID_OWNERS	= 1,	/* a cid has no owner or two; arg0 cid, arg1 owners */
 	CSQ_INV_CID_NOT_ALLOWED	= 2,	/* a cell's cid outside its cpuset; arg0 cid, arg1 cell */

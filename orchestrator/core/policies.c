@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * orchestrator/core/policies.c: the policy catalogue (see policies.h). Each
- * policy's file header (cells/<policy>/) explains its algorithm; the tunables
+ * policy's file header (policies/<policy>/) explains its algorithm; the tunables
  * here are the knobs that header names.
  */
 #include <string.h>
 
 #include "policies.h"
 
+enum { US = 1000 /* ns per us: the YAML says us, the children count ns */ };
+
 #define SLICE_US(dfl)									\
-	{ "slice_us", 100, 100000, dfl, "time slice in microseconds" }
+	[CS_TUN_SLICE] = { "slice_us", 100, 100000, dfl, US, "time slice in microseconds" }
 
 static const struct cs_policy_info cs_policies[] = {
 	{ "fifo", "one FIFO queue per cell, round robin with a time slice", false,
@@ -17,15 +19,15 @@ static const struct cs_policy_info cs_policies[] = {
 	{ "vtime", "weighted fair: task nice and sub-cgroup cpu.weight, bounded sleeper credit",
 	  false, 2, {
 		SLICE_US(5000),
-		{ "lag_us", 0, 1000000, 20000,
+		[CS_VTIME_LAG] = { "lag_us", 0, 1000000, 20000, US,
 		  "most vtime credit a sleeping task keeps, in microseconds" },
 	  } },
 	{ "latency", "short, frequent runs before CPU hogs; deadlines bound every wait", false,
 	  3, {
 		SLICE_US(5000),
-		{ "short_us", 10, 100000, 2500,
+		[CS_LAT_SHORT] = { "short_us", 10, 100000, 2500, US,
 		  "a task whose runs average less is interactive, in microseconds" },
-		{ "min_run_us", 0, 100000, 3000,
+		[CS_LAT_MIN_RUN] = { "min_run_us", 0, 100000, 3000, US,
 		  "a CPU hog keeps the CPU at least this long before an interactive task "
 		  "preempts it, in microseconds" },
 	  } },
@@ -35,7 +37,8 @@ static const struct cs_policy_info cs_policies[] = {
 	{ "test-fault", "TEST ONLY: fifo that calls scx_bpf_error() after fault_after enqueues",
 	  false, 2, {
 		SLICE_US(5000),
-		{ "fault_after", 1, 100000000, 200, "enqueues before the error" },
+		[CS_FAULT_AFTER] = { "fault_after", 1, 100000000, 200, 1,
+		  "enqueues before the error" },
 	  } },
 #endif
 };

@@ -4,8 +4,9 @@
  * and their tunables.
  *
  * Owns policy names, descriptions and each policy's tunables (name, unit,
- * range, default) as the configuration sees them. Pure (no BPF): the loaders
- * that turn tunables into a child's rodata live in child.c. Test-only
+ * range, default, scale to the child's unit) as the configuration sees them.
+ * Pure (no BPF): the loaders that hand tunables to a child live in
+ * daemon/child.c. Test-only
  * policies exist only in builds configured with -Dtest_policies=true
  * (scripts/test does). Prefix: cs_policy.
  */
@@ -15,11 +16,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum { CS_MAX_TUNABLES = 4 };
+#include "cellsched.h"		/* CS_MAX_TUNABLES, enum cs_tunable_idx */
 
+/*
+ * A tunable as the YAML sees it. Its index in cs_policy_info.tunables[] is
+ * its index in the child's tunable array (enum cs_tunable_idx); the child
+ * holds value x scale (e.g. slice_us x 1000 = ns).
+ */
 struct cs_tunable {
 	const char *name;		/* YAML key in the cell */
 	unsigned long long min, max, dfl;
+	unsigned long long scale;	/* child unit per YAML unit */
 	const char *desc;		/* with its unit */
 };
 

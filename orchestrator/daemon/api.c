@@ -248,7 +248,7 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 	const struct cs_demand *dm = &d->root.shared->cells[idx].demand;
 	const struct cs_policy_info *pi = cs_policy_find(c->policy);
 	json_object *o = json_object_new_object(), *t;
-	unsigned long long st[CS_NR_CELL_STATS];
+	unsigned long long st[CS_NR_CELL_STATS], tun[CS_MAX_TUNABLES];
 	char list[4096];
 
 	json_object_object_add(o, "name", json_object_new_string(c->name));
@@ -284,6 +284,14 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 		json_object_object_add(t, pi->tunables[i].name,
 				       json_object_new_int64((int64_t)c->tunables[i]));
 	json_object_object_add(o, "tunables", t);
+	if (c->running && !cs_child_tunables(&c->child, tun)) {
+		/* read back from the child itself: what its policy runs with now */
+		t = json_object_new_object();
+		for (unsigned int i = 0; i < pi->nr_tunables; i++)
+			json_object_object_add(t, pi->tunables[i].name,
+					       json_object_new_int64((int64_t)tun[i]));
+		json_object_object_add(o, "tunables_in_effect", t);
+	}
 	if (c->running && !cs_child_read_stats(&c->child, st)) {
 		t = json_object_new_object();
 		for (int i = 0; i < CS_NR_CELL_STATS; i++)

@@ -38,6 +38,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		.cell_idx = idx,
 		.tunables = c->tunables,
 		.demand_q = m->root->shared->cells[idx].demand_q,
+		.ctl_q = m->root->shared->cells[idx].ctl_q,
 	};
 	struct cs_exit_info ei;
 	char text[1400];

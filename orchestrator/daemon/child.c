@@ -3,9 +3,9 @@
  * orchestrator/daemon/child.c: child sub-scheduler lifecycle (see child.h).
  *
  * Each policy is a different skeleton type; CS_CHILD_POLICY() generates the
- * few typed functions per policy (open with our settings, load, attach, exit
- * info, destroy) behind one table, so adding a policy is one line here and
- * one in policies.c.
+ * few typed functions per policy (open with our settings, load, the maps,
+ * programs and variables of the child library, destroy) behind one table, so
+ * adding a policy is one line here and one in policies.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +16,9 @@
 #include <scx/common.h>
 
 #include "child.h"
-#include "kernel.h"
 #include "log.h"
+#include "queue_impl.h"
+#include "scx_util.h"
 
 #include "fifo.skel.h"
 #include "vtime.skel.h"
@@ -28,27 +29,36 @@
 
 struct cs_child_ops {
 	const char *policy;
+	/* open with the settings of @p (before load), load */
 	int (*open_load)(struct cs_child *c, const struct cs_child_params *p);
 	struct bpf_map *(*ops_map)(struct cs_child *c);
 	struct bpf_map *(*stats_map)(const struct cs_child *c);
+	struct bpf_program *(*doorbell)(const struct cs_child *c);
 	const struct user_exit_info *(*uei)(const struct cs_child *c);
+	const __u64 *(*tun)(const struct cs_child *c);		/* cs_tun[] in the .data map */
+	const __u64 *(*applied)(const struct cs_child *c);	/* cs_ctl_applied in .bss */
 	void (*destroy)(struct cs_child *c);
 };
 
-static unsigned long long hotplug_seq(void)
-{
-	char buf[32];
-
-	if (cs_kernel_read_text(CS_SYSFS "/kernel/sched_ext/hotplug_seq", buf, sizeof(buf)))
-		return 0;
-	return strtoull(buf, NULL, 10);
-}
+/* The library's settings every policy has, written between open and load. */
+#define CS_CHILD_SETTINGS(skel, ops_field, p, pi)					\
+	do {										\
+		skel->struct_ops.ops_field->sub_cgroup_id = (p)->cgid;			\
+		skel->struct_ops.ops_field->hotplug_seq = cs_scx_hotplug_seq();		\
+		SCX_ENUM_INIT(skel);							\
+		for (unsigned int i = 0; i < (pi)->nr_tunables; i++)			\
+			skel->data->cs_tun[i] = (p)->tunables[i] * (pi)->tunables[i].scale; \
+		skel->rodata->cell_idx = (p)->cell_idx;					\
+		skel->rodata->demand_q = (p)->demand_q;					\
+		skel->rodata->ctl_q = (p)->ctl_q;					\
+		UEI_SET_SIZE(skel, ops_field, uei);					\
+	} while (0)
 
 /*
- * One loader per policy: @apply is the statement that writes the policy's
- * tunables (t[], policies.c order, YAML units) into the skeleton's rodata.
+ * One loader per policy: the skeleton types differ, the code does not. Every
+ * policy's skeleton has the child library's maps, programs and variables.
  */
-#define CS_CHILD_POLICY(name_str, skel_t, ops_field, apply)				\
+#define CS_CHILD_POLICY(name_str, skel_t, ops_field)					\
 static int skel_t##_open_load(struct cs_child *c, const struct cs_child_params *p)	\
 {											\
 	struct skel_t *skel = skel_t##__open();						\
@@ -56,19 +66,13 @@ static int skel_t##_open_load(struct cs_child *c, const struct cs_child_params *
 											\
 	if (!skel)									\
 		return -errno;								\
-	skel->struct_ops.ops_field->sub_cgroup_id = p->cgid;				\
-	skel->struct_ops.ops_field->hotplug_seq = hotplug_seq();			\
-	SCX_ENUM_INIT(skel);								\
-	{										\
-		const unsigned long long *t = p->tunables;				\
-		apply;									\
-	}										\
-	skel->rodata->cell_idx = p->cell_idx;						\
-	skel->rodata->demand_q = p->demand_q;						\
-	UEI_SET_SIZE(skel, ops_field, uei);						\
+	CS_CHILD_SETTINGS(skel, ops_field, p, c->pi);					\
 	err = bpf_map__reuse_fd(skel->maps.arena, p->arena_fd);				\
-	if (!err)									\
+	if (!err) {									\
+		cs_scx_verifier_stats_begin(skel->obj);					\
 		err = skel_t##__load(skel);						\
+		cs_scx_verifier_stats_end(skel->obj);					\
+	}										\
 	if (err) {									\
 		skel_t##__destroy(skel);						\
 		return err;								\
@@ -84,9 +88,21 @@ static struct bpf_map *skel_t##_stats_map(const struct cs_child *c)			\
 {											\
 	return ((struct skel_t *)c->skel)->maps.cell_stats;				\
 }											\
+static struct bpf_program *skel_t##_doorbell(const struct cs_child *c)			\
+{											\
+	return ((struct skel_t *)c->skel)->progs.cs_ctl_doorbell;			\
+}											\
 static const struct user_exit_info *skel_t##_uei(const struct cs_child *c)		\
 {											\
 	return &((struct skel_t *)c->skel)->data->uei;					\
+}											\
+static const __u64 *skel_t##_tun(const struct cs_child *c)				\
+{											\
+	return ((struct skel_t *)c->skel)->data->cs_tun;				\
+}											\
+static const __u64 *skel_t##_applied(const struct cs_child *c)				\
+{											\
+	return &((struct skel_t *)c->skel)->bss->cs_ctl_applied;			\
 }											\
 static void skel_t##_destroy(struct cs_child *c)					\
 {											\
@@ -97,20 +113,18 @@ static const struct cs_child_ops skel_t##_child_ops = {					\
 	.open_load = skel_t##_open_load,						\
 	.ops_map = skel_t##_ops_map,							\
 	.stats_map = skel_t##_stats_map,						\
+	.doorbell = skel_t##_doorbell,							\
 	.uei = skel_t##_uei,								\
+	.tun = skel_t##_tun,								\
+	.applied = skel_t##_applied,							\
 	.destroy = skel_t##_destroy,							\
 };
 
-CS_CHILD_POLICY("fifo", cs_fifo_bpf, fifo_ops,
-		skel->rodata->slice_ns = t[0] * 1000)
-CS_CHILD_POLICY("vtime", cs_vtime_bpf, vtime_ops,
-		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->lag_ns = t[1] * 1000)
-CS_CHILD_POLICY("latency", cs_latency_bpf, latency_ops,
-		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->short_ns = t[1] * 1000;
-		skel->rodata->min_run_ns = t[2] * 1000)
+CS_CHILD_POLICY("fifo", cs_fifo_bpf, fifo_ops)
+CS_CHILD_POLICY("vtime", cs_vtime_bpf, vtime_ops)
+CS_CHILD_POLICY("latency", cs_latency_bpf, latency_ops)
 #ifdef CS_TEST_POLICIES
-CS_CHILD_POLICY("test-fault", cs_fault_bpf, fifo_ops,
-		skel->rodata->slice_ns = t[0] * 1000; skel->rodata->fault_after = t[1])
+CS_CHILD_POLICY("test-fault", cs_fault_bpf, fault_ops)
 #endif
 
 static const struct cs_child_ops *const cs_child_policies[] = {
@@ -124,20 +138,7 @@ static const struct cs_child_ops *const cs_child_policies[] = {
 
 bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei)
 {
-	const struct user_exit_info *uei;
-
-	if (!c->skel)
-		return false;
-	uei = c->ops->uei(c);
-	if (!__sync_val_compare_and_swap((int *)&uei->kind, -1, -1))
-		return false;
-	memset(ei, 0, sizeof(*ei));
-	ei->kind = uei->kind;
-	ei->code = uei->exit_code;
-	ei->cpu = uei->exit_cpu;
-	snprintf(ei->reason, sizeof(ei->reason), "%s", uei->reason);
-	snprintf(ei->msg, sizeof(ei->msg), "%s", uei->msg);
-	return true;
+	return c->skel && cs_scx_exit_info(c->ops->uei(c), ei);
 }
 
 static const char *const cs_cell_stat_names[] = {
@@ -156,23 +157,46 @@ const char *cs_child_stat_name(int idx)
 
 int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_CELL_STATS])
 {
-	int nr_cpus = libbpf_num_possible_cpus(), fd;
+	if (!c->skel)
+		return -ENOENT;
+	return cs_scx_sum_percpu(bpf_map__fd(c->ops->stats_map(c)), CS_NR_CELL_STATS, out);
+}
+
+int cs_child_tunables(const struct cs_child *c, unsigned long long out[CS_MAX_TUNABLES])
+{
+	const __u64 *tun;
 
 	if (!c->skel)
 		return -ENOENT;
-	if (nr_cpus <= 0)
-		return nr_cpus ? nr_cpus : -EINVAL;
-	fd = bpf_map__fd(c->ops->stats_map(c));
-	for (__u32 idx = 0; idx < CS_NR_CELL_STATS; idx++) {
-		unsigned long long vals[nr_cpus];
-
-		out[idx] = 0;
-		if (bpf_map_lookup_elem(fd, &idx, vals))
-			return -errno;
-		for (int i = 0; i < nr_cpus; i++)
-			out[idx] += vals[i];
-	}
+	tun = c->ops->tun(c);
+	for (unsigned int i = 0; i < CS_MAX_TUNABLES; i++)
+		out[i] = i < c->pi->nr_tunables ?
+			 __atomic_load_n(&tun[i], __ATOMIC_RELAXED) / c->pi->tunables[i].scale : 0;
 	return 0;
+}
+
+int cs_child_set_tunables(struct cs_child *c, const unsigned long long *values)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	unsigned long long now[CS_MAX_TUNABLES];
+	struct csq_ctl m = { .type = CSQ_MSG_TUNABLE };
+
+	if (!c->skel || !c->ctl_q)
+		return -ENOENT;
+	cs_child_tunables(c, now);
+	for (unsigned int i = 0; i < c->pi->nr_tunables; i++) {
+		if (values[i] == now[i])
+			continue;
+		m.seq = c->ctl_seq + 1;
+		m.tunable.key = i;
+		m.tunable.value = values[i] * c->pi->tunables[i].scale;
+		if (csq_spsc_push(csq_ptr(c->ctl_q), &m, sizeof(m)) != CSQ_OK)
+			return -ENOSPC;
+		c->ctl_seq = m.seq;
+	}
+	if (bpf_prog_test_run_opts(bpf_program__fd(c->ops->doorbell(c)), &opts))
+		return -errno;
+	return __atomic_load_n(c->ops->applied(c), __ATOMIC_ACQUIRE) == c->ctl_seq ? 0 : -EAGAIN;
 }
 
 void cs_child_stop(struct cs_child *c)
@@ -195,10 +219,16 @@ int cs_child_start(struct cs_child *c, const struct cs_child_params *p, struct c
 	for (size_t i = 0; i < sizeof(cs_child_policies) / sizeof(cs_child_policies[0]); i++)
 		if (!strcmp(cs_child_policies[i]->policy, p->policy))
 			c->ops = cs_child_policies[i];
-	if (!c->ops) {
+	c->pi = cs_policy_find(p->policy);
+	c->ctl_q = p->ctl_q;
+	if (!c->ops || !c->pi) {
 		cs_err("cell %u: no loader for policy '%s'", p->cell_idx, p->policy);
 		return -ENOENT;
 	}
+	/* what was queued for a predecessor is in this child's tunables already */
+	if (p->ctl_q)
+		csq_init(csq_ptr(p->ctl_q), csq_bytes(CS_CTL_Q_CAP, CS_IPC_SLOT), CSQ_SPSC,
+			 CS_CTL_Q_CAP, CS_IPC_SLOT);
 	err = c->ops->open_load(c, p);
 	if (err) {
 		cs_err("cell %u: loading policy '%s' failed: %s", p->cell_idx, p->policy,

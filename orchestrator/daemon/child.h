@@ -3,12 +3,14 @@
  * orchestrator/daemon/child.h: loading, attaching and stopping one cell's child
  * sub-scheduler.
  *
- * Owns the libbpf skeletons of the child policies (cells/<policy>/) and the
- * steps that make one of them a sub-scheduler of our root: sub_cgroup_id set
- * to the cell's cgroup id, the root's arena reused (bpf_map__reuse_fd), load,
- * attach, and reading the exit info right after attaching (the kernel reports
- * a refused attach, e.g. "parent rejected", only there). Never exits the
- * process; errors are -errno after a message.
+ * Owns the libbpf skeletons of the child policies (policies/<policy>/) and
+ * the steps that make one of them a sub-scheduler of our root: sub_cgroup_id
+ * set to the cell's cgroup id, the root's arena reused (bpf_map__reuse_fd),
+ * the tunables written, load, attach, and reading the exit info right after
+ * attaching (the kernel reports a refused attach, e.g. "parent rejected",
+ * only there); and live tunable changes through the cell's control queue
+ * (policies/lib/ctl.bpf.c). Never exits the process; errors are -errno after
+ * a message.
  * Prefix: cs_child.
  */
 #ifndef CELLSCHED_CHILD_H
@@ -19,6 +21,7 @@
 
 #include "cellsched.h"
 #include "exitinfo.h"
+#include "policies.h"
 
 struct cs_child_ops;
 struct bpf_link;
@@ -30,12 +33,16 @@ struct cs_child_params {
 	uint32_t cell_idx;
 	const unsigned long long *tunables; /* the policy's, in policies.c's order and units */
 	uint64_t demand_q;		/* arena address of the cell's demand queue */
+	uint64_t ctl_q;			/* arena address of the cell's control queue */
 };
 
 struct cs_child {
 	const struct cs_child_ops *ops;
+	const struct cs_policy_info *pi;
 	void *skel;
 	struct bpf_link *link;
+	uint64_t ctl_q;			/* the control queue (arena address) */
+	uint64_t ctl_seq;		/* number of the last control message sent */
 };
 
 /*
@@ -54,6 +61,18 @@ int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_C
 
 /* Name of cell statistic @idx. */
 const char *cs_child_stat_name(int idx);
+
+/*
+ * Change the running child's tunables to @values (the policy's, YAML units)
+ * without a reload: one message per changed value on the control queue,
+ * then the doorbell. Returns 0 once the child applied them all, -ENOSPC if
+ * the queue is full, another -errno if the doorbell failed (the child's
+ * timer then applies what was queued within CS_DEMAND_PERIOD_NS).
+ */
+int cs_child_set_tunables(struct cs_child *c, const unsigned long long *values);
+
+/* The tunables in effect in the child (YAML units) into @out; -ENOENT if none runs. */
+int cs_child_tunables(const struct cs_child *c, unsigned long long out[CS_MAX_TUNABLES]);
 
 /* Detach and free; safe on a stopped child. */
 void cs_child_stop(struct cs_child *c);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "root.h"
 #include "root.skel.h"
+#include "scx_util.h"
 
 static const struct {
 	const char *name;
@@ -43,59 +44,6 @@ const char *cs_root_stat_desc(int idx)
 	return idx >= 0 && idx < CS_NR_ROOT_STATS ? cs_root_stat_info[idx].desc : "?";
 }
 
-/*
- * With --verbose, ask the verifier for its statistics of every program
- * (BPF_LOG_STATS) and print them: "processed N insns" is the cost measure
- * against the 1,000,000 limit.
- */
-enum { CS_VLOG_SIZE = 4096 };
-static char *cs_vlog[64];
-
-void cs_verifier_stats_begin(struct bpf_object *obj)
-{
-	struct bpf_program *prog;
-	int i = 0;
-
-	if (cs_log_get_level() < CS_LOG_DEBUG)
-		return;
-	bpf_object__for_each_program(prog, obj) {
-		if (i >= 64)
-			break;
-		cs_vlog[i] = calloc(1, CS_VLOG_SIZE);
-		if (!cs_vlog[i])
-			break;
-		bpf_program__set_log_buf(prog, cs_vlog[i], CS_VLOG_SIZE);
-		bpf_program__set_log_level(prog, 4);
-		i++;
-	}
-}
-
-void cs_verifier_stats_end(struct bpf_object *obj)
-{
-	struct bpf_program *prog;
-	int i = 0;
-
-	bpf_object__for_each_program(prog, obj) {
-		if (i >= 64 || !cs_vlog[i])
-			break;
-		for (char *line = strtok(cs_vlog[i], "\n"); line; line = strtok(NULL, "\n"))
-			if (strstr(line, "processed") || strstr(line, "verification time"))
-				cs_dbg("verifier: %s: %s", bpf_program__name(prog), line);
-		free(cs_vlog[i]);
-		cs_vlog[i] = NULL;
-		i++;
-	}
-}
-
-static unsigned long long read_hotplug_seq(void)
-{
-	char buf[32];
-
-	if (cs_kernel_read_text(CS_SYSFS "/kernel/sched_ext/hotplug_seq", buf, sizeof(buf)))
-		return 0;
-	return strtoull(buf, NULL, 10);
-}
-
 int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 {
 	struct cs_root_bpf *skel;
@@ -115,14 +63,14 @@ int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 		cs_err("opening the root BPF object failed: %s", strerror(-err));
 		return err;
 	}
-	skel->struct_ops.cellsched_ops->hotplug_seq = read_hotplug_seq();
+	skel->struct_ops.cellsched_ops->hotplug_seq = cs_scx_hotplug_seq();
 	SCX_ENUM_INIT(skel);
 	skel->rodata->root_slice_ns = opts->slice_ns;
 	UEI_SET_SIZE(skel, cellsched_ops, uei);
 
-	cs_verifier_stats_begin(skel->obj);
+	cs_scx_verifier_stats_begin(skel->obj);
 	err = cs_root_bpf__load(skel);
-	cs_verifier_stats_end(skel->obj);
+	cs_scx_verifier_stats_end(skel->obj);
 	if (err) {
 		cs_err("loading the root BPF scheduler failed: %s (the verifier log above says why)",
 		       strerror(-err));
@@ -176,37 +124,15 @@ bool cs_root_exited(const struct cs_root *root)
 
 void cs_root_exit_info(const struct cs_root *root, struct cs_exit_info *ei)
 {
-	const struct user_exit_info *uei;
-
-	memset(ei, 0, sizeof(*ei));
-	ei->cpu = -1;
-	if (!cs_root_exited(root))
-		return;
-	uei = &root->skel->data->uei;
-	ei->kind = uei->kind;
-	ei->code = uei->exit_code;
-	ei->cpu = uei->exit_cpu;
-	snprintf(ei->reason, sizeof(ei->reason), "%s", uei->reason);
-	snprintf(ei->msg, sizeof(ei->msg), "%s", uei->msg);
+	if (!root->skel || !cs_scx_exit_info(&root->skel->data->uei, ei)) {
+		memset(ei, 0, sizeof(*ei));
+		ei->cpu = -1;
+	}
 }
 
 int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_ROOT_STATS])
 {
-	int nr_cpus = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(root->skel->maps.root_stats);
-
-	if (nr_cpus <= 0)
-		return nr_cpus ? nr_cpus : -EINVAL;
-	for (__u32 idx = 0; idx < CS_NR_ROOT_STATS; idx++) {
-		unsigned long long vals[nr_cpus];
-
-		out[idx] = 0;
-		if (bpf_map_lookup_elem(fd, &idx, vals))
-			return -errno;
-		for (int c = 0; c < nr_cpus; c++)
-			out[idx] += vals[c];
-	}
-	return 0;
+	return cs_scx_sum_percpu(bpf_map__fd(root->skel->maps.root_stats), CS_NR_ROOT_STATS, out);
 }
 
 int cs_root_detach(struct cs_root *root, int timeout_ms)

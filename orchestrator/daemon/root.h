@@ -71,11 +71,6 @@ int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs
 			unsigned int *seq);
 int cs_root_cell_remove(struct cs_root *root, unsigned int cell, unsigned int *seq);
 
-/* With --verbose: collect and print the verifier's statistics of @obj's programs. */
-struct bpf_object;
-void cs_verifier_stats_begin(struct bpf_object *obj);
-void cs_verifier_stats_end(struct bpf_object *obj);
-
 /* Free everything; safe on a partly set-up or already destroyed root. */
 void cs_root_destroy(struct cs_root *root);
 

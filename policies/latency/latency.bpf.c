@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cells/latency/latency.bpf.c: the "latency" child policy: tasks that run
+ * policies/latency/latency.bpf.c: the "latency" child policy: tasks that run
  * briefly and wake often (interactive, request handlers) go before CPU hogs,
  * and hogs still get their turn within a bounded time.
  *
@@ -42,15 +42,27 @@
  *   (Influences: EEVDF's virtual deadlines; LAVD's measuring of how long tasks
  *   run to find latency-critical ones.)
  *
- * Tunables (rodata): slice_ns (slice_us), short_ns (short_us), min_run_ns
- * (min_run_us).
+ * Tunables (cs_tun[], live): CS_TUN_SLICE (slice_us), CS_LAT_SHORT
+ * (short_us), CS_LAT_MIN_RUN (min_run_us); read through slice_ns(),
+ * short_ns() and min_run_ns() below.
  * ops.dump: "cellsched_latency cell N: C cids held, I idle, Q queued".
  */
-#define CS_CHILD_DSQ CS_CELL_DSQ
-#include "child.bpf.h"
+#include "child.h"
 
-const volatile __u64 short_ns = 2500000;
-const volatile __u64 min_run_ns = 3000000;
+static __always_inline u64 slice_ns(void)
+{
+	return cs_tun[CS_TUN_SLICE];
+}
+
+static __always_inline u64 short_ns(void)
+{
+	return cs_tun[CS_LAT_SHORT];
+}
+
+static __always_inline u64 min_run_ns(void)
+{
+	return cs_tun[CS_LAT_MIN_RUN];
+}
 
 struct lat_task {
 	__u64 avg_run;			/* ns, moving average of the CPU bursts */
@@ -95,7 +107,7 @@ static __u64 lat_length(const struct lat_task *t)
 
 static bool interactive(const struct lat_task *t)
 {
-	return t && lat_length(t) < short_ns;
+	return t && lat_length(t) < short_ns();
 }
 
 /*
@@ -111,7 +123,7 @@ static bool preemptible(s32 cid)
 	if (!curr)
 		return false;
 	t = bpf_task_storage_get(&lat_tasks, curr, NULL, 0);
-	return t && !interactive(t) && curr->scx.slice > short_ns / 2;
+	return t && !interactive(t) && curr->scx.slice > short_ns() / 2;
 }
 
 /* A held cid running a preemptible hog, preferring @prefer; -1 if none. */
@@ -119,10 +131,10 @@ static s32 hog_cid(s32 prefer)
 {
 	__u32 cid;
 
-	if (prefer >= 0 && cs_cids_test(&held, prefer) && preemptible(prefer))
+	if (prefer >= 0 && cs_cids_test(&cs_held, prefer) && preemptible(prefer))
 		return prefer;
-	bpf_for(cid, 0, nr_cids) {
-		if (cs_cids_test(&held, cid) && preemptible(cid))
+	bpf_for(cid, 0, cs_nr_cids) {
+		if (cs_cids_test(&cs_held, cid) && preemptible(cid))
 			return cid;
 	}
 	return -1;
@@ -142,7 +154,7 @@ static int lat_preempt_fire(void *map, int *key, struct lat_preempt *lp)
 	__sync_lock_test_and_set(&lp->armed, 0);
 	if (scx_bpf_dsq_nr_queued(CS_CELL_DSQ) <= 0)
 		return 0;	/* the waiters got a CPU meanwhile */
-	if (cid < 0 || !cs_cids_test(&held, cid) || !preemptible(cid))
+	if (cid < 0 || !cs_cids_test(&cs_held, cid) || !preemptible(cid))
 		cid = hog_cid(-1);
 	if (cid >= 0)
 		lat_preempt_hog(cid);
@@ -155,10 +167,11 @@ static void lat_preempt_hog(s32 cid)
 	struct task_struct *curr = scx_bpf_cid_curr(cid);
 	struct lat_task *t = curr ? bpf_task_storage_get(&lat_tasks, curr, NULL, 0) : NULL;
 	u64 now = bpf_ktime_get_ns(), ran = t && now > t->started ? now - t->started : ~0ULL;
+	u64 min_run = min_run_ns();
 	struct lat_preempt *lp;
 	u32 key = 0;
 
-	if (ran >= min_run_ns) {
+	if (ran >= min_run) {
 		cs_child_stat(CS_CSTAT_PREEMPT);
 		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
 		return;
@@ -167,38 +180,33 @@ static void lat_preempt_hog(s32 cid)
 	if (!lp || __sync_lock_test_and_set(&lp->armed, 1))
 		return;		/* one is pending: it serves this waiter too */
 	lp->cid = cid;
-	if (bpf_timer_start(&lp->timer, min_run_ns - ran, 0)) {
+	if (bpf_timer_start(&lp->timer, min_run - ran, 0)) {
 		__sync_lock_test_and_set(&lp->armed, 0);
 		cs_child_stat(CS_CSTAT_PREEMPT);
 		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
 	}
 }
 
-s32 BPF_STRUCT_OPS(lat_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
-{
-	return cs_child_select_cid(p, prev_cid);
-}
-
 void BPF_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct lat_task *t = lat_task(p);
-	u64 request = t ? lat_length(t) : slice_ns, vrt = vnow;
+	u64 slice = slice_ns(), request = t ? lat_length(t) : slice, vrt = vnow;
 	s32 cid;
 
 	if (cs_child_rescue(p, enq_flags))
 		return;
-	if (request < short_ns / 8)
-		request = short_ns / 8;
-	if (request > slice_ns)
-		request = slice_ns;
+	if (request < short_ns() / 8)
+		request = short_ns() / 8;
+	if (request > slice)
+		request = slice;
 	if (t) {
-		if (time_before(t->vruntime, vnow - slice_ns))
-			t->vruntime = vnow - slice_ns;
+		if (time_before(t->vruntime, vnow - slice))
+			t->vruntime = vnow - slice;
 		vrt = t->vruntime;
 	}
 	cs_demand_enqueue(p);
 	cs_child_stat(CS_CSTAT_ENQ);
-	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice_ns, vrt + request, enq_flags);
+	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice, vrt + request, enq_flags);
 
 	cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
 	if (cid >= 0) {
@@ -211,11 +219,6 @@ void BPF_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 		if (cid >= 0)
 			lat_preempt_hog(cid);
 	}
-}
-
-void BPF_STRUCT_OPS(lat_dispatch, s32 cid, struct task_struct *prev)
-{
-	cs_child_dispatch();
 }
 
 void BPF_STRUCT_OPS(lat_running, struct task_struct *p)
@@ -252,7 +255,7 @@ s32 BPF_STRUCT_OPS(lat_init_task, struct task_struct *p, struct scx_init_task_ar
 
 	/* new tasks start in the middle: neither trusted as interactive nor as a hog */
 	if (t) {
-		t->avg_run = short_ns;
+		t->avg_run = short_ns();
 		t->vruntime = vnow;
 	}
 	return 0;
@@ -274,9 +277,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(lat_init)
 
 void BPF_STRUCT_OPS(lat_dump, struct scx_dump_ctx *dctx)
 {
-	scx_bpf_dump("cellsched_latency cell %u: %u cids held, %u idle, %d queued\n", cell_idx,
-		     cs_cids_weight(&held), cs_cids_weight(&idle),
-		     scx_bpf_dsq_nr_queued(CS_CELL_DSQ));
+	cs_child_dump("cellsched_latency");
+	scx_bpf_dump("\n");
 }
 
 void BPF_STRUCT_OPS(lat_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
@@ -289,16 +291,16 @@ void BPF_STRUCT_OPS(lat_dump_task, struct scx_dump_ctx *dctx, struct task_struct
 }
 
 SCX_OPS_CID_DEFINE(latency_ops,
-	       .select_cid		= (void *)lat_select_cid,
+	       .select_cid		= (void *)cs_child_op_select_cid,
 	       .enqueue			= (void *)lat_enqueue,
-	       .dispatch		= (void *)lat_dispatch,
+	       .dispatch		= (void *)cs_child_op_dispatch,
 	       .running			= (void *)lat_running,
 	       .stopping		= (void *)lat_stopping,
 	       .init_task		= (void *)lat_init_task,
-	       .update_idle		= (void *)cs_child_update_idle,
-	       .sub_ecaps_updated	= (void *)cs_child_sub_ecaps_updated,
+	       .update_idle		= (void *)cs_child_op_update_idle,
+	       .sub_ecaps_updated	= (void *)cs_child_op_sub_ecaps_updated,
 	       .init			= (void *)lat_init,
-	       .exit			= (void *)cs_child_exit,
+	       .exit			= (void *)cs_child_op_exit,
 	       .dump			= (void *)lat_dump,
 	       .dump_task		= (void *)lat_dump_task,
 	       .timeout_ms		= CS_CELL_TIMEOUT_MS,

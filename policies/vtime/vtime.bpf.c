@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cells/vtime/vtime.bpf.c: the "vtime" child policy: weighted fairness inside
+ * policies/vtime/vtime.bpf.c: the "vtime" child policy: weighted fairness inside
  * a cell.
  *
  * Algorithm: weighted virtual time over one queue ordered by vtime.
@@ -12,7 +12,7 @@
  *     charged with its own group's weight; groups with very different task
  *     counts share in proportion to weight x tasks.)
  *   - When a task stops, its vtime advances by the time it ran x 100 / w.
- *   - Lag clamping: a task that slept re-enters at most lag_ns behind the
+ *   - Lag clamping: a task that slept re-enters at most the lag behind the
  *     queue's clock (vtime_now), so sleeping cannot bank unlimited credit and
  *     a waking sleeper cannot monopolise the cell.
  *   - Pinned tasks (one allowed CPU) are queued like the others: the kernel's
@@ -24,13 +24,10 @@
  * sub-cgroups; the cell's own cgroup belongs to the root), kept in a hash map
  * by cgroup id; each task remembers its cgroup id (init_task, cpuctl_move).
  *
- * Tunables (rodata): slice_ns (slice_us), lag_ns (lag_us).
+ * Tunables (cs_tun[], live): CS_TUN_SLICE (slice_us), CS_VTIME_LAG (lag_us).
  * ops.dump: "cellsched_vtime cell N: C cids held, I idle, Q queued, vtime_now V".
  */
-#define CS_CHILD_DSQ CS_CELL_DSQ
-#include "child.bpf.h"
-
-const volatile __u64 lag_ns = 20000000;
+#include "child.h"
 
 enum {
 	CS_VTIME_WEIGHT_DFL	= 100,	/* cpu.weight and task weight of nice 0 */
@@ -81,28 +78,18 @@ static void remember_cgroup(struct task_struct *p, struct cgroup *cgrp)
 		t->cgid = cgrp->kn->id;
 }
 
-s32 BPF_STRUCT_OPS(vtime_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
-{
-	return cs_child_select_cid(p, prev_cid);
-}
-
 void BPF_STRUCT_OPS(vtime_enqueue, struct task_struct *p, u64 enq_flags)
 {
-	u64 vtime = p->scx.dsq_vtime;
+	u64 vtime = p->scx.dsq_vtime, lag = cs_tun[CS_VTIME_LAG];
 
 	if (cs_child_rescue(p, enq_flags))
 		return;
-	if (time_before(vtime, vtime_now - lag_ns))
-		vtime = vtime_now - lag_ns;
+	if (time_before(vtime, vtime_now - lag))
+		vtime = vtime_now - lag;
 	cs_demand_enqueue(p);
 	cs_child_stat(CS_CSTAT_ENQ);
-	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice_ns, vtime, enq_flags);
+	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, cs_tun[CS_TUN_SLICE], vtime, enq_flags);
 	cs_child_kick_idle(p);
-}
-
-void BPF_STRUCT_OPS(vtime_dispatch, s32 cid, struct task_struct *prev)
-{
-	cs_child_dispatch();
 }
 
 void BPF_STRUCT_OPS(vtime_running, struct task_struct *p)
@@ -114,7 +101,7 @@ void BPF_STRUCT_OPS(vtime_running, struct task_struct *p)
 
 void BPF_STRUCT_OPS(vtime_stopping, struct task_struct *p, bool runnable)
 {
-	u64 used = slice_ns > p->scx.slice ? slice_ns - p->scx.slice : 0;
+	u64 slice = cs_tun[CS_TUN_SLICE], used = slice > p->scx.slice ? slice - p->scx.slice : 0;
 
 	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime +
 				   used * CS_VTIME_WEIGHT_DFL / task_weight(p));
@@ -161,22 +148,16 @@ void BPF_STRUCT_OPS(vtime_cpuctl_move, struct task_struct *p, struct cgroup *fro
 	remember_cgroup(p, to);
 }
 
-s32 BPF_STRUCT_OPS_SLEEPABLE(vtime_init)
-{
-	return cs_child_init();
-}
-
 void BPF_STRUCT_OPS(vtime_dump, struct scx_dump_ctx *dctx)
 {
-	scx_bpf_dump("cellsched_vtime cell %u: %u cids held, %u idle, %d queued, vtime_now %llu\n",
-		     cell_idx, cs_cids_weight(&held), cs_cids_weight(&idle),
-		     scx_bpf_dsq_nr_queued(CS_CELL_DSQ), vtime_now);
+	cs_child_dump("cellsched_vtime");
+	scx_bpf_dump(", vtime_now %llu\n", vtime_now);
 }
 
 SCX_OPS_CID_DEFINE(vtime_ops,
-	       .select_cid		= (void *)vtime_select_cid,
+	       .select_cid		= (void *)cs_child_op_select_cid,
 	       .enqueue			= (void *)vtime_enqueue,
-	       .dispatch		= (void *)vtime_dispatch,
+	       .dispatch		= (void *)cs_child_op_dispatch,
 	       .running			= (void *)vtime_running,
 	       .stopping		= (void *)vtime_stopping,
 	       .enable			= (void *)vtime_enable,
@@ -185,10 +166,10 @@ SCX_OPS_CID_DEFINE(vtime_ops,
 	       .cpuctl_exit		= (void *)vtime_cpuctl_exit,
 	       .cpuctl_set_weight	= (void *)vtime_cpuctl_set_weight,
 	       .cpuctl_move		= (void *)vtime_cpuctl_move,
-	       .update_idle		= (void *)cs_child_update_idle,
-	       .sub_ecaps_updated	= (void *)cs_child_sub_ecaps_updated,
-	       .init			= (void *)vtime_init,
-	       .exit			= (void *)cs_child_exit,
+	       .update_idle		= (void *)cs_child_op_update_idle,
+	       .sub_ecaps_updated	= (void *)cs_child_op_sub_ecaps_updated,
+	       .init			= (void *)cs_child_op_init,
+	       .exit			= (void *)cs_child_op_exit,
 	       .dump			= (void *)vtime_dump,
 	       .timeout_ms		= CS_CELL_TIMEOUT_MS,
 	       .name			= "cellsched_vtime");

@@ -222,8 +222,8 @@ int qt_emit_formats(struct qt_args *a)
 		.util_permille = 625, .busy_ns = 5000000, .max_wait_ns = 123456,
 		.ts_ns = 0x1122334455667788ULL,
 	};
-	struct csq_ctl r = { .type = CSQ_MSG_CELL_RESIZED, .cell = 3, .seq = 9,
-			     .resize.nr_cids = 4 };
+	struct csq_ctl r = { .type = CSQ_MSG_TUNABLE, .cell = 3, .seq = 9,
+			     .tunable.key = 1, .tunable.value = 4 };
 	struct csq_ctl t = { .type = CSQ_MSG_TUNABLE, .cell = 3, .seq = 10,
 			     .tunable.key = 2, .tunable.value = 20000 };
 	struct csq_event at = { .type = CSQ_MSG_CHILD_ATTACHED, .cell = 3, .ts_ns = 1,
@@ -269,11 +269,7 @@ int qt_take_ctl(struct qt_args *a)
 	a->msg[0] = c.type;
 	a->msg[1] = c.cell;
 	a->msg[2] = c.seq;
-	if (c.type == CSQ_MSG_CELL_RESIZED) {
-		a->msg[3] = c.resize.nr_cids;
-	} else {
-		a->msg[3] = c.tunable.key;
-		a->msg[4] = c.tunable.value;
-	}
+	a->msg[3] = c.tunable.key;
+	a->msg[4] = c.tunable.value;
 	return 0;
 }

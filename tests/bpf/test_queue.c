@@ -439,7 +439,8 @@ static void test_message_formats(void **state)
 		.ts_ns = 0x1122334455667788ULL,
 	};
 	const struct csq_ctl c[2] = {
-		{ .type = CSQ_MSG_CELL_RESIZED, .cell = 3, .seq = 9, .resize.nr_cids = 4 },
+		{ .type = CSQ_MSG_TUNABLE, .cell = 3, .seq = 9, .tunable.key = 1,
+		  .tunable.value = 4 },
 		{ .type = CSQ_MSG_TUNABLE, .cell = 3, .seq = 10, .tunable.key = 2,
 		  .tunable.value = 20000 },
 	};
@@ -451,7 +452,8 @@ static void test_message_formats(void **state)
 		  .invariant.arg0 = 17, .invariant.arg1 = 2 },
 	};
 	const struct csq_ctl to_child[2] = {
-		{ .type = CSQ_MSG_CELL_RESIZED, .cell = 5, .seq = 77, .resize.nr_cids = 3 },
+		{ .type = CSQ_MSG_TUNABLE, .cell = 5, .seq = 77, .tunable.key = 3,
+		  .tunable.value = 3 },
 		{ .type = CSQ_MSG_TUNABLE, .cell = 5, .seq = 78, .tunable.key = 9,
 		  .tunable.value = 1ULL << 40 },
 	};
@@ -484,8 +486,8 @@ static void test_message_formats(void **state)
 	a = (struct qt_args){ .q = csq_addr(q) };
 	run(skel->progs.qt_take_ctl, &a);
 	assert_int_equal(a.ret, sizeof(struct csq_ctl));
-	assert_true(a.msg[0] == CSQ_MSG_CELL_RESIZED && a.msg[1] == 5 && a.msg[2] == 77 &&
-		    a.msg[3] == 3);
+	assert_true(a.msg[0] == CSQ_MSG_TUNABLE && a.msg[1] == 5 && a.msg[2] == 77 &&
+		    a.msg[3] == 3 && a.msg[4] == 3);
 	run(skel->progs.qt_take_ctl, &a);
 	assert_true(a.msg[0] == CSQ_MSG_TUNABLE && a.msg[2] == 78 && a.msg[3] == 9 &&
 		    a.msg[4] == 1ULL << 40);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cells/demand.bpf.h: the child's side of demand reporting, shared by every
- * child policy.
+ * policies/lib/demand.bpf.c: the child's side of demand reporting (see
+ * child.h), shared by every child policy.
  *
  * Owns the accounting a report needs and the report itself. A policy calls
- * cs_demand_enqueue() when it queues a task, cs_demand_running() and
- * cs_demand_stopping() from its ops of the same name, and cs_demand_init()
- * from ops.init. Every CS_DEMAND_PERIOD_NS a BPF timer pushes one struct
+ * cs_demand_enqueue() when it queues a task and cs_demand_running() and
+ * cs_demand_stopping() from its ops of the same name; cs_child_init() starts
+ * the timer. Every CS_DEMAND_PERIOD_NS the timer pushes one struct
  * csq_demand (ipc/queue.h) onto the cell's demand queue, whose arena address
  * the controller puts in rodata (demand_q; 0 = no reporting):
  *   nr_runnable    tasks queued on the policy's DSQ plus tasks running;
@@ -15,17 +15,13 @@
  *   util_permille  busy_ns / (period x cids held), 0..1000;
  *   max_wait_ns    longest time from enqueue to running during the period.
  * Only the timer pushes (one producer), the root's timer pops (one consumer):
- * an SPSC queue.
- *
- * The including file must define the arena map (`arena`), CS_DEMAND_DSQ (the
- * DSQ to count) and the `held` cid set.
+ * an SPSC queue. The same timer applies the controller's control messages
+ * (ctl.bpf.c) that the doorbell did not.
  */
-#ifndef CELLSCHED_DEMAND_BPF_H
-#define CELLSCHED_DEMAND_BPF_H
-
-#include "cellsched.h"
-#include "cids.bpf.h"
+#include "child.h"
 #include "queue_impl.h"
+
+extern CS_ARENA_MAP(arena);
 
 const volatile __u64 demand_q;
 
@@ -55,7 +51,7 @@ static __u64 cs_demand_busy_ns, cs_demand_max_wait_ns, cs_demand_seq;
 static __s64 cs_demand_running_nr;
 static __u64 cs_demand_since[CS_MAX_CIDS];	/* ns, a task started running on the cid */
 
-static __always_inline void cs_demand_enqueue(struct task_struct *p)
+__hidden void cs_demand_enqueue(struct task_struct *p)
 {
 	struct cs_demand_task *t;
 
@@ -64,7 +60,7 @@ static __always_inline void cs_demand_enqueue(struct task_struct *p)
 		t->enq_at = bpf_ktime_get_ns();
 }
 
-static __always_inline void cs_demand_running(struct task_struct *p)
+__hidden void cs_demand_running(struct task_struct *p)
 {
 	__u64 now = bpf_ktime_get_ns(), wait, max;
 	struct cs_demand_task *t;
@@ -83,7 +79,7 @@ static __always_inline void cs_demand_running(struct task_struct *p)
 		__sync_val_compare_and_swap(&cs_demand_max_wait_ns, max, wait);
 }
 
-static __always_inline void cs_demand_stopping(struct task_struct *p)
+__hidden void cs_demand_stopping(struct task_struct *p)
 {
 	s32 cid = scx_bpf_task_cid(p);
 	__u64 since;
@@ -100,7 +96,7 @@ static __always_inline void cs_demand_stopping(struct task_struct *p)
 static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 {
 	struct csq_demand d = { .type = CSQ_MSG_DEMAND, .cell = cell_idx };
-	__u64 held_ns = (__u64)cs_cids_weight(&held) * CS_DEMAND_PERIOD_NS;
+	__u64 held_ns = (__u64)cs_cids_weight(&cs_held) * CS_DEMAND_PERIOD_NS;
 	s64 running = cs_demand_running_nr;
 
 	__u64 now = bpf_ktime_get_ns(), since;
@@ -109,7 +105,7 @@ static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 	CSQ_ARENA_TOUCH(arena);
 	/* runs still going count up to now: a task that never stops is busy too */
 	bpf_for(cid, 0, CS_MAX_CIDS) {
-		if (cid >= nr_cids)
+		if (cid >= cs_nr_cids)
 			break;
 		if (!cs_demand_since[cid])
 			continue;
@@ -121,22 +117,24 @@ static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 	d.ts_ns = now;
 	d.busy_ns = __sync_lock_test_and_set(&cs_demand_busy_ns, 0);
 	d.max_wait_ns = __sync_lock_test_and_set(&cs_demand_max_wait_ns, 0);
-	d.nr_runnable = scx_bpf_dsq_nr_queued(CS_DEMAND_DSQ) + (running > 0 ? running : 0);
+	d.nr_runnable = scx_bpf_dsq_nr_queued(CS_CELL_DSQ) + (running > 0 ? running : 0);
 	d.util_permille = held_ns ? d.busy_ns * 1000 / held_ns : 0;
 	if (d.util_permille > 1000)
 		d.util_permille = 1000;
-	csq_spsc_push(csq_ptr(demand_q), &d, sizeof(d));	/* FULL is counted in the queue */
+	if (demand_q)	/* a refused push (FULL) is counted in the queue */
+		csq_spsc_push(csq_ptr(demand_q), &d, sizeof(d));
+	cs_ctl_drain();
 	bpf_timer_start(timer, CS_DEMAND_PERIOD_NS, 0);
 	return 0;
 }
 
-/* From ops.init (sleepable): start reporting if the controller gave a queue. */
-static __always_inline s32 cs_demand_init(void)
+/* From ops.init (sleepable): start the timer if the controller gave a queue. */
+__hidden s32 cs_demand_init(void)
 {
 	struct cs_demand_timer *t;
 	__u32 key = 0;
 
-	if (!demand_q)
+	if (!demand_q && !ctl_q)
 		return 0;
 	t = bpf_map_lookup_elem(&cs_demand_timer, &key);
 	if (!t)
@@ -145,5 +143,3 @@ static __always_inline s32 cs_demand_init(void)
 	bpf_timer_set_callback(&t->timer, cs_demand_report);
 	return bpf_timer_start(&t->timer, CS_DEMAND_PERIOD_NS, 0);
 }
-
-#endif /* CELLSCHED_DEMAND_BPF_H */

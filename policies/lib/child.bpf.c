@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * policies/lib/child.bpf.c: the core of the child library (see child.h):
+ * what makes a policy a child of cellsched's root, and the placement every
+ * policy does the same way.
+ *
+ *   - The arena: cid-form schedulers must use one BPF arena; the controller
+ *     points this one at the root's (bpf_map__reuse_fd). No __arena globals
+ *     here: only the root declares them (libbpf would place both at the same
+ *     end of the shared arena).
+ *   - The cids the parent granted (cs_held, from ops.sub_ecaps_updated, i.e.
+ *     as the kernel applies grants and revokes) and which of them are idle
+ *     (cs_idle, from ops.update_idle).
+ *   - Placement: a waking task goes straight to an idle held cid it may use
+ *     (cs_child_select_cid); a task whose affinity covers none of the held
+ *     cids (only while a cpuset and a grant disagree) goes to the kernel's
+ *     rescue path (cs_child_rescue); after queueing, an idle held cid is
+ *     kicked (cs_child_kick_idle).
+ *   - The statistics of CS_CELL_STATS (ipc/cellsched.h), per-CPU.
+ */
+#include "child.h"
+
+char _license[] SEC("license") = "GPL";
+
+const volatile __u32 cell_idx;
+__u64 cs_tun[CS_MAX_TUNABLES] = { [CS_TUN_SLICE] = CS_CELL_SLICE_NS_DFL };
+
+UEI_DEFINE(uei);
+
+CS_ARENA_MAP(arena);
+
+struct cs_cids cs_held;
+struct cs_cids cs_idle;
+__u32 cs_nr_cids;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u64));
+	__uint(max_entries, CS_NR_CELL_STATS);
+} cell_stats SEC(".maps");
+
+__hidden void cs_child_stat(enum cs_cell_stat idx)
+{
+	__u32 key = idx;
+	__u64 *cnt = bpf_map_lookup_elem(&cell_stats, &key);
+
+	if (cnt)
+		(*cnt)++;
+}
+
+__hidden s32 cs_child_claim_idle(const struct task_struct *p, __u32 from)
+{
+	return cs_task_claim_idle(p, &cs_idle, &cs_held, cs_nr_cids, from);
+}
+
+s32 CS_CHILD_OP(cs_child_op_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	s32 cid = -1;
+
+	if (prev_cid >= 0 && cs_cids_test(&cs_held, prev_cid) && cs_task_allows_cid(p, prev_cid) &&
+	    cs_cids_claim(&cs_idle, prev_cid))
+		cid = prev_cid;
+	else
+		cid = cs_child_claim_idle(p, prev_cid >= 0 ? prev_cid : 0);
+	if (cid < 0)
+		return prev_cid;
+	cs_child_stat(CS_CSTAT_ENQ_LOCAL);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, cs_tun[CS_TUN_SLICE], 0);
+	return cid;
+}
+
+/*
+ * -1 if @p may run on one of our cids (or we know none yet); otherwise the
+ * first cid it may run on, its rescue target. Early returns only: the
+ * verifier then merges loop states instead of walking every iteration.
+ */
+static s32 rescue_cid(const struct task_struct *p)
+{
+	__u32 cid;
+
+	if (!cs_cids_weight(&cs_held))
+		return -1;	/* until the first grant is in effect: just queue */
+	bpf_for(cid, 0, cs_nr_cids) {
+		if (cs_cids_test(&cs_held, cid) && cs_task_allows_cid(p, cid))
+			return -1;
+	}
+	bpf_for(cid, 0, cs_nr_cids) {
+		if (cs_task_allows_cid(p, cid))
+			return cid;
+	}
+	return -1;
+}
+
+__hidden bool cs_child_rescue(struct task_struct *p, u64 enq_flags)
+{
+	s32 cid = rescue_cid(p);
+
+	if (cid < 0)
+		return false;
+	cs_child_stat(CS_CSTAT_RESCUE);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cid, cs_tun[CS_TUN_SLICE],
+			   enq_flags | SCX_ENQ_RESCUE);
+	return true;
+}
+
+__hidden bool cs_child_kick_idle(struct task_struct *p)
+{
+	s32 cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
+
+	if (cid < 0)
+		return false;
+	cs_child_stat(CS_CSTAT_KICK_IDLE);
+	scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+	return true;
+}
+
+__hidden void cs_child_enqueue_fifo(struct task_struct *p, u64 enq_flags)
+{
+	if (cs_child_rescue(p, enq_flags))
+		return;
+	cs_demand_enqueue(p);
+	cs_child_stat(CS_CSTAT_ENQ);
+	scx_bpf_dsq_insert(p, CS_CELL_DSQ, cs_tun[CS_TUN_SLICE], enq_flags);
+	cs_child_kick_idle(p);
+}
+
+void CS_CHILD_OP(cs_child_op_enqueue_fifo, struct task_struct *p, u64 enq_flags)
+{
+	cs_child_enqueue_fifo(p, enq_flags);
+}
+
+void CS_CHILD_OP(cs_child_op_dispatch, s32 cid, struct task_struct *prev)
+{
+	cs_child_stat(scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0) ? CS_CSTAT_DISPATCH :
+								 CS_CSTAT_DISPATCH_NONE);
+}
+
+void CS_CHILD_OP(cs_child_op_running, struct task_struct *p)
+{
+	cs_demand_running(p);
+}
+
+void CS_CHILD_OP(cs_child_op_stopping, struct task_struct *p, bool runnable)
+{
+	cs_demand_stopping(p);
+}
+
+__hidden void cs_child_dump(const char *name)
+{
+	scx_bpf_dump("%s cell %u: %u cids held, %u idle, %d queued", name, cell_idx,
+		     cs_cids_weight(&cs_held), cs_cids_weight(&cs_idle),
+		     scx_bpf_dsq_nr_queued(CS_CELL_DSQ));
+}
+
+void CS_CHILD_OP(cs_child_op_update_idle, s32 cid, bool is_idle)
+{
+	cs_cids_assign(&cs_idle, cid, is_idle);
+}
+
+void CS_CHILD_OP(cs_child_op_sub_ecaps_updated, s32 cid, u64 before, u64 after)
+{
+	if (after & SCX_CAP_ENQ) {
+		cs_cids_set(&cs_held, cid);
+	} else {
+		cs_cids_clear(&cs_held, cid);
+		cs_cids_clear(&cs_idle, cid);
+	}
+}
+
+void CS_CHILD_OP(cs_child_op_exit, struct scx_exit_info *ei)
+{
+	UEI_RECORD(uei, ei);
+}
+
+__hidden s32 cs_child_init(void)
+{
+	s32 ret;
+
+	/* bind the (shared) arena to this program: cid-form requires one */
+	asm volatile("" :: "r"(&arena));
+	cs_nr_cids = scx_bpf_nr_cids();
+	if (cs_nr_cids > CS_MAX_CIDS) {
+		scx_bpf_error("%u cids exceed CS_MAX_CIDS=%d", cs_nr_cids, CS_MAX_CIDS);
+		return -E2BIG;
+	}
+	ret = scx_bpf_create_dsq(CS_CELL_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("cell %u: creating the DSQ failed (%d)", cell_idx, ret);
+		return ret;
+	}
+	ret = cs_demand_init();
+	if (ret)
+		scx_bpf_error("cell %u: starting demand reports failed (%d)", cell_idx, ret);
+	return ret;
+}
+
+s32 CS_CHILD_OP_SLEEPABLE(cs_child_op_init)
+{
+	return cs_child_init();
+}
