@@ -125,56 +125,16 @@ static unsigned int cell_want(const struct cs_plan_params *p, const struct cs_pl
 	return clamp_u(want, cell->min, max);
 }
 
-int cs_plan_targets(const struct cs_plan_params *p, const struct cs_cpus *avail,
-		    unsigned int root_min, struct cs_plan_cell *cells, unsigned int nr,
-		    unsigned long long now_ms, bool force, char *err, size_t errlen)
+/*
+ * Share @left CPUs by weight among the @hungry cells (below their want):
+ * water-filling, then, when fewer CPUs are left than hungry cells, one each,
+ * heaviest first. Raises the cells' targets.
+ */
+static void water_fill(struct cs_plan_cell *cells, unsigned int nr, bool *hungry,
+		       unsigned int left)
 {
-	unsigned int fixed_n, budget, sum_min = 0, sum_cool = 0, left;
-	bool cool[CS_MAX_CELLS], hungry[CS_MAX_CELLS], extra[CS_MAX_CELLS], pin;
-	struct cs_cpus rest = *avail;
+	bool extra[CS_MAX_CELLS];
 
-	if (nr > CS_MAX_CELLS) {
-		snprintf(err, errlen, "%u cells, at most %d supported", nr, CS_MAX_CELLS);
-		return -EINVAL;
-	}
-	for (unsigned int i = 0; i < nr; i++)
-		if (!cells[i].resizable)
-			cs_cpus_andnot(&rest, &cells[i].cur);
-	fixed_n = cs_cpus_count(avail) - cs_cpus_count(&rest);
-	for (unsigned int i = 0; i < nr; i++) {
-		struct cs_plan_cell *c = &cells[i];
-
-		cool[i] = false;
-		if (!c->resizable) {
-			c->want = c->target = cs_cpus_count(&c->cur);
-			continue;
-		}
-		c->want = cell_want(p, c, now_ms, force, &cool[i]);
-		sum_min += c->min;
-		sum_cool += cool[i] ? c->want : c->min;
-	}
-	if (sum_min + root_min > cs_cpus_count(&rest)) {
-		snprintf(err, errlen, "resizable cells need at least %u CPU%s (their min)%s%.0u, "
-			 "but fixed cells hold %u of the %u CPUs there are to share",
-			 sum_min, sum_min == 1 ? "" : "s",
-			 root_min ? " and the root cell " : "", root_min, fixed_n,
-			 cs_cpus_count(avail));
-		return -ENOSPC;
-	}
-	budget = cs_cpus_count(&rest) - root_min;
-	pin = sum_cool <= budget;	/* cooldown sizes fit: keep them */
-	left = budget;
-	for (unsigned int i = 0; i < nr; i++) {
-		struct cs_plan_cell *c = &cells[i];
-
-		hungry[i] = false;
-		if (!c->resizable)
-			continue;
-		c->target = pin && cool[i] ? c->want : c->min;
-		hungry[i] = c->target < c->want;
-		left -= c->target;
-	}
-	/* Water-filling of @left by weight among the cells below their want. */
 	while (left) {
 		unsigned long long wsum = 0;
 		unsigned int given = 0;
@@ -218,6 +178,58 @@ int cs_plan_targets(const struct cs_plan_params *p, const struct cs_cpus *avail,
 			left--;
 		}
 	}
+}
+
+int cs_plan_targets(const struct cs_plan_params *p, const struct cs_cpus *avail,
+		    unsigned int root_min, struct cs_plan_cell *cells, unsigned int nr,
+		    unsigned long long now_ms, bool force, char *err, size_t errlen)
+{
+	unsigned int fixed_n, budget, sum_min = 0, sum_cool = 0, left;
+	bool cool[CS_MAX_CELLS], hungry[CS_MAX_CELLS], pin;
+	struct cs_cpus rest = *avail;
+
+	if (nr > CS_MAX_CELLS) {
+		snprintf(err, errlen, "%u cells, at most %d supported", nr, CS_MAX_CELLS);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < nr; i++)
+		if (!cells[i].resizable)
+			cs_cpus_andnot(&rest, &cells[i].cur);
+	fixed_n = cs_cpus_count(avail) - cs_cpus_count(&rest);
+	for (unsigned int i = 0; i < nr; i++) {
+		struct cs_plan_cell *c = &cells[i];
+
+		cool[i] = false;
+		if (!c->resizable) {
+			c->want = c->target = cs_cpus_count(&c->cur);
+			continue;
+		}
+		c->want = cell_want(p, c, now_ms, force, &cool[i]);
+		sum_min += c->min;
+		sum_cool += cool[i] ? c->want : c->min;
+	}
+	if (sum_min + root_min > cs_cpus_count(&rest)) {
+		snprintf(err, errlen, "resizable cells need at least %u CPU%s (their min)%s%.0u, "
+			 "but fixed cells hold %u of the %u CPUs there are to share",
+			 sum_min, sum_min == 1 ? "" : "s",
+			 root_min ? " and the root cell " : "", root_min, fixed_n,
+			 cs_cpus_count(avail));
+		return -ENOSPC;
+	}
+	budget = cs_cpus_count(&rest) - root_min;
+	pin = sum_cool <= budget;	/* cooldown sizes fit: keep them */
+	left = budget;
+	for (unsigned int i = 0; i < nr; i++) {
+		struct cs_plan_cell *c = &cells[i];
+
+		hungry[i] = false;
+		if (!c->resizable)
+			continue;
+		c->target = pin && cool[i] ? c->want : c->min;
+		hungry[i] = c->target < c->want;
+		left -= c->target;
+	}
+	water_fill(cells, nr, hungry, left);
 	return 0;
 }
 

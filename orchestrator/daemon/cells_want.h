@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * orchestrator/daemon/cells_want.h: private to cells.c and cell_order.c: the cells
- * one reconcile pass wants (from the configuration and the cgroup tree),
- * before they are applied.
+ * orchestrator/daemon/cells_want.h: private to the cell manager (cells.c,
+ * cells_want.c, cells_check.c): the cells one reconcile pass wants (from the
+ * configuration and the cgroup tree), before they are applied, and how they
+ * are built and planned. Prefix: cs_want.
  */
 #ifndef CELLSCHED_CELLS_WANT_H
 #define CELLSCHED_CELLS_WANT_H
 
 #include "cells.h"
+
+enum { CS_LIST_MAX = 4096 };	/* bytes of a CPU list: 1024 CPUs at their most scattered */
 
 struct want {
 	char name[CS_NAME_MAX];
@@ -16,7 +19,7 @@ struct want {
 	unsigned long long tunables[CS_MAX_TUNABLES];
 	enum cs_cell_origin origin;
 	struct cs_cpus cpus;
-	bool resizable;			/* cpus from the planner (plan()) */
+	bool resizable;			/* cpus from the planner (cs_want_plan) */
 	unsigned int min, max, weight;
 	bool matched;
 };
@@ -30,16 +33,34 @@ struct wantlist {
 	struct cs_ignored ignored[CS_IGNORED_MAX];
 	unsigned int nr_ignored;
 	bool quiet;			/* a check (cs_cells_check): log nothing */
-	char err[CS_ERR_MAX];		/* why plan() failed */
+	char err[CS_ERR_MAX];		/* why cs_want_plan() failed */
 };
 
+/* Room for CS_MAX_CELLS wants and as many plan rows. 0 or -ENOMEM. */
+int cs_want_alloc(struct wantlist *wl, struct cs_plan_cell **pc);
+void cs_want_free(struct wantlist *wl, struct cs_plan_cell *pc);
+
 /*
- * Would moving from the cells' CPUs now to @wl's wants leave cells waiting
- * for each other (a cycle with no free CPU to pass through)? 0, -EDEADLK
- * with the cells named in @err, or -ENOMEM. Simulates reconcile's shrinks
- * and ordered grows (cell_order.c).
+ * The cells of m->cfg, then those an orchestrator made under the cell parent
+ * (refused ones in wl->ignored). Resizable cells keep the CPUs they hold
+ * until cs_want_plan(). 0, or -errno if the cgroup tree cannot be listed.
  */
-int cs_cells_order_check(struct cs_cells *m, const struct wantlist *wl, char *err,
-			 size_t errlen);
+int cs_want_build(struct cs_cells *m, struct wantlist *wl);
+
+/*
+ * The CPUs of the resizable cells, from the planner: fixed cells keep
+ * theirs, resizable ones get a count from their demand reports and CPUs
+ * chosen by topology. Fills @pc[0..wl->nr) and, when @apply, the wants' CPUs
+ * (logging a failure once). 0 or -errno with the reason in wl->err.
+ */
+int cs_want_plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool force,
+		 struct cs_plan_cell *pc, bool apply);
+
+/* The CPU list of @s, "none" if empty. */
+static inline const char *cs_fmt_cpus(const struct cs_cpus *s, char *buf, size_t len)
+{
+	cs_cpus_format(s, buf, len);
+	return buf[0] ? buf : "none";
+}
 
 #endif /* CELLSCHED_CELLS_WANT_H */
