@@ -6,7 +6,7 @@
  * Owns: csq_init(), csq_push(), csq_pop() (and their per-kind variants), the
  * queue statistics readers, and the memory-ordering primitives they use.
  *
- * Rules for arena code followed here (see notes/subsched-api.md, section 7):
+ * Rules for arena code followed here:
  *   - no memset/memcpy/struct copies through __arena pointers: messages move
  *     in 8-byte words with volatile stores, so clang cannot merge them into a
  *     mem intrinsic the verifier rejects;
@@ -16,13 +16,15 @@
  *     without sched_ext (tests/bpf/ runs it on the host kernel).
  *
  * Memory ordering: acquire loads and release stores of the counters that
- * publish a slot (SPSC tail/head, MPSC slot seq). In BPF built for a CPU
- * with load-acquire/store-release (-mcpu=v4: __BPF_FEATURE_LOAD_ACQ_STORE_REL)
- * they are those instructions; with -mcpu=v3 they are volatile accesses
- * fenced by compiler barriers, which the x86 JIT turns into plain moves that
- * x86's total store order already keeps in order (acquire/release for free).
- * That fallback is x86-only: build with -mcpu=v4 for weakly ordered CPUs.
- * CMPXCHG and atomic ADD are full barriers on every JIT.
+ * publish a slot (SPSC tail/head, MPSC slot seq). cellsched builds its BPF
+ * with -mcpu=v4 (meson.build), where clang has load-acquire/store-release
+ * instructions (__BPF_FEATURE_LOAD_ACQ_STORE_REL) and every JIT maps them to
+ * its architecture's own (plain moves on x86, LDAR/STLR on arm64). Without
+ * them (-mcpu=v3) the fallback below is volatile accesses fenced by compiler
+ * barriers, correct only on x86's total store order: such a build is refused
+ * for other architectures. The MPSC claim is a fetching CMPXCHG, fully
+ * ordered on every JIT; the plain atomic ADDs only count refused pushes and
+ * order nothing (on arm64 they are relaxed).
  *
  * In BPF, pass message lengths and buffer sizes as compile-time constants
  * (sizeof): the word loops are then unrolled and the verifier sees constant
@@ -102,6 +104,9 @@ CSQ_INLINE void csq_st_rel32(__u32 __arena *p, __u32 v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 #else /* BPF -mcpu < v4: x86 TSO + compiler barriers, see the top comment */
+#if !defined(__TARGET_ARCH_x86)
+#error "arena queues without load-acquire/store-release (-mcpu=v4) are correct on x86 only"
+#endif
 CSQ_INLINE __u64 csq_ld_acq(__u64 __arena *p)
 {
 	__u64 v = csq_ld(p);
