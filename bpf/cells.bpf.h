@@ -1,33 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * bpf/cells.bpf.h: the cell table of the root and everything that changes it.
+ * Included once by bpf/root.bpf.c (which owns the ops table and the root
+ * cell's policy) and by the host test tests/bpf/cells_test.bpf.c.
  *
  * Owns: cid ownership (cs_shared.cid_owner[], the cells[] table in the arena,
  * the root_cids set), the caps the root grants to and revokes from cell
- * sub-schedulers, the parent-side sub-scheduler ops (sub_attach/sub_detach)
- * the controller's entry points (SEC("syscall") cs_cell_add,
- * cs_cell_resize, cs_cell_remove), and the root's end of the IPC queues: one
- * demand queue per cell (the child reports, the root's timer collects the
- * latest report into the cell table) and the event queue to the controller
- * (children attached and detached). Included once, by bpf/root.bpf.c, which
- * owns the ops table and the root cell's policy; the split keeps ownership
- * of cells apart from scheduling.
+ * sub-schedulers, the parent-side sub-scheduler ops (sub_attach/sub_detach),
+ * the controller's entry points (SEC("syscall") cs_cell_add, cs_cell_resize,
+ * cs_cell_remove), and the root's end of the IPC queues: one demand queue and
+ * one control queue per cell (the root's timer collects the latest demand
+ * report into the cell table) and the event queue to the controller.
  *
  * Invariants kept here:
  *   - every cid has exactly one owner: a cell (cid_owner >= 0) or the root
- *     cell; add and grow refuse cids another cell owns (counted in
- *     nr_violations, -EBUSY);
- *   - a cid is routed to a cell (dispatch calls scx_bpf_sub_dispatch) only
- *     while that cell is ATTACHED; otherwise it serves the root cell, so a
- *     cell without a child (not yet attached, restarting, ejected) still has
- *     its tasks run by the root;
- *   - shrinking is: stop routing, revoke, then publish (seq); a cell never
- *     stays attached with zero cids: resizing to none kills its child.
+ *     cell; add and resize refuse cids another cell owns (counted in
+ *     nr_violations and reported as CSQ_MSG_INVARIANT, -EBUSY);
+ *   - a cid is routed to a cell (dispatch hands it to the cell's child) only
+ *     while that cell is ATTACHED and its child holds caps there: caps are
+ *     granted before routing starts and revoked after it stops; a grant that
+ *     fails is undone;
+ *   - a cell never stays attached with zero cids: resizing to none kills its
+ *     child.
  *
- * Concurrency: the controller runs one syscall program at a time; sub_attach
- * and sub_detach run from the kernel's enable/disable paths. Readers on the
- * scheduling fast paths (dispatch, enqueue) read owner/state without locks;
- * the ordering of the writes above makes every intermediate state safe.
+ * Concurrency: the writers are the controller's syscall programs (one at a
+ * time) and the kernel's sub-scheduler enable and disable work, which runs
+ * sub_attach and sub_detach on other CPUs at any moment. They take turns
+ * through one lock (cs_ctl_trylock): a syscall program that finds it taken
+ * answers -EAGAIN and the controller retries; sub_attach refuses the attach
+ * (-EAGAIN; the controller restarts the child after its backoff); sub_detach,
+ * which cannot fail, leaves the work to the root's timer (detach_pending):
+ * until then the dead child's cids run the root's stranded tasks or idle. The scheduling paths (dispatch, enqueue)
+ * read owners and states without the lock: writers order their stores so
+ * that a reader never routes a cid to a child without caps there.
  */
 #ifndef CELLSCHED_CELLS_BPF_H
 #define CELLSCHED_CELLS_BPF_H
@@ -45,21 +50,19 @@ struct cs_shared __arena_global cs_shared;
 /*
  * Kernel-format cmask (struct scx_cmask: base, nr_cids, alloc_words, bits[])
  * for grant/revoke, which take arena cmasks. Raw words so the skeleton needs
- * no kernel type; one for ops context, one for the syscall programs.
+ * no kernel type. Used only under the lock.
  */
 enum { CS_CMASK_U64S = 2 + CS_CID_WORDS + 1 };
-__u64 __arena_global cs_cmask_ops[CS_CMASK_U64S];
-__u64 __arena_global cs_cmask_ctl[CS_CMASK_U64S];
+__u64 __arena_global cs_cmask[CS_CMASK_U64S];
 
-/* cids the root schedules itself: not owned by an attached cell */
+/* cids the root schedules itself: not routed to an attached cell */
 static struct cs_cids root_cids;
 static __u32 nr_cids;
 
-/*
- * Scratch sets of the syscall programs (too big for the 512-byte BPF stack
- * together). Only the syscall programs use them, and the controller runs
- * those one at a time.
- */
+/* The lock of the cell table; 0 = free. */
+static __u32 cs_ctl_lock;
+
+/* Scratch sets of the lock's holder (too big for the 512-byte BPF stack together). */
 static struct {
 	struct cs_cids want, have, gone, added;
 } ctl;
@@ -71,7 +74,11 @@ static __always_inline struct cs_cell __arena *cs_cell_get(__u32 idx)
 	return &cs_shared.cells[idx];
 }
 
-/* Cell owning @cid if it is attached (its cid is routed to its child), else NULL. */
+/*
+ * Cell whose child runs @cid, or NULL (the root cell's cid). Lock-free: the
+ * owner is set only after the child holds caps on @cid and cleared before
+ * they are revoked, and a cgroup id of 0 (a slot being freed) never routes.
+ */
 static __always_inline struct cs_cell __arena *cs_cell_routed(s32 cid)
 {
 	struct cs_cell __arena *cell;
@@ -83,7 +90,7 @@ static __always_inline struct cs_cell __arena *cs_cell_routed(s32 cid)
 	if (owner < 0)
 		return NULL;
 	cell = cs_cell_get(owner);
-	if (!cell || cell->state != CS_CELL_ATTACHED)
+	if (!cell || cell->state != CS_CELL_ATTACHED || !cell->cgid)
 		return NULL;
 	return cell;
 }
@@ -99,10 +106,10 @@ static s32 cs_cell_find(__u64 cgid)
 	return -1;
 }
 
-/* Fill the kernel cmask @raw with the cids of @m; returns it as an scx_cmask. */
-static struct scx_cmask __arena *cs_cmask_fill(__u64 __arena *raw, const struct cs_cids *m)
+/* Fill the kernel cmask with the cids of @m; returns it as an scx_cmask. */
+static struct scx_cmask __arena *cs_cmask_fill(const struct cs_cids *m)
 {
-	struct scx_cmask __arena *cm = (struct scx_cmask __arena *)raw;
+	struct scx_cmask __arena *cm = (struct scx_cmask __arena *)cs_cmask;
 	__u32 w;
 
 	cm->base = 0;
@@ -139,47 +146,50 @@ static void cs_publish(struct cs_cell __arena *cell)
 	__sync_fetch_and_add(&cs_shared.seq, 1);
 }
 
-/*
- * Route @cell's cids to its child: the root stops placing its own tasks there,
- * and running root tasks are preempted so the child takes over promptly.
- */
-static void cs_cell_route(struct cs_cell __arena *cell, const struct cs_cids *m)
+static void cs_event_push(struct csq_event *ev)
 {
-	__u32 cid;
-
-	bpf_for(cid, 0, nr_cids) {
-		if (cs_cids_test(m, cid))
-			cs_cids_clear(&root_cids, cid);
-	}
-	cell->state = CS_CELL_ATTACHED;
-	cs_kick_cids(m, SCX_KICK_PREEMPT);
-}
-
-/* Give cids in @m back to the root cell and wake the idle ones to look for work. */
-static void cs_cids_to_root(const struct cs_cids *m)
-{
-	__u32 cid;
-
-	bpf_for(cid, 0, nr_cids) {
-		if (cs_cids_test(m, cid))
-			cs_cids_set(&root_cids, cid);
-	}
-	cs_kick_cids(m, SCX_KICK_IDLE);
+	ev->ts_ns = bpf_ktime_get_ns();
+	if (cs_shared.event_q)
+		csq_mpsc_push(csq_ptr(cs_shared.event_q), ev, sizeof(*ev));
 }
 
 /* Tell the controller: a struct csq_event on the event queue (never blocks). */
 static void cs_event(__u32 type, __u32 cell, __u64 cgid)
 {
+	struct csq_event ev = { .type = type, .cell = cell, .attached.cgid = cgid };
+
+	cs_event_push(&ev);
+}
+
+static void cs_event_invariant(__u32 cell, __u32 code, __u64 arg0, __u64 arg1)
+{
 	struct csq_event ev = {
-		.type = type,
-		.cell = cell,
-		.ts_ns = bpf_ktime_get_ns(),
-		.attached.cgid = cgid,
+		.type = CSQ_MSG_INVARIANT, .cell = cell,
+		.invariant.code = code, .invariant.arg0 = arg0, .invariant.arg1 = arg1,
 	};
 
-	if (cs_shared.event_q)
-		csq_mpsc_push(csq_ptr(cs_shared.event_q), &ev, sizeof(ev));
+	cs_event_push(&ev);
 }
+
+/* ---- the lock ------------------------------------------------------------------------ */
+
+static bool cs_ctl_trylock(void)
+{
+	__u32 i;
+
+	bpf_for(i, 0, CS_CTL_LOCK_SPINS) {
+		if (!cs_ctl_lock && __sync_val_compare_and_swap(&cs_ctl_lock, 0, 1) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void cs_ctl_unlock(void)
+{
+	__sync_lock_test_and_set(&cs_ctl_lock, 0);
+}
+
+/* ---- queues ---------------------------------------------------------------------------- */
 
 /* A fresh arena queue of @kind; 0 if the arena is exhausted. Sleepable context. */
 static __u64 cs_queue_new(__u32 kind, __u32 cap)
@@ -197,9 +207,36 @@ static __u64 cs_queue_new(__u32 kind, __u32 cap)
 	return csq_addr(q);
 }
 
+/* A fresh SPSC queue of @cap slots at *@addr: the one there, emptied, or a new one. */
+static s32 cs_queue_reset(__u64 __arena *addr, __u32 cap)
+{
+	if (!*addr)
+		*addr = cs_queue_new(CSQ_SPSC, cap);
+	else
+		csq_init(csq_ptr(*addr), csq_pages(cap, CS_IPC_SLOT) * CSQ_PAGE, CSQ_SPSC, cap,
+			 CS_IPC_SLOT);
+	return *addr ? 0 : -ENOMEM;
+}
+
 /*
- * Copy the newest demand report of every attached cell into the cell table
- * (older ones in the queue are superseded). Called from the root's timer.
+ * The cell's queues, empty: its demand queue (child -> root) and its control
+ * queue (controller -> child). A cell slot keeps its queues across reuse.
+ */
+static s32 cs_cell_queues(struct cs_cell __arena *cell)
+{
+	s32 ret = cs_queue_reset(&cell->demand_q, CS_DEMAND_Q_CAP);
+
+	return ret ?: cs_queue_reset(&cell->ctl_q, CS_CTL_Q_CAP);
+}
+
+static void cs_cell_detached(struct cs_cell __arena *cell, s32 idx);
+
+/*
+ * The root's timer, for every cell: the detach sub_detach could not do (the
+ * table was locked), and the newest demand report copied into the cell
+ * table (older ones in the queue are superseded; the timer is the queues'
+ * one consumer). Reports carry their child's number: the controller takes
+ * only those of the child it knows runs.
  */
 static void cs_cells_collect(void)
 {
@@ -211,6 +248,11 @@ static void cs_cells_collect(void)
 		struct csq __arena *q;
 		bool got = false;
 
+		if (cell->detach_pending && cs_ctl_trylock()) {
+			if (__sync_lock_test_and_set(&cell->detach_pending, 0))
+				cs_cell_detached(cell, i);
+			cs_ctl_unlock();
+		}
 		if (cell->state != CS_CELL_ATTACHED || !cell->demand_q)
 			continue;
 		q = csq_ptr(cell->demand_q);
@@ -221,6 +263,7 @@ static void cs_cells_collect(void)
 		}
 		if (!got || d.type != CSQ_MSG_DEMAND)
 			continue;
+		cell->demand.child = d.child;
 		cell->demand.seq = d.seq;
 		cell->demand.busy_ns = d.busy_ns;
 		cell->demand.max_wait_ns = d.max_wait_ns;
@@ -247,85 +290,59 @@ static s32 cs_cells_init(__u32 cids)
 	return 0;
 }
 
-/* ---- sub-scheduler ops (parent side) ---------------------------------------------- */
+/* ---- routing (the lock's holder) -------------------------------------------------- */
 
 /*
- * A child asks to attach at its cgroup. Only a configured cell with cids may
- * host one; it gets CS_CELL_CAPS on exactly the cell's cids.
- * Returns 0, -ENOENT (not a cell), -EBUSY (cell already has a child),
- * -ENOSPC (cell has no cids) or the grant's error.
+ * Give cids @m of cell @idx to its child: grant, then route (owner, out of
+ * the root cell), then preempt what the root runs there. A refused grant is
+ * undone (the kernel grants per cid, so part may have succeeded) and nothing
+ * is routed. Root tasks queued for the root cell may now have no root cid
+ * left to run on: the root's DSQ is re-queued so enqueue places them anew.
  */
-static s32 cs_cells_sub_attach(struct scx_sub_attach_args *args)
+static s32 cs_cell_route(struct cs_cell __arena *cell, s32 idx, const struct cs_cids *m)
 {
-	__u64 cgid = args->ops->sub_cgroup_id;
-	struct cs_cell __arena *cell;
-	struct cs_cids m;
-	s32 idx, ret;
+	__u32 cid;
+	s32 ret;
 
-	idx = cs_cell_find(cgid);
-	cell = idx >= 0 ? cs_cell_get(idx) : NULL;
-	if (!cell)
-		return -ENOENT;
-	if (cell->state == CS_CELL_ATTACHED)
-		return -EBUSY;
-	if (!cell->nr_cids)
-		return -ENOSPC;
-
-	cs_cell_cids(cell, &m);
-	ret = scx_bpf_sub_grant(cgid, CS_CELL_CAPS, cs_cmask_fill(cs_cmask_ops, &m), NULL);
-	if (ret)
+	ret = scx_bpf_sub_grant(cell->cgid, CS_CELL_CAPS, cs_cmask_fill(m), NULL);
+	if (ret) {
+		scx_bpf_sub_revoke(cell->cgid, CS_ALL_CAPS, cs_cmask_fill(m));
 		return ret;
-	cell->nr_attach++;
-	cs_cell_route(cell, &m);
-	cs_publish(cell);
-	cs_event(CSQ_MSG_CHILD_ATTACHED, idx, cgid);
+	}
+	bpf_for(cid, 0, nr_cids) {
+		if (!cs_cids_test(m, cid))
+			continue;
+		cs_shared.cid_owner[cid] = idx;
+		cs_cids_clear(&root_cids, cid);
+	}
+	cell->state = CS_CELL_ATTACHED;
+	scx_bpf_dsq_reenq(CS_ROOT_DSQ, 0);
+	stat_inc(CS_STAT_REENQ);
+	cs_kick_cids(m, SCX_KICK_PREEMPT);
 	return 0;
 }
 
-/* A child went away (unloaded, ejected, killed): its cids serve the root cell again. */
-static void cs_cells_sub_detach(struct scx_sub_detach_args *args)
-{
-	struct cs_cell __arena *cell;
-	struct cs_cids m;
-	s32 idx;
-
-	idx = cs_cell_find(args->ops->sub_cgroup_id);
-	cell = idx >= 0 ? cs_cell_get(idx) : NULL;
-	if (!cell || cell->state != CS_CELL_ATTACHED)
-		return;
-	cell->state = CS_CELL_CONFIGURED;
-	cs_cell_cids(cell, &m);
-	cs_cids_to_root(&m);
-	cs_publish(cell);
-	cs_event(CSQ_MSG_CHILD_EXITED, idx, cell->cgid);
-}
-
-/* ---- controller entry points -------------------------------------------------------- */
-
 /*
- * Number of cids in @m; -EINVAL if one does not exist, -EBUSY if one is owned
- * by a cell other than @idx. (The scan keeps no running count: a counter the
- * verifier must track precisely would stop it from merging loop states.)
+ * Take cids @m back from the cell's child: stop routing (owners to the root,
+ * into the root cell), then revoke (when the child still holds caps), then
+ * wake them to find root work. The cell's own set is the caller's business.
  */
-static s32 cs_cids_check(const struct cs_cids *m, s32 idx)
+static void cs_cell_unroute(struct cs_cell __arena *cell, const struct cs_cids *m, bool revoke)
 {
 	__u32 cid;
-	s32 owner;
 
-	bpf_for(cid, 0, CS_MAX_CIDS) {
+	bpf_for(cid, 0, nr_cids) {
 		if (!cs_cids_test(m, cid))
 			continue;
-		if (cid >= nr_cids)
-			return -EINVAL;
-		owner = cs_shared.cid_owner[cid];
-		if (owner != CS_OWNER_ROOT && owner != idx) {
-			__sync_fetch_and_add(&cs_shared.nr_violations, 1);
-			return -EBUSY;
-		}
+		cs_shared.cid_owner[cid] = CS_OWNER_ROOT;
+		cs_cids_set(&root_cids, cid);
 	}
-	return cs_cids_weight(m);
+	if (revoke)
+		scx_bpf_sub_revoke(cell->cgid, CS_ALL_CAPS, cs_cmask_fill(m));
+	cs_kick_cids(m, SCX_KICK_IDLE);
 }
 
+/* Cell @idx reserves exactly the @n cids of @m (owners and its own set). */
 static void cs_cell_set_cids(struct cs_cell __arena *cell, s32 idx, const struct cs_cids *m,
 			     __u32 n)
 {
@@ -342,149 +359,252 @@ static void cs_cell_set_cids(struct cs_cell __arena *cell, s32 idx, const struct
 	cell->nr_cids = n;
 }
 
-/* A fresh SPSC queue of @cap slots at *@addr: the one there, emptied, or a new one. */
-static s32 cs_queue_reset(__u64 __arena *addr, __u32 cap)
+/*
+ * The child of cell @idx is gone, or going (lock held): its cids serve the
+ * root cell again; they stay the cell's, reserved for its next child.
+ */
+static void cs_cell_detached(struct cs_cell __arena *cell, s32 idx)
 {
-	if (!*addr)
-		*addr = cs_queue_new(CSQ_SPSC, cap);
-	else
-		csq_init(csq_ptr(*addr), csq_pages(cap, CS_IPC_SLOT) * CSQ_PAGE, CSQ_SPSC, cap,
-			 CS_IPC_SLOT);
-	return *addr ? 0 : -ENOMEM;
+	__u32 cid;
+
+	if (cell->state != CS_CELL_ATTACHED)
+		return;
+	cs_cell_cids(cell, &ctl.have);
+	cs_cell_unroute(cell, &ctl.have, false);
+	cell->state = CS_CELL_CONFIGURED;
+	bpf_for(cid, 0, nr_cids) {
+		if (cs_cids_test(&ctl.have, cid))
+			cs_shared.cid_owner[cid] = idx;
+	}
+	cs_publish(cell);
+	cs_event(CSQ_MSG_CHILD_EXITED, idx, cell->cgid);
 }
 
-/*
- * The cell's queues, empty: its demand queue (child -> root) and its control
- * queue (controller -> child). A cell slot keeps its queues across reuse.
- */
-static s32 cs_cell_queues(struct cs_cell __arena *cell)
+/* End cell @idx's child (lock held): unroute and revoke everything, then kill it. */
+static void cs_cell_end_child(struct cs_cell __arena *cell, s32 idx, const char *why)
 {
-	s32 ret = cs_queue_reset(&cell->demand_q, CS_DEMAND_Q_CAP);
+	if (cell->state != CS_CELL_ATTACHED)
+		return;
+	cs_cell_cids(cell, &ctl.have);
+	cs_cell_unroute(cell, &ctl.have, true);
+	cell->state = CS_CELL_CONFIGURED;
+	scx_bpf_sub_kill(cell->cgid, "cell %d %s", idx, why);
+	cs_event(CSQ_MSG_CHILD_EXITED, idx, cell->cgid);
+}
 
-	return ret ?: cs_queue_reset(&cell->ctl_q, CS_CTL_Q_CAP);
+/* ---- sub-scheduler ops (parent side) ---------------------------------------------- */
+
+/*
+ * A child asks to attach at its cgroup. Only a configured cell with cids may
+ * host one; it gets CS_CELL_CAPS on exactly the cell's cids. Returns 0,
+ * -ENOENT (not a cell), -EBUSY (cell already has a child), -ENOSPC (cell has
+ * no cids), -EAGAIN (the table is being changed: the controller retries) or
+ * the grant's error.
+ */
+static s32 cs_cells_sub_attach(struct scx_sub_attach_args *args)
+{
+	__u64 cgid = args->ops->sub_cgroup_id;
+	struct cs_cell __arena *cell;
+	s32 idx, ret;
+
+	if (!cs_ctl_trylock()) {
+		stat_inc(CS_STAT_CTL_BUSY);
+		return -EAGAIN;
+	}
+	idx = cs_cell_find(cgid);
+	cell = idx >= 0 ? cs_cell_get(idx) : NULL;
+	if (!cell)
+		ret = -ENOENT;
+	else if (cell->state == CS_CELL_ATTACHED)
+		ret = -EBUSY;
+	else if (!cell->nr_cids)
+		ret = -ENOSPC;
+	else
+		ret = 0;
+	if (!ret) {
+		cs_cell_cids(cell, &ctl.want);
+		ret = cs_cell_route(cell, idx, &ctl.want);
+	}
+	if (!ret) {
+		cell->nr_attach++;
+		cs_publish(cell);
+		cs_event(CSQ_MSG_CHILD_ATTACHED, idx, cgid);
+	}
+	cs_ctl_unlock();
+	return ret;
+}
+
+/* A child went away (unloaded, ejected, killed): its cids serve the root cell again. */
+static void cs_cells_sub_detach(struct scx_sub_detach_args *args)
+{
+	struct cs_cell __arena *cell;
+	s32 idx = cs_cell_find(args->ops->sub_cgroup_id);
+
+	cell = idx >= 0 ? cs_cell_get(idx) : NULL;
+	if (!cell)
+		return;
+	if (!cs_ctl_trylock()) {
+		/* the root's timer does it once the table is free */
+		stat_inc(CS_STAT_CTL_BUSY);
+		__sync_lock_test_and_set(&cell->detach_pending, 1);
+		return;
+	}
+	cs_cell_detached(cell, idx);
+	cs_ctl_unlock();
+}
+
+/* ---- controller entry points -------------------------------------------------------- */
+
+/*
+ * Number of cids in @m; -EINVAL if one does not exist, -EBUSY if one is owned
+ * by a cell other than @idx (reported to the controller). The scan keeps no
+ * running count: a counter the verifier must track precisely would stop it
+ * from merging loop states.
+ */
+static s32 cs_cids_check(const struct cs_cids *m, s32 idx)
+{
+	__u32 cid;
+	s32 owner;
+
+	bpf_for(cid, 0, CS_MAX_CIDS) {
+		if (!cs_cids_test(m, cid))
+			continue;
+		if (cid >= nr_cids)
+			return -EINVAL;
+		owner = cs_shared.cid_owner[cid];
+		if (owner != CS_OWNER_ROOT && owner != idx) {
+			__sync_fetch_and_add(&cs_shared.nr_violations, 1);
+			cs_event_invariant(idx, CSQ_INV_CID_OWNERS, cid, owner);
+			return -EBUSY;
+		}
+	}
+	return cs_cids_weight(m);
+}
+
+/* The end of every entry point: publish, report, unlock. */
+static int cs_cmd_done(struct cs_cell_cmd *cmd, struct cs_cell __arena *cell, s32 ret)
+{
+	if (!ret)
+		cs_publish(cell);
+	cmd->seq = cs_shared.seq;
+	cmd->ret = ret;
+	cs_ctl_unlock();
+	return 0;
+}
+
+/* The start: a valid slot (@fresh: free, else in use) and the lock, or an answer. */
+static struct cs_cell __arena *cs_cmd_begin(struct cs_cell_cmd *cmd, bool fresh)
+{
+	struct cs_cell __arena *cell = cs_cell_get(cmd->cell);
+
+	cmd->ret = -EINVAL;
+	if (!cell || !nr_cids)
+		return NULL;
+	if (!cs_ctl_trylock()) {
+		cmd->ret = -EAGAIN;
+		return NULL;
+	}
+	if ((cell->state == CS_CELL_FREE) != fresh) {
+		cmd->ret = fresh ? -EEXIST : -EINVAL;
+		cs_ctl_unlock();
+		return NULL;
+	}
+	return cell;
 }
 
 /* Reserve cmd->cids for a new cell at cmd->cell whose cgroup id is cmd->cgid. */
 SEC("syscall")
 int cs_cell_add(struct cs_cell_cmd *cmd)
 {
-	struct cs_cell __arena *cell = cs_cell_get(cmd->cell);
+	struct cs_cell __arena *cell;
 	s32 n;
 
 	cmd->ret = -EINVAL;
-	if (!cell || !cmd->cgid || !nr_cids)
+	cell = cmd->cgid ? cs_cmd_begin(cmd, true) : NULL;
+	if (!cell)
 		return 0;
-	if (cell->state != CS_CELL_FREE || cs_cell_find(cmd->cgid) >= 0) {
-		cmd->ret = -EEXIST;
-		return 0;
-	}
+	if (cs_cell_find(cmd->cgid) >= 0)
+		return cs_cmd_done(cmd, cell, -EEXIST);
 	__builtin_memcpy(&ctl.want, &cmd->cids, sizeof(ctl.want));
+	/* no cids: a cell whose CPUs are all offline; no child attaches before it has some */
 	n = cs_cids_check(&ctl.want, cmd->cell);
-	if (n <= 0) {
-		cmd->ret = n ? n : -EINVAL;
-		return 0;
-	}
-	if (cs_cell_queues(cell)) {
-		cmd->ret = -ENOMEM;
-		return 0;
-	}
+	if (n < 0)
+		return cs_cmd_done(cmd, cell, n);
+	if (cs_cell_queues(cell))
+		return cs_cmd_done(cmd, cell, -ENOMEM);
 	cell->demand.reports = 0;
+	cell->demand.child = 0;
 	cell->demand.seq = 0;
 	cell->cgid = cmd->cgid;
 	cell->nr_attach = 0;
+	cell->detach_pending = 0;
+	/* reserved, not routed: the cids serve the root cell until a child attaches */
 	cs_cell_set_cids(cell, cmd->cell, &ctl.want, n);
 	cell->state = CS_CELL_CONFIGURED;
-	cs_publish(cell);
-	cmd->seq = cs_shared.seq;
-	cmd->ret = 0;
-	return 0;
+	return cs_cmd_done(cmd, cell, 0);
 }
 
 /*
  * Change a cell's cids to cmd->cids. Removed cids: stop routing, revoke, give
- * back to the root. Added cids: reserve, grant, route. An empty set kills the
- * cell's child instead of leaving it capless (its tasks return to the root).
+ * back to the root. Added cids of an attached cell: grant, then route (a
+ * refused grant is undone and leaves the cell with what it kept: the answer
+ * is the grant's error). An empty set kills the cell's child instead of
+ * leaving it capless (its tasks return to the root).
  */
 SEC("syscall")
 int cs_cell_resize(struct cs_cell_cmd *cmd)
 {
-	struct cs_cell __arena *cell = cs_cell_get(cmd->cell);
-	__u32 w, n_kept;
-	bool attached;
+	struct cs_cell __arena *cell = cs_cmd_begin(cmd, false);
+	__u32 w;
 	s32 n, ret;
 
-	cmd->ret = -EINVAL;
-	if (!cell || cell->state == CS_CELL_FREE || !nr_cids)
+	if (!cell)
 		return 0;
 	__builtin_memcpy(&ctl.want, &cmd->cids, sizeof(ctl.want));
 	n = cs_cids_check(&ctl.want, cmd->cell);
-	if (n < 0) {
-		cmd->ret = n;
-		return 0;
-	}
+	if (n < 0)
+		return cs_cmd_done(cmd, cell, n);
 	cs_cell_cids(cell, &ctl.have);
 	bpf_for(w, 0, CS_CID_WORDS) {
 		ctl.gone.bits[w] = ctl.have.bits[w] & ~ctl.want.bits[w];
 		ctl.added.bits[w] = ctl.want.bits[w] & ~ctl.have.bits[w];
 		ctl.have.bits[w] &= ctl.want.bits[w];		/* now: the kept cids */
 	}
-	n_kept = cs_cids_weight(&ctl.have);
-	attached = cell->state == CS_CELL_ATTACHED;
-
-	if (n == 0 && attached) {
-		/* never leave a child capless: end it; sub_detach marks the cell */
-		scx_bpf_sub_kill(cell->cgid, "cell %u resized to zero CPUs", cmd->cell);
-		attached = false;
-	}
-
-	/* shrink: stop routing (owners), revoke, then the cids serve the root cell */
-	cs_cell_set_cids(cell, cmd->cell, &ctl.want, n);
-	if (attached)
-		scx_bpf_sub_revoke(cell->cgid, CS_ALL_CAPS, cs_cmask_fill(cs_cmask_ctl, &ctl.gone));
-	cs_cids_to_root(&ctl.gone);
-
-	/* grow: grant, then route; a refused grant leaves the cell with what it kept */
-	if (attached && n > n_kept) {
-		ret = scx_bpf_sub_grant(cell->cgid, CS_CELL_CAPS,
-					cs_cmask_fill(cs_cmask_ctl, &ctl.added), NULL);
+	/* shrink: never leave a child capless, end it (its tasks go to the root) */
+	if (n == 0)
+		cs_cell_end_child(cell, cmd->cell, "resized to zero CPUs");
+	else if (cell->state == CS_CELL_ATTACHED)
+		cs_cell_unroute(cell, &ctl.gone, true);
+	cs_cell_set_cids(cell, cmd->cell, &ctl.have, cs_cids_weight(&ctl.have));
+	/* grow: an attached cell's child gets caps on the added cids before they route */
+	if (cell->state == CS_CELL_ATTACHED && cs_cids_weight(&ctl.added)) {
+		ret = cs_cell_route(cell, cmd->cell, &ctl.added);
 		if (ret) {
-			cs_cell_set_cids(cell, cmd->cell, &ctl.have, n_kept);
-			cs_publish(cell);
-			cmd->seq = cs_shared.seq;
-			cmd->ret = ret;
-			return 0;
+			cs_publish(cell);	/* it shrank, if it had to */
+			return cs_cmd_done(cmd, cell, ret);
 		}
-		cs_cell_route(cell, &ctl.added);
 	}
-	cs_publish(cell);
-	cmd->seq = cs_shared.seq;
-	cmd->ret = 0;
-	return 0;
+	cs_cell_set_cids(cell, cmd->cell, &ctl.want, n);
+	return cs_cmd_done(cmd, cell, 0);
 }
 
 /* Free cell cmd->cell: kill its child if any and give every cid back to the root. */
 SEC("syscall")
 int cs_cell_remove(struct cs_cell_cmd *cmd)
 {
-	struct cs_cell __arena *cell = cs_cell_get(cmd->cell);
+	struct cs_cell __arena *cell = cs_cmd_begin(cmd, false);
 	__u32 w;
 
-	cmd->ret = -EINVAL;
-	if (!cell || cell->state == CS_CELL_FREE)
+	if (!cell)
 		return 0;
-	if (cell->state == CS_CELL_ATTACHED)
-		scx_bpf_sub_kill(cell->cgid, "cell %u removed", cmd->cell);
-	cs_cell_cids(cell, &ctl.have);
+	cs_cell_end_child(cell, cmd->cell, "removed");
 	bpf_for(w, 0, CS_CID_WORDS)
 		ctl.want.bits[w] = 0;
-	cell->state = CS_CELL_FREE;
 	cs_cell_set_cids(cell, cmd->cell, &ctl.want, 0);
-	cs_cids_to_root(&ctl.have);
+	cell->state = CS_CELL_FREE;
+	cell->detach_pending = 0;
 	cell->cgid = 0;
-	cs_publish(cell);
-	cmd->seq = cs_shared.seq;
-	cmd->ret = 0;
-	return 0;
+	return cs_cmd_done(cmd, cell, 0);
 }
 
 #endif /* CELLSCHED_CELLS_BPF_H */

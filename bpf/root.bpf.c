@@ -7,31 +7,46 @@
  * the parent-side sub-scheduler ops and the controller's syscall entry points
  * live in bpf/cells.bpf.h, included below.
  *
- * Routing: dispatch(cid) on a cid owned by an attached cell hands the CPU to
- * that cell's child (scx_bpf_sub_dispatch); every other cid runs the root
- * cell. The root places its own tasks only on root cids (root_cids), except
- * tasks allowed nowhere else: per-CPU kthreads and tasks whose affinity
- * covers only cell cids run on an allowed cid from its local DSQ (the root
- * holds every cap), so nothing the root owns can starve.
+ * Routing: dispatch(cid) on a cid of an attached cell hands the CPU to that
+ * cell's child (scx_bpf_sub_dispatch); every other cid runs the root cell.
  *
- * Policy: weighted virtual time over one shared DSQ (CS_ROOT_DSQ).
+ * Policy of the root cell: weighted virtual time.
  *   - A task's vtime advances by its run time scaled by 100/weight when it
  *     stops, so a task of weight 200 gets twice the CPU of one of weight 100.
- *   - A task that slept is placed no further back than one slice behind the
- *     queue's clock (vtime_now): sleeping cannot bank unlimited credit.
- *   - Waking tasks go straight to an idle cid's local DSQ when one is allowed
- *     (select_cid); otherwise they queue on the DSQ and an idle allowed cid is
- *     kicked to fetch them.
- *   - A task allowed on a single CPU (per-CPU kthreads, pinned workers) is
- *     inserted on that CPU's local DSQ: the shared DSQ must not hold tasks only
- *     one CPU may take.
+ *     A task that slept comes back no further than one slice behind the
+ *     clock (vtime_now): sleeping cannot bank unlimited credit.
+ *   - Tasks that may run on several root cids wait on one shared DSQ
+ *     (CS_ROOT_DSQ) ordered by vtime; a waking task goes straight to an idle
+ *     root cid it may use (select_cid), or is queued and an idle allowed root
+ *     cid is kicked.
+ *   - Tasks only one cid can take wait on that cid's own DSQ
+ *     (CS_ROOT_CID_DSQ + cid), also by vtime: a task pinned to one CPU, and a
+ *     task whose affinity covers no root cid ("stranded": only cells' CPUs;
+ *     it waits on one of them). dispatch on a root cid takes whichever of
+ *     its own DSQ and the shared DSQ has the earlier vtime first, so a
+ *     stream of pinned tasks cannot starve the shared queue and the other
+ *     way round (pinned tasks used to go straight to the local DSQ, which
+ *     is served before dispatch is even asked).
+ *   - On a cell's cid the cell comes first. A stranded root task runs there
+ *     when the cell leaves the CPU idle, and otherwise gets a bounded share:
+ *     one slice of CS_STRANDED_SLICE_NS per CS_STRANDED_PERIOD_NS (2 %), like
+ *     the kernel's own rescue path. Per-CPU kernel threads of a cell's CPU
+ *     run at once (the root holds every cap): they are the kernel's work
+ *     for that CPU, short, and a cpuset would not hold them back either.
  *
  * Idle tracking: cid-form has no built-in idle cpumask; ops.update_idle feeds
- * a cid set of bpf/cids.bpf.h and cids are claimed atomically from it.
+ * a cid set of bpf/cids.bpf.h and cids are claimed atomically from it. A cid
+ * that was claimed and kicked but found nothing goes back to idle without an
+ * update_idle (no transition): dispatch gives the claim back, or the CPU
+ * would never be claimed again while tasks wait.
  *
- * SCX_OPS_ENQ_LAST: a root task whose slice ends on a cid that now belongs to
- * a cell must not be kept running there just because nothing else is queued;
- * with ENQ_LAST it comes back through enqueue and moves to a root cid.
+ * Hotplug: cid_online/cid_offline keep the root running (without them the
+ * kernel ends the scheduler on every hotplug); an offline cid is never
+ * claimed or chosen, and the controller hears of it on the event queue and
+ * re-plans the cells around it.
+ *
+ * SCX_OPS_ENQ_LAST: a root task whose slice ends with nothing else to run
+ * comes back through enqueue, which keeps it on its CPU if it may stay.
  * SCX_OPS_TID_TO_TASK: a child may use it only if the root enables it, and
  * cells of policy "external" host sub-schedulers we did not write (scx_qmap
  * sets it).
@@ -62,11 +77,27 @@ struct {
 	__uint(max_entries, CS_NR_ROOT_STATS);
 } root_stats SEC(".maps");
 
-static struct cs_cids idle_cids;
+static __always_inline void stat_inc(enum cs_root_stat idx)
+{
+	__u32 key = idx;
+	__u64 *cnt = bpf_map_lookup_elem(&root_stats, &key);
+
+	if (cnt)
+		(*cnt)++;
+}
+
+static struct cs_cids idle_cids;	/* cids whose CPU is idle and not claimed */
+static struct cs_cids online_cids;	/* cids whose CPU is online */
 static __u64 vtime_now;
+static __u64 stranded_at[CS_MAX_CIDS];	/* ns, a stranded task last got its share there */
 
 #include "cells.bpf.h"
 #include "task.bpf.h"
+
+static __always_inline u64 cid_dsq(s32 cid)
+{
+	return CS_ROOT_CID_DSQ + (u64)cid;
+}
 
 /* The root's periodic work: collecting the children's demand reports. */
 struct cs_root_timer {
@@ -87,25 +118,14 @@ static int cs_root_timer_fn(void *map, int *key, struct bpf_timer *timer)
 	return 0;
 }
 
-
-static __always_inline void stat_inc(enum cs_root_stat idx)
-{
-	__u32 key = idx;
-	__u64 *cnt = bpf_map_lookup_elem(&root_stats, &key);
-
-	if (cnt)
-		(*cnt)++;
-}
+/* ---- placement ------------------------------------------------------------------------ */
 
 /*
  * Claim an idle root cid @p may run on, searching from @from. Returns the
- * claimed cid or -1.
- *
- * A task that may run anywhere takes the first idle root cid, retrying a few
- * times when another CPU claims it first. A task with a narrower affinity
- * scans the cids once, testing its affinity only on idle root ones: it must
- * find an idle allowed cid whenever there is one, or it could sit queued
- * while the only CPUs it may use stay asleep.
+ * claimed cid or -1. A task that may run anywhere takes the first idle root
+ * cid, retrying a few times when another CPU claims it first; a task with a
+ * narrower affinity scans the cids once, testing its affinity only on idle
+ * root ones: it must find an idle allowed cid whenever there is one.
  */
 static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 {
@@ -113,7 +133,6 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 
 	if (from >= nr_cids)
 		from = 0;
-
 	if (p->nr_cpus_allowed >= nr_cids) {
 		/* a lost race cleared the bit: the next scan from @from finds another */
 		bpf_for(i, 0, CS_ROOT_CLAIM_TRIES) {
@@ -126,14 +145,26 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 		}
 		return -1;
 	}
-
 	return cs_task_claim_idle(p, &idle_cids, &root_cids, nr_cids, from);
 }
 
+/* The cid of a task allowed on exactly one online CPU, else -1. */
+static s32 only_cid(const struct task_struct *p)
+{
+	s32 cid;
+
+	if (p->nr_cpus_allowed != 1)
+		return -1;
+	cid = scx_bpf_cpu_to_cid(bpf_cpumask_first(p->cpus_ptr));
+	return cid >= 0 && cs_cids_test(&online_cids, cid) ? cid : -1;
+}
+
 /*
- * For a task whose affinity covers no root cid: the cid it should run on
- * (its current one if allowed, else the first allowed), or -1 if it has a
- * root cid and can use the shared queue.
+ * For a task whose affinity covers no online root cid: the cid it waits on
+ * (its current one if allowed and online, else the first such), or -1 if it
+ * can use the shared queue (or may run nowhere online: the kernel changes
+ * its affinity, which enqueues it again). Separate scans that return early:
+ * no state carried across iterations.
  */
 static s32 stranded_cid(const struct task_struct *p)
 {
@@ -142,18 +173,51 @@ static s32 stranded_cid(const struct task_struct *p)
 
 	if (p->nr_cpus_allowed >= nr_cids)
 		return -1;
-	/* separate scans that return early: no state carried across iterations */
 	bpf_for(cid, 0, nr_cids) {
-		if (cs_cids_test(&root_cids, cid) && cs_task_allows_cid(p, cid))
+		if (cs_cids_test(&root_cids, cid) && cs_cids_test(&online_cids, cid) &&
+		    cs_task_allows_cid(p, cid))
 			return -1;
 	}
-	if (cur >= 0 && cs_task_allows_cid(p, cur))
+	if (cur >= 0 && cs_cids_test(&online_cids, cur) && cs_task_allows_cid(p, cur))
 		return cur;
 	bpf_for(cid, 0, nr_cids) {
-		if (cs_task_allows_cid(p, cid))
+		if (cs_cids_test(&online_cids, cid) && cs_task_allows_cid(p, cid))
 			return cid;
 	}
 	return -1;
+}
+
+static __always_inline bool is_percpu_kthread(const struct task_struct *p)
+{
+	return (p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1;
+}
+
+/* A sleeper comes back at most one slice behind the clock. */
+static __always_inline u64 task_vtime(const struct task_struct *p)
+{
+	u64 vtime = p->scx.dsq_vtime;
+
+	if (time_before(vtime, vtime_now - root_slice_ns))
+		vtime = vtime_now - root_slice_ns;
+	return vtime;
+}
+
+/*
+ * Where a task with no idle cid goes: its previous cid if that is online,
+ * else the first online cid it may run on (the kernel counts a pick of an
+ * offline or forbidden cid as SELECT_CPU_FALLBACK).
+ */
+static s32 online_cid(const struct task_struct *p, s32 prev_cid)
+{
+	__u32 cid;
+
+	if (prev_cid >= 0 && cs_cids_test(&online_cids, prev_cid))
+		return prev_cid;
+	bpf_for(cid, 0, nr_cids) {
+		if (cs_cids_test(&online_cids, cid) && cs_task_allows_cid(p, cid))
+			return cid;
+	}
+	return prev_cid;
 }
 
 s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
@@ -166,46 +230,54 @@ s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 
 	} else {
 		cid = claim_idle_cid(p, prev_cid >= 0 ? prev_cid : 0);
 		if (cid < 0)
-			return prev_cid;
+			return online_cid(p, prev_cid);
 	}
 	stat_inc(CS_STAT_ENQ_LOCAL);
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, root_slice_ns, 0);
 	return cid;
 }
 
+/* Queue @p for the one cid that may take it; wake that cid if it is idle. */
+static void enqueue_on(struct task_struct *p, s32 cid, u64 enq_flags)
+{
+	bool cell_cid = !cs_cids_test(&root_cids, cid);
+
+	scx_bpf_dsq_insert_vtime(p, cid_dsq(cid), cell_cid ? CS_STRANDED_SLICE_NS : root_slice_ns,
+				 task_vtime(p), enq_flags);
+	if (cs_cids_claim(&idle_cids, cid))
+		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+}
+
 void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 {
-	u64 vtime = p->scx.dsq_vtime;
-	s32 cid;
+	s32 cid = scx_bpf_task_cid(p);
 
-	if (p->nr_cpus_allowed == 1) {
-		cid = scx_bpf_task_cid(p);
-		stat_inc(CS_STAT_ENQ_PINNED);
+	/* nothing else to run here: the last runnable task keeps its CPU if it may */
+	if ((enq_flags & SCX_ENQ_LAST) && cs_task_allows_cid(p, cid)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, cs_cids_test(&root_cids, cid) ? root_slice_ns :
+				   CS_STRANDED_SLICE_NS, enq_flags);
+		return;
+	}
+	cid = only_cid(p);
+	if (cid >= 0 && is_percpu_kthread(p) && !cs_cids_test(&root_cids, cid)) {
+		stat_inc(CS_STAT_ENQ_KTHREAD);
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cid, root_slice_ns, enq_flags);
 		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
 		return;
 	}
-
-	/* the last runnable task of a root cid keeps it; on a cell cid it moves */
-	if ((enq_flags & SCX_ENQ_LAST) && cs_cids_test(&root_cids, scx_bpf_task_cid(p))) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, root_slice_ns, enq_flags);
+	if (cid >= 0) {
+		stat_inc(CS_STAT_ENQ_PINNED);
+		enqueue_on(p, cid, enq_flags);
 		return;
 	}
-
 	cid = stranded_cid(p);
 	if (cid >= 0) {
 		stat_inc(CS_STAT_ENQ_STRANDED);
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cid, root_slice_ns, enq_flags);
-		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+		enqueue_on(p, cid, enq_flags);
 		return;
 	}
-
-	/* a sleeper comes back at most one slice behind the queue's clock */
-	if (time_before(vtime, vtime_now - root_slice_ns))
-		vtime = vtime_now - root_slice_ns;
 	stat_inc(CS_STAT_ENQ_SHARED);
-	scx_bpf_dsq_insert_vtime(p, CS_ROOT_DSQ, root_slice_ns, vtime, enq_flags);
-
+	scx_bpf_dsq_insert_vtime(p, CS_ROOT_DSQ, root_slice_ns, task_vtime(p), enq_flags);
 	cid = claim_idle_cid(p, scx_bpf_task_cid(p));
 	if (cid >= 0) {
 		stat_inc(CS_STAT_KICK_IDLE);
@@ -213,20 +285,97 @@ void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 }
 
+/* ---- dispatch ------------------------------------------------------------------------- */
+
+/*
+ * Move the root task @cid should run next: from its own DSQ or the shared
+ * one, whichever has the earlier vtime at its head (the shared DSQ's head
+ * may not be allowed here: the kernel then moves the first one that is).
+ */
+static bool dispatch_root(s32 cid)
+{
+	struct task_struct *mine = scx_bpf_dsq_peek(cid_dsq(cid));
+	struct task_struct *shared = scx_bpf_dsq_peek(CS_ROOT_DSQ);
+
+	if (mine && (!shared || !time_before(shared->scx.dsq_vtime, mine->scx.dsq_vtime))) {
+		if (scx_bpf_dsq_move_to_local(cid_dsq(cid), 0))
+			return true;
+		return shared && scx_bpf_dsq_move_to_local(CS_ROOT_DSQ, 0);
+	}
+	if (shared && scx_bpf_dsq_move_to_local(CS_ROOT_DSQ, 0))
+		return true;
+	return mine && scx_bpf_dsq_move_to_local(cid_dsq(cid), 0);
+}
+
+/*
+ * Nothing found for @cid. If its CPU goes idle (no runnable @prev to keep),
+ * give back a claim that was never used, then look once more: an enqueue
+ * that saw the bit clear has its task queued by now, and one that comes
+ * later sees the bit set and kicks the CPU.
+ */
+static void dispatch_idle(s32 cid, struct task_struct *prev, bool root_cid)
+{
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
+		return;
+	if (!cs_cids_test(&idle_cids, cid))
+		stat_inc(CS_STAT_IDLE_RESTORED);
+	cs_cids_set(&idle_cids, cid);
+	if ((root_cid ? dispatch_root(cid) : !!scx_bpf_dsq_move_to_local(cid_dsq(cid), 0)))
+		cs_cids_clear(&idle_cids, cid);
+}
+
+/*
+ * @cid belongs to @cell. Stranded root tasks first if their share is due,
+ * then the cell's child; if the child has nothing and its task does not keep
+ * the CPU, the stranded tasks may have it.
+ */
+static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __arena *cell)
+{
+	bool stranded = scx_bpf_dsq_peek(cid_dsq(cid)) != NULL;
+	struct task_struct *curr;
+	u64 now;
+
+	if (stranded && cid < CS_MAX_CIDS) {
+		now = bpf_ktime_get_ns();
+		if (now - stranded_at[cid] >= CS_STRANDED_PERIOD_NS &&
+		    scx_bpf_dsq_move_to_local(cid_dsq(cid), 0)) {
+			stranded_at[cid] = now;
+			stat_inc(CS_STAT_STRANDED_SHARE);
+			return;
+		}
+	}
+	stat_inc(CS_STAT_SUB_DISPATCH);
+	if (scx_bpf_sub_dispatch(cell->cgid))
+		return;
+	/* the cell's own task (not ours: prev is NULL then) still runnable keeps the CPU */
+	curr = prev ? NULL : scx_bpf_cid_curr(cid);
+	if (curr && (curr->scx.flags & SCX_TASK_QUEUED))
+		return;
+	if (stranded && scx_bpf_dsq_move_to_local(cid_dsq(cid), 0)) {
+		stat_inc(CS_STAT_STRANDED_IDLE);
+		return;
+	}
+	stat_inc(CS_STAT_DISPATCH_NONE);
+	dispatch_idle(cid, prev, false);
+}
+
 void BPF_STRUCT_OPS(cs_root_dispatch, s32 cid, struct task_struct *prev)
 {
 	struct cs_cell __arena *cell = cs_cell_routed(cid);
 
 	if (cell) {
-		stat_inc(CS_STAT_SUB_DISPATCH);
-		scx_bpf_sub_dispatch(cell->cgid);
+		dispatch_cell(cid, prev, cell);
 		return;
 	}
-	if (scx_bpf_dsq_move_to_local(CS_ROOT_DSQ, 0))
+	if (dispatch_root(cid)) {
 		stat_inc(CS_STAT_DISPATCH);
-	else
-		stat_inc(CS_STAT_DISPATCH_NONE);
+		return;
+	}
+	stat_inc(CS_STAT_DISPATCH_NONE);
+	dispatch_idle(cid, prev, true);
 }
+
+/* ---- accounting ------------------------------------------------------------------------- */
 
 void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 {
@@ -251,41 +400,62 @@ void BPF_STRUCT_OPS(cs_root_enable, struct task_struct *p, struct scx_enable_arg
 
 void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
 {
-	cs_cids_assign(&idle_cids, cid, idle);
+	cs_cids_assign(&idle_cids, cid, idle && cs_cids_test(&online_cids, cid));
 }
 
-s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
-{
-	__u32 nr_cpus = scx_bpf_nr_cpu_ids(), cids = scx_bpf_nr_cids(), key = 0;
-	struct cs_root_timer *timer;
-	s32 i, ret;
+/* ---- hotplug ---------------------------------------------------------------------------- */
 
-	if (cids > CS_MAX_CIDS || nr_cpus > CS_MAX_CIDS) {
-		scx_bpf_exit(CS_ROOT_EXIT_TOO_MANY_CIDS,
-			     "%u cids / %u cpu ids exceed CS_MAX_CIDS=%d", cids, nr_cpus,
-			     CS_MAX_CIDS);
-		return -E2BIG;
-	}
-	ret = cs_cells_init(cids);
-	if (ret) {
-		scx_bpf_error("setting up the cell table failed (%d)", ret);
-		return ret;
-	}
+/*
+ * The CPU went idle and busy while coming up, before it counted as online
+ * (update_idle ignores an offline cid): start it as idle and have it look for
+ * work. A busy CPU taken for idle is harmless: the kick does not preempt, and
+ * its next dispatch puts the bit right.
+ */
+void BPF_STRUCT_OPS(cs_root_cid_online, s32 cid)
+{
+	stat_inc(CS_STAT_CID_ONLINE);
+	cs_cids_set(&online_cids, cid);
+	cs_cids_set(&idle_cids, cid);
+	scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
+	cs_event(CSQ_MSG_CID_ONLINE, cid, 0);
+}
+
+void BPF_STRUCT_OPS(cs_root_cid_offline, s32 cid)
+{
+	stat_inc(CS_STAT_CID_OFFLINE);
+	cs_cids_clear(&online_cids, cid);
+	cs_cids_clear(&idle_cids, cid);
+	/* what waits for this cid only: placed anew (on another cid, or fixed by the kernel) */
+	scx_bpf_dsq_reenq(cid_dsq(cid), 0);
+	cs_event(CSQ_MSG_CID_OFFLINE, cid, 0);
+}
+
+/* ---- life cycle ------------------------------------------------------------------------- */
+
+static s32 create_dsqs(void)
+{
+	s32 cid, ret;
 
 	ret = scx_bpf_create_dsq(CS_ROOT_DSQ, -1);
 	if (ret) {
 		scx_bpf_error("creating the root DSQ failed (%d)", ret);
 		return ret;
 	}
-
-	bpf_for(i, 0, CS_MAX_CIDS) {
-		cs_shared.cpu_to_cid[i] = i < nr_cpus ? scx_bpf_cpu_to_cid(i) : -1;
-		cs_shared.cid_to_cpu[i] = i < nr_cids ? scx_bpf_cid_to_cpu(i) : -1;
+	bpf_for(cid, 0, nr_cids) {
+		ret = scx_bpf_create_dsq(cid_dsq(cid), -1);
+		if (ret) {
+			scx_bpf_error("creating the DSQ of cid %d failed (%d)", cid, ret);
+			return ret;
+		}
 	}
-	cs_shared.nr_cids = nr_cids;
-	cs_shared.nr_cpu_ids = nr_cpus;
-	cs_shared.abi = CS_SHARED_ABI;
-	cs_shared.magic = CS_SHARED_MAGIC;
+	return 0;
+}
+
+static s32 start_timer(void)
+{
+	struct cs_root_timer *timer;
+	__u32 key = 0;
+	s32 ret;
 
 	timer = bpf_map_lookup_elem(&root_timer, &key);
 	if (!timer) {
@@ -300,12 +470,46 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
 	return ret;
 }
 
+s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_init)
+{
+	__u32 nr_cpus = scx_bpf_nr_cpu_ids(), cids = scx_bpf_nr_cids();
+	__u32 online = scx_bpf_nr_online_cids();
+	s32 i, ret;
+
+	if (cids > CS_MAX_CIDS || nr_cpus > CS_MAX_CIDS) {
+		scx_bpf_exit(CS_ROOT_EXIT_TOO_MANY_CIDS,
+			     "%u cids / %u cpu ids exceed CS_MAX_CIDS=%d", cids, nr_cpus,
+			     CS_MAX_CIDS);
+		return -E2BIG;
+	}
+	ret = cs_cells_init(cids);
+	if (ret) {
+		scx_bpf_error("setting up the cell table failed (%d)", ret);
+		return ret;
+	}
+	ret = create_dsqs();
+	if (ret)
+		return ret;
+	/* ops.init runs with hotplug excluded; the online CPUs have the lowest cids */
+	bpf_for(i, 0, CS_MAX_CIDS) {
+		cs_shared.cpu_to_cid[i] = i < nr_cpus ? scx_bpf_cpu_to_cid(i) : -1;
+		cs_shared.cid_to_cpu[i] = i < nr_cids ? scx_bpf_cid_to_cpu(i) : -1;
+		if (i < online)
+			cs_cids_set(&online_cids, i);
+	}
+	cs_shared.nr_cids = nr_cids;
+	cs_shared.nr_cpu_ids = nr_cpus;
+	cs_shared.abi = CS_SHARED_ABI;
+	cs_shared.magic = CS_SHARED_MAGIC;
+	return start_timer();
+}
+
 void BPF_STRUCT_OPS(cs_root_exit, struct scx_exit_info *ei)
 {
 	UEI_RECORD(uei, ei);
 }
 
-s32 BPF_STRUCT_OPS(cs_root_sub_attach, struct scx_sub_attach_args *args)
+s32 BPF_STRUCT_OPS_SLEEPABLE(cs_root_sub_attach, struct scx_sub_attach_args *args)
 {
 	s32 ret = cs_cells_sub_attach(args);
 
@@ -313,7 +517,7 @@ s32 BPF_STRUCT_OPS(cs_root_sub_attach, struct scx_sub_attach_args *args)
 	return ret;
 }
 
-void BPF_STRUCT_OPS(cs_root_sub_detach, struct scx_sub_detach_args *args)
+void BPF_STRUCT_OPS_SLEEPABLE(cs_root_sub_detach, struct scx_sub_detach_args *args)
 {
 	stat_inc(CS_STAT_SUB_DETACH);
 	cs_cells_sub_detach(args);
@@ -321,11 +525,12 @@ void BPF_STRUCT_OPS(cs_root_sub_detach, struct scx_sub_detach_args *args)
 
 void BPF_STRUCT_OPS(cs_root_dump, struct scx_dump_ctx *dctx)
 {
-	__u32 i, idle = cs_cids_weight(&idle_cids), root = cs_cids_weight(&root_cids);
+	__u32 i;
 
-	scx_bpf_dump("cellsched root: %u cids (%u root, %u idle), seq %u, vtime_now=%llu, "
-		     "%d queued\n", nr_cids, root, idle, cs_shared.seq, vtime_now,
-		     scx_bpf_dsq_nr_queued(CS_ROOT_DSQ));
+	scx_bpf_dump("cellsched root: %u cids (%u root, %u idle, %u online), seq %u, "
+		     "vtime_now=%llu, %d queued\n", nr_cids, cs_cids_weight(&root_cids),
+		     cs_cids_weight(&idle_cids), cs_cids_weight(&online_cids), cs_shared.seq,
+		     vtime_now, scx_bpf_dsq_nr_queued(CS_ROOT_DSQ));
 	bpf_for(i, 0, CS_MAX_CELLS) {
 		struct cs_cell __arena *cell = &cs_shared.cells[i];
 
@@ -345,6 +550,8 @@ SCX_OPS_CID_DEFINE(cellsched_ops,
 	       .stopping		= (void *)cs_root_stopping,
 	       .enable			= (void *)cs_root_enable,
 	       .update_idle		= (void *)cs_root_update_idle,
+	       .cid_online		= (void *)cs_root_cid_online,
+	       .cid_offline		= (void *)cs_root_cid_offline,
 	       .sub_attach		= (void *)cs_root_sub_attach,
 	       .sub_detach		= (void *)cs_root_sub_detach,
 	       .init			= (void *)cs_root_init,

@@ -56,12 +56,28 @@ enum cs_limits {
 
 /* Scheduling constants of the root (units in the comment). */
 enum cs_root_consts {
-	CS_ROOT_DSQ		= 0,		/* id of the root cell's vtime DSQ */
+	CS_ROOT_DSQ		= 0,		/* id of the root cell's shared vtime DSQ */
+	CS_ROOT_CID_DSQ		= 1,		/* + cid: the DSQ of root tasks only that cid takes */
 	CS_ROOT_SLICE_NS_DFL	= 5000000,	/* ns, default time slice */
 	CS_ROOT_SLICE_NS_MIN	= 100000,	/* ns */
 	CS_ROOT_SLICE_NS_MAX	= 100000000,	/* ns */
-	CS_ROOT_TIMEOUT_MS	= 5000,		/* ms, sched_ext watchdog timeout */
+	/*
+	 * ms, the root's sched_ext watchdog: a runnable task of the root cell
+	 * that has not run for this long ends the root (every cell and the root
+	 * cell fall back to the kernel's scheduler; `cellsched run` exits 7).
+	 */
+	CS_ROOT_TIMEOUT_MS	= 5000,
 	CS_ROOT_CLAIM_TRIES	= 4,		/* idle claims lost to other CPUs before giving up */
+	/*
+	 * A root task that may run only on CPUs of cells (a user task pinned
+	 * there) runs when the cell leaves the CPU idle, and besides that gets at
+	 * most one slice of CS_STRANDED_SLICE_NS per CS_STRANDED_PERIOD_NS of the
+	 * CPU while the cell is busy: 2 %, what the kernel's rescue path gives a
+	 * stranded sub-scheduler task by default.
+	 */
+	CS_STRANDED_SLICE_NS	= 1000000,	/* ns */
+	CS_STRANDED_PERIOD_NS	= 50000000,	/* ns */
+	CS_CTL_LOCK_SPINS	= 1 << 16,	/* tries for the cell table's lock before -EAGAIN */
 };
 
 _Static_assert(CS_CID_WORDS * 64 == CS_MAX_CIDS, "CS_MAX_CIDS must be a multiple of 64");
@@ -103,7 +119,7 @@ enum cs_ipc_consts {
 };
 
 /* Version of struct cs_shared; bumped whenever its layout changes. */
-enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 4 };
+enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 5 };
 
 /* Owner of a cid in struct cs_shared.cid_owner[]: a cell index, or this. */
 enum { CS_OWNER_ROOT = -1 };
@@ -125,7 +141,8 @@ enum cs_cell_state {
  */
 struct cs_demand {
 	__u64 reports;			/* reports consumed so far */
-	__u64 seq;			/* the child's report number */
+	__u32 child;			/* the controller's number of the child that made it */
+	__u32 seq;			/* that child's report number */
 	__u64 busy_ns;			/* ns of CPU the cell used in the period */
 	__u64 max_wait_ns;		/* ns, longest runnable -> running wait */
 	__u64 ts_ns;			/* ns, when the child made the report */
@@ -139,6 +156,8 @@ struct cs_cell {
 	__u32 seq;			/* bumped on every change of this cell */
 	__u32 nr_cids;
 	__u32 nr_attach;		/* times a child attached (restarts + 1) */
+	__u32 detach_pending;		/* its child detached while the table was locked */
+	__u32 pad;
 	struct cs_cids cids;		/* the cids reserved for the cell */
 	__u64 demand_q;			/* arena address of the child -> root queue */
 	__u64 ctl_q;			/* arena address of the controller -> child queue */
@@ -166,7 +185,7 @@ struct cs_shared {
 };
 
 _Static_assert(sizeof(struct cs_demand) == 48, "struct cs_demand layout changed");
-_Static_assert(sizeof(struct cs_cell) == 24 + 8 * CS_CID_WORDS + 16 + sizeof(struct cs_demand),
+_Static_assert(sizeof(struct cs_cell) == 32 + 8 * CS_CID_WORDS + 16 + sizeof(struct cs_demand),
 	       "struct cs_cell layout changed");
 _Static_assert(sizeof(struct cs_shared) == 32 + 12 * CS_MAX_CIDS +
 	       CS_MAX_CELLS * sizeof(struct cs_cell),
@@ -194,16 +213,24 @@ struct cs_cell_cmd {
 #define CS_ROOT_STATS(X)							\
 	X(ENQ_SHARED,	"tasks queued on the root vtime DSQ")			\
 	X(ENQ_LOCAL,	"tasks inserted directly on an idle CPU's local DSQ")	\
-	X(ENQ_PINNED,	"single-CPU tasks inserted on their CPU's local DSQ")	\
+	X(ENQ_PINNED,	"tasks queued for the one CPU they may run on")		\
+	X(ENQ_KTHREAD,	"per-CPU kernel threads run at once on a cell's CPU")	\
+	X(ENQ_STRANDED,	"root tasks allowed only on cell CPUs, queued there")	\
 	X(DISPATCH,	"dispatch calls that moved a task to a local DSQ")	\
-	X(DISPATCH_NONE, "dispatch calls that found the root DSQ empty")	\
+	X(DISPATCH_NONE, "dispatch calls that found nothing for the CPU")	\
+	X(STRANDED_SHARE, "stranded tasks run in their bounded share of a busy cell") \
+	X(STRANDED_IDLE, "stranded tasks run while the cell left the CPU idle")	\
 	X(KICK_IDLE,	"idle CPUs kicked to pick up queued work")		\
 	X(IDLE_RACE,	"idle CPUs claimed by another CPU first")		\
-	X(ENQ_STRANDED,	"root tasks allowed only on cell CPUs, run there")	\
+	X(IDLE_RESTORED, "claimed CPUs that found nothing and were idle again")	\
 	X(SUB_DISPATCH,	"dispatches handed to a cell's sub-scheduler")		\
 	X(SUB_ATTACH,	"sub-schedulers attached to a cell")			\
 	X(SUB_REJECT,	"sub-scheduler attaches refused")			\
-	X(SUB_DETACH,	"sub-schedulers detached from a cell")
+	X(SUB_DETACH,	"sub-schedulers detached from a cell")			\
+	X(REENQ,	"route changes that re-queued the root DSQ")		\
+	X(CTL_BUSY,	"control steps that found the cell table locked")	\
+	X(CID_OFFLINE,	"CPUs that went offline")				\
+	X(CID_ONLINE,	"CPUs that came online")
 
 enum cs_root_stat {
 #define CS_X_ENUM(name, desc) CS_STAT_##name,

@@ -201,13 +201,16 @@ enum csq_msg_type {
 	CSQ_MSG_CHILD_ATTACHED	= 32,
 	CSQ_MSG_CHILD_EXITED	= 33,
 	CSQ_MSG_INVARIANT	= 34,
+	CSQ_MSG_CID_OFFLINE	= 35,	/* hotplug: .cell is the cid */
+	CSQ_MSG_CID_ONLINE	= 36,
 };
 
 /* Child -> parent: the load of the child's cell over its last period. */
 struct csq_demand {
 	__u32 type;		/* CSQ_MSG_DEMAND */
 	__u32 cell;		/* cell id */
-	__u64 seq;		/* report number, +1 per report of this child */
+	__u32 child;		/* the controller's number for this child (its rodata) */
+	__u32 seq;		/* report number, +1 per report of this child */
 	__u32 nr_runnable;	/* tasks runnable in the cell at report time */
 	__u32 util_permille;	/* busy time / (period x cell cids), 0..1000 */
 	__u64 busy_ns;		/* ns, CPU time the cell's tasks used in the period */
@@ -241,8 +244,8 @@ enum csq_invariant {
 
 /* BPF -> controller: something the controller must act on or log. */
 struct csq_event {
-	__u32 type;		/* CSQ_MSG_CHILD_* or CSQ_MSG_INVARIANT */
-	__u32 cell;		/* cell id (0 when not about a cell) */
+	__u32 type;		/* CSQ_MSG_CHILD_*, CSQ_MSG_INVARIANT, CSQ_MSG_CID_* */
+	__u32 cell;		/* cell id (0 when not about a cell); the cid for CID_* */
 	__u64 ts_ns;		/* ns, bpf_ktime_get_ns() when it happened */
 	union {
 		struct {

@@ -26,6 +26,14 @@ static uint64_t backoff_ms(unsigned int failures)
 	return d < CS_RESTART_MAX_MS ? d : CS_RESTART_MAX_MS;
 }
 
+/* A number for a new child: its reports carry it (never 0: no child has that). */
+static uint32_t next_child_id(struct cs_cells *m)
+{
+	if (!++m->next_child_id)
+		m->next_child_id = 1;
+	return m->next_child_id;
+}
+
 /* ---- what is wanted ---------------------------------------------------------------- */
 
 static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
@@ -39,6 +47,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		.tunables = c->tunables,
 		.demand_q = m->root->shared->cells[idx].demand_q,
 		.ctl_q = m->root->shared->cells[idx].ctl_q,
+		.child_id = next_child_id(m),
 	};
 	struct cs_exit_info ei;
 	char text[1400];
@@ -47,6 +56,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 	err = cs_child_start(&c->child, &p, &ei);
 	if (!err) {
 		c->running = true;
+		c->child_id = p.child_id;
 		c->started_at_ms = now_ms;
 		cs_info("cell %s: child '%s' attached (cgroup id %llu)", c->name, c->policy,
 			(unsigned long long)c->cgid);
@@ -121,8 +131,8 @@ void cs_cells_children(struct cs_cells *m, uint64_t now_ms)
 			watch_external(m, idx);
 		else if (c->running)
 			watch_child(m, idx, now_ms);
-		else if (now_ms >= c->restart_at_ms)
-			start_child(m, idx, now_ms);
+		else if (now_ms >= c->restart_at_ms && !cs_cpus_empty(&c->cpus))
+			start_child(m, idx, now_ms);	/* (none while all its CPUs are offline) */
 	}
 }
 
@@ -145,6 +155,13 @@ int cs_cells_drain_events(struct cs_cells *m)
 		case CSQ_MSG_CHILD_EXITED:
 			cs_info("event: cell %s (slot %u): child detached from cgroup %llu", name,
 				ev.cell, (unsigned long long)ev.exited.cgid);
+			break;
+		case CSQ_MSG_CID_OFFLINE:
+		case CSQ_MSG_CID_ONLINE:
+			cs_info("event: CPU %d (cid %u) went %s", ev.cell < CS_MAX_CIDS ?
+				sh->cid_to_cpu[ev.cell] : -1, ev.cell,
+				ev.type == CSQ_MSG_CID_ONLINE ? "online" : "offline");
+			m->hotplug = true;
 			break;
 		case CSQ_MSG_INVARIANT:
 			cs_err("event: invariant %u violated (%llu, %llu)", ev.invariant.code,

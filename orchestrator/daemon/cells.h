@@ -51,7 +51,10 @@ struct cs_cell_rt {
 	bool resizable;			/* the planner sizes it within min..max */
 	unsigned int min, max, weight;
 	uint64_t changed_at_ms;		/* when its CPUs last changed */
-	uint64_t demand_seq_at_change;	/* demand reports up to this one predate it */
+	uint32_t child_id;		/* our number for its child (in the child's reports) */
+	uint32_t demand_child_at_change; /* the report seen at that change: its child */
+	uint32_t demand_seq_at_change;	/* and its number; it and older ones predate it */
+	struct cs_cpus offline;		/* configured CPUs that are offline now */
 	uint64_t cgid;
 	struct cs_child child;
 	bool running;			/* child attached and not exited */
@@ -77,6 +80,8 @@ struct cs_cells {
 	unsigned int nr_ignored;
 	struct cs_topo topo;		/* what the planner places CPUs by */
 	bool force_plan;		/* next reconcile: rebalance ignoring the cooldown */
+	bool hotplug;			/* a CPU came or went: read the machine again */
+	uint32_t next_child_id;		/* numbers children, never 0 */
 	uint64_t now_ms;		/* of the pass under way */
 	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
 	uint64_t add_retry_at_ms;	/* after a failed add, none before this */

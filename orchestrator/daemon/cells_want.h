@@ -18,7 +18,8 @@ struct want {
 	char policy[CS_POLICY_MAX];
 	unsigned long long tunables[CS_MAX_TUNABLES];
 	enum cs_cell_origin origin;
-	struct cs_cpus cpus;
+	struct cs_cpus cpus;		/* online ones: what it runs on */
+	struct cs_cpus offline;		/* its CPUs that are offline now */
 	bool resizable;			/* cpus from the planner (cs_want_plan) */
 	unsigned int min, max, weight;
 	bool matched;
@@ -55,6 +56,17 @@ int cs_want_build(struct cs_cells *m, struct wantlist *wl);
  */
 int cs_want_plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool force,
 		 struct cs_plan_cell *pc, bool apply);
+
+/*
+ * Is @d a report of the child that runs the cell now, made after the cell's
+ * CPUs last changed? Reports carry their child's number: a restarted child
+ * counts again from 1, and a dead child's last reports are not its.
+ */
+static inline bool cs_want_demand_fresh(const struct cs_cell_rt *c, const struct cs_demand *d)
+{
+	return c->running && d->child == c->child_id &&
+	       (d->child != c->demand_child_at_change || d->seq > c->demand_seq_at_change);
+}
 
 /* The CPU list of @s, "none" if empty. */
 static inline const char *cs_fmt_cpus(const struct cs_cpus *s, char *buf, size_t len)

@@ -130,6 +130,13 @@ void cs_root_exit_info(const struct cs_root *root, struct cs_exit_info *ei)
 	}
 }
 
+const char *cs_root_exit_dump(const struct cs_root *root)
+{
+	if (!root->skel || !root->skel->data_uei_dump)
+		return "";
+	return root->skel->data_uei_dump->uei_dump;
+}
+
 int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_ROOT_STATS])
 {
 	return cs_scx_sum_percpu(bpf_map__fd(root->skel->maps.root_stats), CS_NR_ROOT_STATS, out);
@@ -159,12 +166,26 @@ int cs_root_arena_fd(const struct cs_root *root)
 	return bpf_map__fd(root->skel->maps.arena);
 }
 
+/*
+ * Run one of the root's cell programs. The cell table's lock is held by the
+ * kernel's sub-scheduler work for microseconds at a time: -EAGAIN is tried
+ * again, for up to CS_CELL_PROG_RETRIES ms.
+ */
 static int run_cell_prog(struct bpf_program *prog, struct cs_cell_cmd *cmd, unsigned int *seq)
 {
+	/* a syscall program's context is copied back: ret and seq carry the result */
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = cmd, .ctx_size_in = sizeof(*cmd));
+	const struct timespec ms = { .tv_nsec = 1000 * 1000 };
+	const struct cs_cell_cmd in = *cmd;
 	int err;
 
-	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	for (int i = 0;; i++) {
+		*cmd = in;
+		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		if (err || cmd->ret != -EAGAIN || i >= CS_CELL_PROG_RETRIES)
+			break;
+		nanosleep(&ms, NULL);
+	}
 	if (err) {
 		err = -errno;
 		cs_err("running %s failed: %s", bpf_program__name(prog), strerror(-err));

@@ -20,6 +20,8 @@
 struct cs_root_bpf;
 struct bpf_link;
 
+enum { CS_CELL_PROG_RETRIES = 1000 /* ms a cell program waits for the table's lock */ };
+
 struct cs_root_opts {
 	unsigned long long slice_ns;	/* CS_ROOT_SLICE_NS_MIN..MAX */
 };
@@ -41,6 +43,9 @@ bool cs_root_exited(const struct cs_root *root);
 
 /* Copy the recorded exit info; kind is CS_EXIT_KIND_NONE if none yet. */
 void cs_root_exit_info(const struct cs_root *root, struct cs_exit_info *ei);
+
+/* The kernel's debug dump of the root's state at an error exit ("" if none). */
+const char *cs_root_exit_dump(const struct cs_root *root);
 
 /* Sum the per-CPU statistics into @out. */
 int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_ROOT_STATS]);

@@ -54,6 +54,28 @@ __hidden s32 cs_child_claim_idle(const struct task_struct *p, __u32 from)
 	return cs_task_claim_idle(p, &cs_idle, &cs_held, cs_nr_cids, from);
 }
 
+/*
+ * Where a task with no idle held cid goes: its previous cid if that CPU is
+ * online (the kernel's own mask; a CPU going offline takes no cap callback),
+ * else the first online held cid it may run on.
+ */
+static s32 online_cid(const struct task_struct *p, s32 prev_cid)
+{
+	const struct scx_cmask __arena *online;
+	__u32 cid;
+
+	asm volatile("" :: "r"(&arena));	/* the mask is in our arena: bind it */
+	online = scx_bpf_online_cmask();
+	if (!online || (prev_cid >= 0 && cmask_test(prev_cid, online)))
+		return prev_cid;
+	bpf_for(cid, 0, cs_nr_cids) {
+		if (cs_cids_test(&cs_held, cid) && cmask_test(cid, online) &&
+		    cs_task_allows_cid(p, cid))
+			return cid;
+	}
+	return prev_cid;
+}
+
 s32 CS_CHILD_OP(cs_child_op_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
 {
 	s32 cid = -1;
@@ -64,7 +86,7 @@ s32 CS_CHILD_OP(cs_child_op_select_cid, struct task_struct *p, s32 prev_cid, u64
 	else
 		cid = cs_child_claim_idle(p, prev_cid >= 0 ? prev_cid : 0);
 	if (cid < 0)
-		return prev_cid;
+		return online_cid(p, prev_cid);
 	cs_child_stat(CS_CSTAT_ENQ_LOCAL);
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, cs_tun[CS_TUN_SLICE], 0);
 	return cid;
@@ -90,6 +112,23 @@ static s32 rescue_cid(const struct task_struct *p)
 			return cid;
 	}
 	return -1;
+}
+
+/*
+ * Nothing to run on @cid. If its CPU goes idle (no runnable @prev of ours
+ * keeps it), give back a claim that was never used: a CPU that was claimed
+ * and kicked but found nothing goes back to idle without an update_idle (no
+ * transition), and unless its bit is set again no waking task of the cell
+ * would ever kick it. Then look once more: an enqueue that saw the bit clear
+ * has its task queued by now; one that comes later sees the bit and kicks.
+ */
+__hidden void cs_child_dispatch_idle(s32 cid, struct task_struct *prev)
+{
+	if ((prev && (prev->scx.flags & SCX_TASK_QUEUED)) || !cs_cids_test(&cs_held, cid))
+		return;
+	cs_cids_set(&cs_idle, cid);
+	if (scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0))
+		cs_cids_clear(&cs_idle, cid);
 }
 
 __hidden bool cs_child_rescue(struct task_struct *p, u64 enq_flags)
@@ -132,8 +171,12 @@ void CS_CHILD_OP(cs_child_op_enqueue_fifo, struct task_struct *p, u64 enq_flags)
 
 void CS_CHILD_OP(cs_child_op_dispatch, s32 cid, struct task_struct *prev)
 {
-	cs_child_stat(scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0) ? CS_CSTAT_DISPATCH :
-								 CS_CSTAT_DISPATCH_NONE);
+	if (scx_bpf_dsq_move_to_local(CS_CELL_DSQ, 0)) {
+		cs_child_stat(CS_CSTAT_DISPATCH);
+		return;
+	}
+	cs_child_stat(CS_CSTAT_DISPATCH_NONE);
+	cs_child_dispatch_idle(cid, prev);
 }
 
 void CS_CHILD_OP(cs_child_op_running, struct task_struct *p)

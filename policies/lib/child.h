@@ -69,6 +69,12 @@ bool cs_child_rescue(struct task_struct *p, u64 enq_flags) __hidden;
 /* Claim an idle held cid @p may run on, scanning from @from; -1 if none. */
 s32 cs_child_claim_idle(const struct task_struct *p, __u32 from) __hidden;
 
+/*
+ * From ops.dispatch when it found nothing for @cid: if the CPU goes idle,
+ * mark it idle again (a claim nobody used) and look once more.
+ */
+void cs_child_dispatch_idle(s32 cid, struct task_struct *prev) __hidden;
+
 /* After queueing @p: wake an idle held cid it may run on. Returns true if one was. */
 bool cs_child_kick_idle(struct task_struct *p) __hidden;
 

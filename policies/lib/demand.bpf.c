@@ -24,6 +24,7 @@
 extern CS_ARENA_MAP(arena);
 
 const volatile __u64 demand_q;
+const volatile __u32 child_id;		/* the controller's number for this child */
 
 struct cs_demand_task {
 	__u64 enq_at;			/* ns, when last queued; 0 = not queued */
@@ -95,9 +96,10 @@ __hidden void cs_demand_stopping(struct task_struct *p)
 
 static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 {
-	struct csq_demand d = { .type = CSQ_MSG_DEMAND, .cell = cell_idx };
+	struct csq_demand d = { .type = CSQ_MSG_DEMAND, .cell = cell_idx, .child = child_id };
 	__u64 held_ns = (__u64)cs_cids_weight(&cs_held) * CS_DEMAND_PERIOD_NS;
 	s64 running = cs_demand_running_nr;
+	s32 queued = scx_bpf_dsq_nr_queued(CS_CELL_DSQ);
 
 	__u64 now = bpf_ktime_get_ns(), since;
 	__u32 cid;
@@ -107,17 +109,19 @@ static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 	bpf_for(cid, 0, CS_MAX_CIDS) {
 		if (cid >= cs_nr_cids)
 			break;
-		if (!cs_demand_since[cid])
+		since = cs_demand_since[cid];
+		if (!since || since >= now)
 			continue;
-		since = __sync_lock_test_and_set(&cs_demand_since[cid], now);
-		if (since && since < now)
+		/* only if the run is still going: a stopping task clears the slot */
+		if (__sync_val_compare_and_swap(&cs_demand_since[cid], since, now) == since)
 			__sync_fetch_and_add(&cs_demand_busy_ns, now - since);
 	}
 	d.seq = ++cs_demand_seq;
 	d.ts_ns = now;
 	d.busy_ns = __sync_lock_test_and_set(&cs_demand_busy_ns, 0);
 	d.max_wait_ns = __sync_lock_test_and_set(&cs_demand_max_wait_ns, 0);
-	d.nr_runnable = scx_bpf_dsq_nr_queued(CS_CELL_DSQ) + (running > 0 ? running : 0);
+	/* the count is negative on an error: none queued then */
+	d.nr_runnable = (queued > 0 ? queued : 0) + (running > 0 ? running : 0);
 	d.util_permille = held_ns ? d.busy_ns * 1000 / held_ns : 0;
 	if (d.util_permille > 1000)
 		d.util_permille = 1000;

@@ -32,6 +32,7 @@ static int setup(void **state)
 		return -1;
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, p == skel->progs.cs_cell_add ||
+					     p == skel->progs.cs_cells_test_lock ||
 					     p == skel->progs.cs_cells_test_init);
 	if (cells_test_bpf__load(skel))
 		return -1;
@@ -120,7 +121,6 @@ static void test_bad_adds(void **state)
 {
 	(void)state;
 	CS_NEED_ROOT(skel);
-	assert_int_equal(add(3, 1003, 0, NULL), -EINVAL);		/* no cids */
 	assert_int_equal(add(3, 1003, 1ULL << NR_CIDS, NULL), -EINVAL);	/* no such cid */
 	assert_int_equal(add(3, 0, 0x80, NULL), -EINVAL);		/* no cgroup */
 	assert_int_equal(add(CS_MAX_CELLS, 1003, 0x80, NULL), -EINVAL);	/* no such slot */
@@ -132,6 +132,40 @@ static void test_bad_adds(void **state)
 	assert_int_equal(shared()->cid_owner[7], 3);
 }
 
+/*
+ * Regression test (the kernel's sub_attach/sub_detach racing the controller's
+ * cell changes): while another writer holds the table's lock, a change is
+ * answered -EAGAIN and changes nothing; once it is free, it goes through.
+ */
+static void test_locked_table(void **state)
+{
+	__u32 hold = 1, seq = shared()->seq;
+
+	(void)state;
+	CS_NEED_ROOT(skel);
+	assert_int_equal(cs_prog_run(skel->progs.cs_cells_test_lock, &hold, sizeof(hold)), 0);
+	assert_int_equal(add(5, 1005, 0x1, NULL), -EAGAIN);
+	assert_int_equal(shared()->cells[5].state, CS_CELL_FREE);
+	assert_int_equal(shared()->cid_owner[0], CS_OWNER_ROOT);
+	assert_int_equal(shared()->seq, seq);
+	hold = 0;
+	assert_int_equal(cs_prog_run(skel->progs.cs_cells_test_lock, &hold, sizeof(hold)), 0);
+	assert_int_equal(add(5, 1005, 0x1, NULL), 0);
+	assert_int_equal(shared()->cid_owner[0], 5);
+}
+
+/* a cell whose CPUs are all offline is added with none, and owns nothing */
+static void test_add_without_cids(void **state)
+{
+	(void)state;
+	CS_NEED_ROOT(skel);
+	assert_int_equal(add(4, 1004, 0, NULL), 0);
+	assert_int_equal(shared()->cells[4].state, CS_CELL_CONFIGURED);
+	assert_int_equal(shared()->cells[4].nr_cids, 0);
+	for (int c = 0; c < NR_CIDS; c++)
+		assert_int_not_equal(shared()->cid_owner[c], 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +173,8 @@ int main(void)
 		cmocka_unit_test(test_add_owns_cids),
 		cmocka_unit_test(test_overlap_refused),
 		cmocka_unit_test(test_bad_adds),
+		cmocka_unit_test(test_add_without_cids),
+		cmocka_unit_test(test_locked_table),
 	};
 
 	return cmocka_run_group_tests_name("bpf-cells", tests, setup, teardown);

@@ -434,7 +434,7 @@ static void test_message_formats(void **state)
 {
 	/* what qt_emit_formats sends */
 	const struct csq_demand d = {
-		.type = CSQ_MSG_DEMAND, .cell = 3, .seq = 41, .nr_runnable = 7,
+		.type = CSQ_MSG_DEMAND, .cell = 3, .child = 2, .seq = 41, .nr_runnable = 7,
 		.util_permille = 625, .busy_ns = 5000000, .max_wait_ns = 123456,
 		.ts_ns = 0x1122334455667788ULL,
 	};

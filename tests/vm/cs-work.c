@@ -16,6 +16,11 @@
  *                            CLOCK_BOOTTIME in ns, when it was first seen there)
  *   cs-work now              print CLOCK_BOOTTIME in ns (the clock of "moves")
  *
+ *   cs-work hop SECONDS      change its own affinity to a random non-empty set
+ *                            of the online CPUs in a tight loop (a few us of
+ *                            work between changes), for SECONDS; prints
+ *                            "hops=N" (affinity changes made)
+ *
  *   cs-work wake COUNT OUT   a periodic task: COUNT times sleep until 1 ms
  *                            after the last wakeup target, then run ~50 us;
  *                            writes "n=N p50_us=X p99_us=Y max_us=Z" (the
@@ -30,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { CS_WORK_MAX_CPUS = 1024, CS_WORK_CHECK_EVERY = 4096 /* iterations */ };
 
@@ -189,6 +195,33 @@ static int wake(long count, const char *out)
 	return fclose(f) ? 1 : 0;
 }
 
+/* An affinity storm: a random subset of the online CPUs, over and over. */
+static int hop(double seconds)
+{
+	long nr = sysconf(_SC_NPROCESSORS_ONLN), hops = 0;
+	double end = now() + seconds;
+	unsigned int seed = getpid();
+	cpu_set_t set;
+
+	if (nr < 1 || nr > CS_WORK_MAX_CPUS)
+		return 1;
+	while (!stop && now() < end) {
+		CPU_ZERO(&set);
+		for (long c = 0; c < nr; c++)
+			if (rand_r(&seed) & 1)
+				CPU_SET(c, &set);
+		if (!CPU_COUNT(&set))
+			CPU_SET(rand_r(&seed) % nr, &set);
+		/* an offline CPU in the set is refused (EINVAL): try the next one */
+		if (!sched_setaffinity(0, sizeof(set), &set))
+			hops++;
+		for (volatile int i = 0; i < 2000; i++)
+			;
+	}
+	printf("hops=%ld\n", hops);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char seen[CS_WORK_MAX_CPUS];
@@ -213,6 +246,8 @@ int main(int argc, char **argv)
 		return burn(seconds, NULL);
 	if (!strcmp(argv[1], "wake") && argc == 4)
 		return wake((long)seconds, argv[3]);
+	if (!strcmp(argv[1], "hop") && argc == 3)
+		return hop(seconds);
 	if (!strcmp(argv[1], "moves") && argc == 4)
 		return moves(seconds, argv[3]);
 	if (!strcmp(argv[1], "cpus") && argc == 4) {
@@ -221,6 +256,7 @@ int main(int argc, char **argv)
 	}
 usage:
 	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT | "
-		"cs-work moves SECONDS OUT | cs-work now | cs-work wake COUNT OUT\n");
+		"cs-work moves SECONDS OUT | cs-work hop SECONDS | cs-work now | "
+		"cs-work wake COUNT OUT\n");
 	return 2;
 }
