@@ -4,8 +4,8 @@
  *
  * Owns the schema (keys, types, defaults, ranges), parsing through libyaml
  * with the position of every value, and every check that can be made before
- * touching the kernel or the cgroup tree: names and cgroup paths, CPUs online,
- * inside the cell parent's cpuset, disjoint, the root cell keeping
+ * touching the kernel or the cgroup tree: names and cgroup paths, CPUs that
+ * exist (online or not), the online ones inside the cell parent's cpuset, disjoint, the root cell keeping
  * root_cell.min_cpus. Errors read "FILE:LINE:COLUMN: message" and name the
  * rule broken. Pure except for reading the file: the system facts come in a
  * struct cs_sysinfo the caller fills (kernel.c) or a test makes up.
@@ -101,8 +101,12 @@ struct cs_config {
 	struct cs_cell_cfg *cells;	/* nr_cells entries */
 };
 
-/* Facts about the machine the checks need. */
+/*
+ * Facts about the machine the checks need. A cell may name CPUs that are
+ * offline now (they count once they come online); not CPUs that cannot exist.
+ */
 struct cs_sysinfo {
+	struct cs_cpus possible;	/* /sys/devices/system/cpu/possible */
 	struct cs_cpus online;		/* /sys/devices/system/cpu/online */
 	struct cs_cpus parent_cpus;	/* cpuset.cpus.effective of the cell parent (or root) */
 };

@@ -2,9 +2,10 @@
 /*
  * orchestrator/core/config_check.c: the rules between the parts of a parsed
  * configuration and against the machine (see config.h): names and cgroup
- * paths, cells disjoint, on online CPUs inside the cell parent's cpuset, the
- * minimums of resizable cells and the root cell fitting, a topology override
- * that describes the online CPUs. Pure: the machine comes in a struct
+ * paths, cells disjoint, on CPUs that exist (an offline one counts once it
+ * is online again), the online ones inside the cell parent's cpuset, the
+ * minimums of resizable cells and the root cell fitting (on the CPUs online
+ * now), a topology override that describes the online CPUs. Pure: the machine comes in a struct
  * cs_sysinfo.
  */
 #include <errno.h>
@@ -128,17 +129,19 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 			last_resizable = cell;
 			continue;
 		}
-		if (!cs_cpus_subset(&cell->cpus, &si->online)) {
+		if (!cs_cpus_subset(&cell->cpus, &si->possible)) {
 			bad = cell->cpus;
-			cs_cpus_andnot(&bad, &si->online);
+			cs_cpus_andnot(&bad, &si->possible);
 			return check_fail(cfg, cell->cpus_pos, err, errlen,
-					  "CPUs %s of cell '%s' are not online (online: %s)",
-					  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-					  cs_cpus_format(&si->online, list2, sizeof(list2)));
+					  "CPUs %s of cell '%s' do not exist on this machine "
+					  "(CPUs: %s)", cs_cpus_format(&bad, list, sizeof(list)),
+					  cell->name, cs_cpus_format(&si->possible, list2, sizeof(list2)));
 		}
-		if (!cs_cpus_subset(&cell->cpus, &si->parent_cpus)) {
-			bad = cell->cpus;
-			cs_cpus_andnot(&bad, &si->parent_cpus);
+		/* an offline CPU cannot be in the parent's effective cpuset: judged when online */
+		bad = cell->cpus;
+		cs_cpus_and(&bad, &si->online);
+		cs_cpus_andnot(&bad, &si->parent_cpus);
+		if (!cs_cpus_empty(&bad)) {
 			return check_fail(cfg, cell->cpus_pos, err, errlen,
 					  "CPUs %s of cell '%s' are outside the cell parent's "
 					  "cpuset.cpus.effective (%s)",

@@ -119,10 +119,21 @@ int cs_kernel_read_event(const char *sysfs, const char *sched_dir, const char *n
 	return err;
 }
 
-int cs_kernel_online_cpus(const char *sysfs, char *buf, size_t len)
+/* The CPU list in @sysfs/devices/system/cpu/@which ("0-3"). */
+static int cpu_list(const char *sysfs, const char *which, char *buf, size_t len)
 {
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/online", sysfs);
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/%s", sysfs, which);
 	return cs_kernel_read_text(path, buf, len);
+}
+
+int cs_kernel_online_cpus(const char *sysfs, char *buf, size_t len)
+{
+	return cpu_list(sysfs, "online", buf, len);
+}
+
+int cs_kernel_possible_cpus(const char *sysfs, char *buf, size_t len)
+{
+	return cpu_list(sysfs, "possible", buf, len);
 }

@@ -47,6 +47,9 @@ int cs_kernel_read_event(const char *sysfs, const char *sched_dir, const char *n
 /* The online CPUs ("0-3") from @sysfs/devices/system/cpu/online. */
 int cs_kernel_online_cpus(const char *sysfs, char *buf, size_t len);
 
+/* The CPUs that can ever exist (online or not) from @sysfs/devices/system/cpu/possible. */
+int cs_kernel_possible_cpus(const char *sysfs, char *buf, size_t len);
+
 /* Read a small sysfs text file into @buf without its trailing newline. */
 int cs_kernel_read_text(const char *path, char *buf, size_t len);
 

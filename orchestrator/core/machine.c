@@ -30,6 +30,9 @@ int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
 		cs_err("cannot read the online CPUs from %s/devices/system/cpu/online", CS_SYSFS);
 		return CS_EXIT_FAILURE;
 	}
+	err = cs_kernel_possible_cpus(CS_SYSFS, buf, sizeof(buf));
+	if (err || cs_cpus_parse(buf, &si->possible, why, sizeof(why)))
+		si->possible = si->online;	/* old kernels: only the online CPUs are known */
 	si->parent_cpus = si->online;
 	if (cs_cg_init()) {
 		if (cfg->nr_cells)

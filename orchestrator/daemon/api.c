@@ -227,6 +227,8 @@ static const char *cell_state(const struct cs_daemon *d, int idx)
 {
 	const struct cs_cell_rt *c = &d->cells->cells[idx];
 
+	if (cs_cpus_empty(&c->cpus) && !cs_cpus_empty(&c->offline))
+		return "offline";	/* every CPU of it is offline: its tasks run in the root cell */
 	if (cs_policy_find(c->policy)->external)
 		return c->external_seen ? "external-attached" : "external-waiting";
 	if (c->running)
@@ -262,6 +264,8 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 	json_object_object_add(o, "cpus", json_object_new_string(
 		cs_cpus_format(&c->cpus, list, sizeof(list))));
 	json_object_object_add(o, "nr_cpus", json_object_new_int(cs_cpus_count(&c->cpus)));
+	json_object_object_add(o, "cpus_offline", json_object_new_string(
+		cs_cpus_format(&c->offline, list, sizeof(list))));
 	json_object_object_add(o, "resizable", json_object_new_boolean(c->resizable));
 	if (c->resizable) {
 		json_object_object_add(o, "min", json_object_new_int(c->min));

@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "kernel.h"
 #include "log.h"
+#include "machine.h"
 #include "policies.h"
 #include "queue_impl.h"
 
@@ -50,6 +51,17 @@ static void cpus_to_cids(const struct cs_cells *m, const struct cs_cpus *cpus,
 	}
 }
 
+/* The cell's CPUs changed now: the demand reports made until now predate it. */
+static void note_change(struct cs_cells *m, unsigned int idx)
+{
+	const struct cs_demand *d = &m->root->shared->cells[idx].demand;
+	struct cs_cell_rt *c = &m->cells[idx];
+
+	c->changed_at_ms = m->now_ms;
+	c->demand_child_at_change = d->child;
+	c->demand_seq_at_change = d->seq;
+}
+
 static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *cpus)
 {
 	struct cs_cell_rt *c = &m->cells[idx];
@@ -67,8 +79,7 @@ static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *
 	cs_info("cell %s: CPUs %s -> %s", c->name, cs_fmt_cpus(&c->cpus, a, sizeof(a)),
 		cs_fmt_cpus(cpus, b, sizeof(b)));
 	c->cpus = *cpus;
-	c->changed_at_ms = m->now_ms;
-	c->demand_seq_at_change = m->root->shared->cells[idx].demand.seq;
+	note_change(m, idx);
 	return 0;
 }
 
@@ -79,7 +90,8 @@ static int write_cpuset(struct cs_cell_rt *c, const struct cs_cpus *cpus)
 
 	if (c->origin != CS_FROM_CONFIG)
 		return 0;	/* the orchestrator owns that cpuset */
-	err = cs_cg_write(c->cgroup, "cpuset.cpus", cs_fmt_cpus(cpus, list, sizeof(list)));
+	/* none (all its CPUs offline): empty, its tasks take the parent's CPUs */
+	err = cs_cg_write(c->cgroup, "cpuset.cpus", cs_cpus_format(cpus, list, sizeof(list)));
 	if (err)
 		cs_err("cell %s: writing cpuset.cpus %s of %s failed: %s", c->name, list, c->cgroup,
 		       strerror(-err));
@@ -110,6 +122,26 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Say when a cell's CPUs go offline or come back (the CPU moves themselves follow). */
+static void note_offline(struct cs_cell_rt *c, const struct want *w)
+{
+	char off[CS_LIST_MAX], on[CS_LIST_MAX];
+
+	if (cs_cpus_equal(&c->offline, &w->offline))
+		return;
+	cs_cpus_format(&w->offline, off, sizeof(off));
+	cs_fmt_cpus(&w->cpus, on, sizeof(on));
+	if (cs_cpus_empty(&w->offline))
+		cs_info("cell %s: its CPUs are all online again", c->name);
+	else if (cs_cpus_empty(&w->cpus))
+		cs_warn("cell %s: all its CPUs (%s) are offline; its tasks run in the root cell "
+			"until one comes back", c->name, off);
+	else
+		cs_warn("cell %s: CPUs %s are offline; it runs on %s until they come back",
+			c->name, off, on);
+	c->offline = w->offline;
+}
+
 static int add_cell(struct cs_cells *m, const struct want *w)
 {
 	char list[CS_LIST_MAX];
@@ -134,7 +166,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	snprintf(c->policy, sizeof(c->policy), "%s", w->policy);
 	memcpy(c->tunables, w->tunables, sizeof(c->tunables));
 	c->origin = w->origin;
-	cs_fmt_cpus(&w->cpus, list, sizeof(list));
+	cs_cpus_format(&w->cpus, list, sizeof(list));	/* "" while all are offline */
 
 	if (c->origin == CS_FROM_CONFIG) {
 		err = cs_cg_create(c->cgroup, list);
@@ -165,15 +197,15 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 		return err;
 	}
 	c->cpus = w->cpus;
+	note_offline(c, w);
 	c->resizable = w->resizable;
 	c->min = w->min;
 	c->max = w->max;
 	c->weight = w->weight;
-	c->changed_at_ms = m->now_ms;
-	c->demand_seq_at_change = m->root->shared->cells[idx].demand.seq;
+	note_change(m, idx);
 	c->used = true;
-	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)", c->name, c->cgroup, list,
-		c->policy, c->origin == CS_FROM_CONFIG ? "from the configuration" :
+	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)", c->name, c->cgroup,
+		cs_fmt_cpus(&c->cpus, list, sizeof(list)), c->policy, c->origin == CS_FROM_CONFIG ? "from the configuration" :
 		"found in the cgroup tree");
 	return 0;
 }
@@ -309,6 +341,7 @@ static int match_cells(struct cs_cells *m, struct wantlist *wl)
 		}
 		w->matched = true;
 		wl->of_cell[idx] = w;
+		note_offline(c, w);
 		c->resizable = w->resizable;
 		c->min = w->min;
 		c->max = w->max;
@@ -350,7 +383,8 @@ static int add_cells(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms)
 	if (now_ms < m->add_retry_at_ms)
 		return 0;
 	for (unsigned int i = 0; i < wl->nr; i++) {
-		if (wl->w[i].matched || cs_cpus_empty(&wl->w[i].cpus))
+		if (wl->w[i].matched || (cs_cpus_empty(&wl->w[i].cpus) &&
+					 (wl->w[i].resizable || cs_cpus_empty(&wl->w[i].offline))))
 			continue;	/* a resizable cell the planner found no CPU for */
 		if (!add_cell(m, &wl->w[i]))
 			changes++;
@@ -369,6 +403,12 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 	if (cs_want_alloc(&wl, &pc))
 		return -ENOMEM;
 	m->now_ms = now_ms;
+	if (m->hotplug) {
+		/* a CPU came or went: the online CPUs and the parent's cpuset changed */
+		m->hotplug = false;
+		if (cs_read_sysinfo(m->cfg, &m->si))
+			m->hotplug = true;	/* try again next time */
+	}
 	if (cs_want_build(m, &wl)) {
 		cs_warn("listing the cgroups under %s failed; keeping the cells as they are",
 			m->parent);

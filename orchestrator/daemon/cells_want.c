@@ -87,8 +87,8 @@ static int discover_one(const char *name, void *arg)
 		ignore(wl, path, raw, why);
 		return 0;
 	}
-	if (!cs_cpus_subset(&cpus, &m->si.online)) {
-		ignore(wl, path, raw, "it names CPUs that are not online");
+	if (!cs_cpus_subset(&cpus, &m->si.possible)) {
+		ignore(wl, path, raw, "it names CPUs that do not exist on this machine");
 		return 0;
 	}
 	if (cs_cpus_intersects(&cpus, &wl->taken)) {
@@ -118,8 +118,12 @@ static int discover_one(const char *name, void *arg)
 	snprintf(w->policy, sizeof(w->policy), "%s", CS_POLICY_DEFAULT);
 	cs_policy_defaults(cs_policy_find(CS_POLICY_DEFAULT), w->tunables);
 	w->origin = CS_FROM_CGROUP;
-	w->cpus = cpus;
 	cs_cpus_or(&wl->taken, &cpus);
+	/* like a configured cell: it runs on its online CPUs, none while all are offline */
+	w->offline = cpus;
+	cs_cpus_andnot(&w->offline, &m->si.online);
+	w->cpus = cpus;
+	cs_cpus_and(&w->cpus, &m->si.online);
 	return 0;
 }
 
@@ -137,6 +141,11 @@ int cs_want_build(struct cs_cells *m, struct wantlist *wl)
 		memcpy(w->tunables, c->tunables, sizeof(w->tunables));
 		w->origin = CS_FROM_CONFIG;
 		w->cpus = c->cpus;
+		cs_cpus_or(&wl->taken, &w->cpus);
+		/* its offline CPUs are still its own; it runs on the others */
+		w->offline = c->cpus;
+		cs_cpus_andnot(&w->offline, &m->si.online);
+		cs_cpus_and(&w->cpus, &m->si.online);
 		if (c->resizable) {
 			int idx = cs_cells_find(m, c->name);
 
@@ -146,10 +155,13 @@ int cs_want_build(struct cs_cells *m, struct wantlist *wl)
 			w->max = c->max;
 			w->weight = c->weight;
 			memset(&w->cpus, 0, sizeof(w->cpus));
-			if (idx >= 0 && !strcmp(m->cells[idx].cgroup, w->cgroup))
+			memset(&w->offline, 0, sizeof(w->offline));
+			if (idx >= 0 && !strcmp(m->cells[idx].cgroup, w->cgroup)) {
 				w->cpus = m->cells[idx].cpus;
+				cs_cpus_and(&w->cpus, &m->si.online);
+			}
+			cs_cpus_or(&wl->taken, &w->cpus);
 		}
-		cs_cpus_or(&wl->taken, &w->cpus);
 	}
 	return cs_cg_for_each_child(m->parent, discover_one, wl);
 }
@@ -203,8 +215,7 @@ int cs_want_plan(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms, bool 
 
 			p->last_change_ms = c->changed_at_ms;
 			/* a report made after the last change, by a child that runs */
-			p->demand.valid = (c->running || c->external_seen) &&
-					  d->seq > c->demand_seq_at_change;
+			p->demand.valid = cs_want_demand_fresh(c, d);
 			p->demand.nr_runnable = d->nr_runnable;
 			p->demand.util_permille = d->util_permille;
 		}

@@ -238,8 +238,9 @@ static bool loop(struct run_state *st)
 			cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d);
 		if (st->d.stop)
 			return true;
-		cs_cells_reconcile(st->d.cells, cs_now_ms());
+		/* events first: a CPU that went offline is planned around in this pass */
 		cs_cells_drain_events(st->d.cells);
+		cs_cells_reconcile(st->d.cells, cs_now_ms());
 		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {
 			last_stats = cs_now_ms();
 			print_stats(&st->d.root);
@@ -280,6 +281,9 @@ static int finish(struct run_state *st, bool requested)
 	cs_root_exit_info(&st->d.root, &ei);
 	cs_exit_format(&ei, text, sizeof(text));
 	if (cs_exit_is_error(ei.kind)) {
+		if (cs_root_exit_dump(&st->d.root)[0])
+			fprintf(stderr, "the kernel's dump of the scheduler's state:\n%s\n",
+				cs_root_exit_dump(&st->d.root));
 		cs_err("root scheduler exited with an error: %s", text);
 		return CS_EXIT_SCHED_ERROR;
 	}

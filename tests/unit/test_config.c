@@ -36,6 +36,7 @@ _Static_assert(CS_MAX_CIDS < 5000, "the 'beyond CS_MAX_CIDS' cases use CPU 5000"
 #define X16 "aaaaaaaaaaaaaaaa"
 #define X64 X16 X16 X16 X16
 
+/* A machine whose CPUs @online are online, all of those that exist. */
 static void make_si(struct cs_sysinfo *si, const char *online, const char *parent)
 {
 	char err[256];
@@ -43,6 +44,7 @@ static void make_si(struct cs_sysinfo *si, const char *online, const char *paren
 	if (cs_cpus_parse(online, &si->online, err, sizeof(err)) ||
 	    cs_cpus_parse(parent, &si->parent_cpus, err, sizeof(err)))
 		fail_msg("bad test sysinfo: %s", err);
+	si->possible = si->online;
 }
 
 /* Parse @yaml as "t.yaml" and check it against online = parent = @online. */
@@ -291,14 +293,14 @@ static const struct bad_config bad_configs[] = {
 	    "'state_file' must name a file, not a directory"),
 
 	/* against the system */
-	ROW("CPUs not online", CA "    cpus: 3,7\n", "t.yaml:3:11:",
-	    "CPUs 7 of cell 'a' are not online (online: 0-3)"),
+	ROW("CPUs that do not exist", CA "    cpus: 3,7\n", "t.yaml:3:11:",
+	    "CPUs 7 of cell 'a' do not exist on this machine (CPUs: 0-3)"),
 	{ .name = "CPUs outside the parent cpuset", .yaml = CA "    cpus: 1\n" CB "    cpus: 2-3\n",
 	  .pos = "t.yaml:5:11:", .parent = "0-2",
 	  .want = "CPUs 3 of cell 'b' are outside the cell parent's cpuset.cpus.effective (0-2)" },
-	{ .name = "CPUs not online on a sparse machine", .yaml = CA "    cpus: 1-4\n",
+	{ .name = "CPUs that do not exist on a sparse machine", .yaml = CA "    cpus: 1-4\n",
 	  .pos = "t.yaml:3:11:", .online = "0-1,4-5",
-	  .want = "CPUs 2-3 of cell 'a' are not online (online: 0-1,4-5)" },
+	  .want = "CPUs 2-3 of cell 'a' do not exist on this machine (CPUs: 0-1,4-5)" },
 	ROW("cells take every CPU", CA "    cpus: 0-1\n" CB "    cpus: 2-3\n", "t.yaml:5:11:",
 	    "cells take CPUs 0-3 and leave the root cell 0 CPUs (none); root_cell.min_cpus is 1"),
 	ROW("root cell keeps 1 CPU of min_cpus 2",
@@ -540,7 +542,20 @@ static void test_two_cells_file(void **state)
 	assert_int_equal(cs_config_check(&cfg, &si, err, sizeof(err)), -EINVAL);
 	assert_int_equal(strncmp(err, path, strlen(path)), 0);
 	assert_int_equal(err[strlen(path)], ':');
-	assert_non_null(strstr(err, "CPUs 3 of cell 'b' are not online (online: 0-2)"));
+	assert_non_null(strstr(err, "CPUs 3 of cell 'b' do not exist on this machine (CPUs: 0-2)"));
+	/*
+	 * Regression test (a CPU offline when cellsched starts): on the 4-CPU machine
+	 * with CPU 3 offline, cell b's CPU 3 counts once it is back; it is accepted.
+	 */
+	make_si(&si, "0-2", "0-2");
+	cs_cpus_set(&si.possible, 3);
+	if (cs_config_check(&cfg, &si, err, sizeof(err)))
+		fail_msg("refused with CPU 3 offline: %s", err);
+	/* cell a's CPU 1 offline too: the root cell keeps CPU 0 and the check still holds */
+	cs_cpus_clear(&si.online, 1);
+	cs_cpus_clear(&si.parent_cpus, 1);
+	if (cs_config_check(&cfg, &si, err, sizeof(err)))
+		fail_msg("refused with CPUs 1 and 3 offline: %s", err);
 	cs_config_free(&cfg);
 }
 

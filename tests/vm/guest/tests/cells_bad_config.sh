@@ -27,7 +27,7 @@ cells:
   - name: b
     cpus: "2-3"
 Y
-try offline "CPUs 7 of cell 'a' are not online (online: 0-3)" <<'Y'
+try no-such-cpu "CPUs 7 of cell 'a' do not exist on this machine (CPUs: 0-3)" <<'Y'
 cells:
   - name: a
     cpus: "1,7"
