@@ -189,9 +189,16 @@ work_collect() {
 		for (f = 1; f <= NF; f++) {
 			split($f, kv, "=")
 			if (kv[1] == "iters") it += kv[2]
-			if (kv[1] == "cpus") { m = split(kv[2], c, ","); for (j = 1; j <= m; j++) seen[c[j]] = 1 }
+			if (kv[1] == "cpus") {
+				m = split(kv[2], c, ",")
+				for (j = 1; j <= m; j++) { seen[c[j] + 0] = 1; if (c[j] + 0 > top) top = c[j] + 0 }
+			}
 		}
-	} END { l = ""; for (c in seen) l = l (l == "" ? "" : ",") c; printf "%d %s\n", it, (l == "" ? "-" : l) }'
+	} END {
+		l = ""
+		for (k = 0; k <= top; k++) if (k in seen) l = l (l == "" ? "" : ",") k
+		printf "%d %s\n", it, (l == "" ? "-" : l)
+	}'
 }
 
 # stop_tasks PIDS...: end these workload processes and reap them
