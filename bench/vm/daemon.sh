@@ -56,5 +56,5 @@ run_rounds arm "$ARMS"
 echo
 summary t100 \
 	"cpu_pct:the daemon's CPU, % of one vCPU (goal at tick_ms 100 with 2 idle cells: <= 3)" \
-	"wakeups_s:the daemon's context switches per second" \
-	"lost:1 = the scheduler dropped out during the window (that round's numbers are left out)"
+	"wakeups_s:the daemon's context switches per second"
+lost_summary

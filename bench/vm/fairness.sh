@@ -70,5 +70,5 @@ summary eevdf \
 	"eq_held:equal weights: (a + b) CPU / (wall x $NCPUS vCPUs)" \
 	"w_share_a:b at 200: a's share (cgroup-fair 0.333)" \
 	"w_b_per_a:b at 200: b's CPU / a's CPU (goal 2.0 +-15 %)" \
-	"w_held:b at 200: (a + b) CPU / (wall x $NCPUS vCPUs)" \
-	"lost:1 = the scheduler dropped out during the window (that round's numbers are left out)"
+	"w_held:b at 200: (a + b) CPU / (wall x $NCPUS vCPUs)"
+lost_summary

@@ -17,7 +17,9 @@
 # An arm is one line of ARMS; a cellsched arm's words after the policy are
 # extra keys of the cell (e.g. `cs-fifo-lend cells fifo lend:true`).
 # Metrics, over the sleeper's SECS seconds:
-#   v_work      victim spinners' iterations (work; +-30 % between rounds)
+#   v_work      victim spinners' iterations (work; under TCG it also follows the
+#               context-switch rate: each switch flushes the emulator's TLB, so
+#               an arm whose sleeper rarely runs does more work per CPU-second)
 #   v_held      victim spinners' on-CPU time (schedstat field 1) / (wall x 2)
 #   v_wait_ms   run-queue wait per victim spinner (schedstat field 2), ms
 #   p50_us, p99_us  the sleeper's wakeup delay (target time to running)
@@ -96,26 +98,29 @@ arm() {
 	local round=$1 name=$2 kind=$3 t0 t1 v0 v1 a0 a1 d0 vw aw vpids apids p wall daemon= lost
 	shift 3
 	victim_up "$kind" "$@"
-	PIDS=
-	spinners "$AGGR" bench/aggr /tmp/aggr
-	apids=$PIDS
+	harness_boost
 	PIDS=
 	spinners 2 "$VCG" /tmp/vic
 	vpids=$PIDS
+	PIDS=
+	spinners "$AGGR" bench/aggr /tmp/aggr
+	apids=$PIDS
 	sleep 1
 	work_reset $vpids $apids
 	[ -n "$DAEMON_PID" ] && d0=$(cpu_ticks "$DAEMON_PID")
 	t0=$(now_ns) v0=$(schedstat $vpids) a0=$(schedstat $apids)
 	rm -f /tmp/sleeper
-	(in_cell "$VCG" cs-work periodic "$SECS" /tmp/sleeper)
+	(nice0 "$VCG" cs-work periodic "$SECS" /tmp/sleeper)
 	t1=$(now_ns) v1=$(schedstat $vpids) a1=$(schedstat $apids)
 	wall=$((t1 - t0))
 	[ -n "$DAEMON_PID" ] && daemon="daemon_pct=$(pct_vcpu $(( $(cpu_ticks "$DAEMON_PID") - d0 )) $wall)"
 	lost=$(sched_lost)
 	[ -z "$lost" ] || record_lost "$name" "$round" "$lost"
-	vw=$(work_collect /tmp/vic 2 $vpids) || fail "arm $name: a victim spinner gave no sample"
 	aw=$(work_collect /tmp/aggr "$AGGR" $apids) || fail "arm $name: an aggressor gave no sample"
-	stop_tasks $vpids $apids
+	stop_tasks $apids
+	vw=$(work_collect /tmp/vic 2 $vpids) || fail "arm $name: a victim spinner gave no sample"
+	stop_tasks $vpids
+	harness_unboost
 	victim_down
 	[ -z "$lost" ] || return 0
 	p=$(cat /tmp/sleeper)
@@ -140,5 +145,5 @@ summary cpuset \
 	"outside:CPUs outside $VCPUS the victim ran on (goal 0; shared has no partition)" \
 	"a_work:aggressor iterations" \
 	"a_held:aggressor on-CPU time / (wall x 2 CPUs)" \
-	"daemon_pct:the daemon's CPU, % of one vCPU" \
-	"lost:1 = the scheduler dropped out during the window (that round's numbers are left out)"
+	"daemon_pct:the daemon's CPU, % of one vCPU"
+lost_summary

@@ -89,5 +89,5 @@ summary simple \
 	"messaging_ms:perf bench sched messaging, ms (goal: cell <= 1.10x simple, root <= 1.05x)" \
 	"pipe_ms:perf bench sched pipe, ms (same goals)" \
 	"switch_ms:stress-ng --switch, ms for the ops (same goals)" \
-	"daemon_pct:the daemon's CPU during the workloads, % of one vCPU" \
-	"lost:1 = the scheduler dropped out during the window (that round's numbers are left out)"
+	"daemon_pct:the daemon's CPU during the workloads, % of one vCPU"
+lost_summary
