@@ -25,6 +25,10 @@
  *                            after the last wakeup target, then run ~50 us;
  *                            writes "n=N p50_us=X p99_us=Y max_us=Z" (the
  *                            delay from each target to actually running)
+ *   cs-work periodic SECONDS OUT
+ *                            the same periodic task for SECONDS of wall clock
+ *                            (or until SIGTERM); writes the same fields plus
+ *                            "cpus=LIST", every CPU it woke up on
  *
  * Exit status 2 on bad usage.
  */
@@ -157,16 +161,22 @@ static int cmp_u64(const void *a, const void *b)
 
 enum { CS_WAKE_PERIOD_NS = 1000000, CS_WAKE_RUN_NS = 50000 };
 
-static int wake(long count, const char *out)
+/*
+ * The periodic task of `wake` and `periodic`: up to @count times, or until
+ * @seconds of wall clock have passed (0: no limit), sleep until 1 ms after the
+ * last wakeup target, then run ~50 us. Stores each delay from the target to
+ * running in @delay and, when @seen is given, every CPU it woke up on. Returns
+ * how many wakeups it made.
+ */
+static long periodic_loop(long count, double seconds, unsigned long long *delay,
+			  unsigned char *seen)
 {
-	unsigned long long *delay = calloc(count, sizeof(*delay));
+	double end = seconds > 0 ? now() + seconds : 0;
 	struct timespec target, woke;
-	FILE *f;
+	long i;
 
-	if (!delay)
-		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &target);
-	for (long i = 0; i < count && !stop; i++) {
+	for (i = 0; i < count && !stop && (!end || now() < end); i++) {
 		double run_until;
 
 		target.tv_nsec += CS_WAKE_PERIOD_NS;
@@ -181,16 +191,75 @@ static int wake(long count, const char *out)
 		/* a late wakeup does not pile up: the next period starts now */
 		if (delay[i] > CS_WAKE_PERIOD_NS)
 			target = woke;
+		if (seen) {
+			int cpu = sched_getcpu();
+
+			if (cpu >= 0 && cpu < CS_WORK_MAX_CPUS)
+				seen[cpu] = 1;
+		}
 		run_until = now() + CS_WAKE_RUN_NS / 1e9;
 		while (now() < run_until)
 			;
 	}
-	qsort(delay, count, sizeof(*delay), cmp_u64);
+	return i;
+}
+
+/* "n=N p50_us=X p99_us=Y max_us=Z" of the @n delays, sorted in place */
+static void print_delays(FILE *f, unsigned long long *delay, long n)
+{
+	qsort(delay, n, sizeof(*delay), cmp_u64);
+	if (!n) {
+		fprintf(f, "n=0 p50_us=0 p99_us=0 max_us=0");
+		return;
+	}
+	fprintf(f, "n=%ld p50_us=%llu p99_us=%llu max_us=%llu", n, delay[n / 2] / 1000,
+		delay[n * 99 / 100] / 1000, delay[n - 1] / 1000);
+}
+
+static int wake(long count, const char *out)
+{
+	unsigned long long *delay = calloc(count, sizeof(*delay));
+	long n;
+	FILE *f;
+
+	if (!delay)
+		return 1;
+	n = periodic_loop(count, 0, delay, NULL);
 	f = fopen(out, "w");
 	if (!f)
 		return 1;
-	fprintf(f, "n=%ld p50_us=%llu p99_us=%llu max_us=%llu\n", count,
-		delay[count / 2] / 1000, delay[count * 99 / 100] / 1000, delay[count - 1] / 1000);
+	print_delays(f, delay, n);
+	fputc('\n', f);
+	free(delay);
+	return fclose(f) ? 1 : 0;
+}
+
+/* `wake` for SECONDS of wall clock (or until SIGTERM), also listing its CPUs */
+static int periodic(double seconds, const char *out)
+{
+	static unsigned char seen[CS_WORK_MAX_CPUS];
+	/* at most one wakeup per period */
+	long count = (long)(seconds * 1e9 / CS_WAKE_PERIOD_NS) + 1;
+	unsigned long long *delay = calloc(count, sizeof(*delay));
+	const char *sep = "";
+	long n;
+	FILE *f;
+
+	if (!delay)
+		return 1;
+	n = periodic_loop(count, seconds, delay, seen);
+	f = fopen(out, "w");
+	if (!f)
+		return 1;
+	print_delays(f, delay, n);
+	fprintf(f, " cpus=");
+	for (int c = 0; c < CS_WORK_MAX_CPUS; c++) {
+		if (seen[c]) {
+			fprintf(f, "%s%d", sep, c);
+			sep = ",";
+		}
+	}
+	fputc('\n', f);
 	free(delay);
 	return fclose(f) ? 1 : 0;
 }
@@ -248,6 +317,8 @@ int main(int argc, char **argv)
 		return wake((long)seconds, argv[3]);
 	if (!strcmp(argv[1], "hop") && argc == 3)
 		return hop(seconds);
+	if (!strcmp(argv[1], "periodic") && argc == 4)
+		return periodic(seconds, argv[3]);
 	if (!strcmp(argv[1], "moves") && argc == 4)
 		return moves(seconds, argv[3]);
 	if (!strcmp(argv[1], "cpus") && argc == 4) {
@@ -257,6 +328,6 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT | "
 		"cs-work moves SECONDS OUT | cs-work hop SECONDS | cs-work now | "
-		"cs-work wake COUNT OUT\n");
+		"cs-work wake COUNT OUT | cs-work periodic SECONDS OUT\n");
 	return 2;
 }
