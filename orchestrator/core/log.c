@@ -2,13 +2,19 @@
 /*
  * orchestrator/core/log.c: leveled logging to stderr, and the libbpf print hook.
  * Errors and warnings carry their level in the line; info lines do not, so
- * the normal output stays readable.
+ * the normal output stays readable. A message is one line: control
+ * characters in it (a cgroup named with a newline, an escape sequence in a
+ * request) are printed escaped (escape.h), never raw.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 
+#include "escape.h"
 #include "log.h"
 
 static enum cs_log_level cs_log_level = CS_LOG_INFO;
@@ -31,12 +37,26 @@ static void cs_vlog(enum cs_log_level level, const char *fmt, va_list ap)
 		[CS_LOG_INFO] = "",
 		[CS_LOG_DEBUG] = "debug: ",
 	};
+	char *msg = NULL, *safe = NULL;
+	size_t n;
 
 	if (level > cs_log_level)
 		return;
-	fprintf(stderr, "cellsched: %s", prefix[level]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fprintf(stderr, "cellsched: %s(out of memory formatting a message)\n",
+			prefix[level]);
+		return;
+	}
+	if (cs_escape_needed(msg)) {
+		n = 4 * strlen(msg) + 1;	/* at most 4 bytes ("\x1b") for each one */
+		safe = malloc(n);
+		if (safe)
+			cs_escape(msg, safe, n);
+	}
+	fprintf(stderr, "cellsched: %s%s\n", prefix[level],
+		!cs_escape_needed(msg) ? msg : safe ? safe : "(out of memory escaping a message)");
+	free(safe);
+	free(msg);
 }
 
 void cs_log(enum cs_log_level level, const char *fmt, ...)
