@@ -3,10 +3,15 @@
  * orchestrator/core/config.c: YAML configuration through libyaml's document API,
  * and the checks between cells (see config.h for the schema).
  *
- * Parsing builds the document tree (every node carries its position), then
- * walks it with a small table per mapping: unknown and duplicate keys are
- * refused, each value is converted with its range checked. Validation never
- * looks at the system itself; it gets a struct cs_sysinfo.
+ * Parsing first runs libyaml's event parser over the text to bound what the
+ * document may hold (nesting depth, values, keys per mapping: prescan()), so
+ * that a hostile file is refused in time linear in its size before libyaml
+ * builds a tree of it (its scanner and loader take time growing with the
+ * square of the depth, and recurse once per level). Then it builds the
+ * document tree (every node carries its position) and walks it with a small
+ * table per mapping: unknown and duplicate keys are refused, each value is
+ * converted with its range checked. Validation never looks at the system
+ * itself; it gets a struct cs_sysinfo.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -467,6 +472,59 @@ static void yaml_report(const yaml_parser_t *p, const char *name, const char *te
 		 p->context ? p->context : "");
 }
 
+/*
+ * Bound the stream before libyaml loads it: nesting (lists and mappings in
+ * lists and mappings) at most CS_CONFIG_MAX_DEPTH deep, at most
+ * CS_CONFIG_MAX_NODES values in all, at most CS_CONFIG_MAX_KEYS keys in one
+ * mapping. Events are pulled one at a time and the pass stops at the first
+ * value past a bound, so its cost is linear in what it read. A syntax error
+ * is left to the loader, which reports it. Returns 0 or -EINVAL / -ENOMEM
+ * with the message in @err.
+ */
+static int prescan(const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+	unsigned int children[CS_CONFIG_MAX_DEPTH + 1] = { 0 }, depth = 0, nodes = 0;
+	bool in_map[CS_CONFIG_MAX_DEPTH + 1] = { false };
+	char why[96] = "";
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done && !why[0] && yaml_parser_parse(&parser, &ev)) {
+		bool opens = ev.type == YAML_SEQUENCE_START_EVENT ||
+			     ev.type == YAML_MAPPING_START_EVENT;
+
+		if (opens || ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT) {
+			if (++nodes > CS_CONFIG_MAX_NODES)
+				snprintf(why, sizeof(why), "more than %d YAML values",
+					 CS_CONFIG_MAX_NODES);
+			else if (in_map[depth] && ++children[depth] > 2 * CS_CONFIG_MAX_KEYS)
+				snprintf(why, sizeof(why), "a mapping of more than %d keys",
+					 CS_CONFIG_MAX_KEYS);
+			else if (opens && depth == CS_CONFIG_MAX_DEPTH)
+				snprintf(why, sizeof(why), "YAML nested deeper than %d levels (a "
+					 "configuration needs 4)", CS_CONFIG_MAX_DEPTH);
+		}
+		if (!why[0] && opens) {
+			depth++;
+			in_map[depth] = ev.type == YAML_MAPPING_START_EVENT;
+			children[depth] = 0;
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			depth -= depth > 0;
+		}
+		if (why[0])
+			snprintf(err, errlen, "%s:%zu:%zu: %s", name, ev.start_mark.line + 1,
+				 ev.start_mark.column + 1, why);
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return why[0] ? -EINVAL : 0;
+}
+
 /* A configuration is one YAML document: refuse a second one instead of ignoring it. */
 static int second_document(struct ctx *c, yaml_parser_t *parser)
 {
@@ -551,6 +609,9 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 
 	cs_config_default(cfg);
 	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
+	ret = prescan(name, text, len, err, errlen);
+	if (ret)
+		return ret;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

@@ -55,6 +55,9 @@ enum cs_config_limits {
 	CS_MIN_CPUS_DFL		= 1,
 	CS_ERR_MAX		= 512,	/* bytes of an error message */
 	CS_CONFIG_MAX_BYTES	= 1 << 20,	/* bytes, largest configuration file */
+	CS_CONFIG_MAX_DEPTH	= 16,	/* nested lists and mappings; the schema needs 4 */
+	CS_CONFIG_MAX_NODES	= 65536,	/* values (scalars, lists, mappings) in a file */
+	CS_CONFIG_MAX_KEYS	= 256,	/* keys of one mapping */
 	CS_WEIGHT_DFL		= 100,
 	CS_WEIGHT_MAX		= 10000,
 	CS_GROW_PCT_DFL		= 90,
