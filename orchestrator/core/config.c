@@ -682,6 +682,27 @@ int cs_config_load(const char *path, struct cs_config *cfg, char *err, size_t er
 	return ret;
 }
 
+/*
+ * Is the path component @p (@n bytes) named like a cgroup interface file:
+ * "<controller>.<name>" ("cgroup.procs", "cpuset.cpus", "memory.max")? A
+ * cgroup cannot be made under such a name, or would be mistaken for one.
+ * The controllers of cgroup v2 and of v1, so that none of them can come.
+ */
+static bool interface_name(const char *p, size_t n)
+{
+	static const char *const prefixes[] = {
+		"cgroup", "cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices",
+		"freezer", "net_cls", "net_prio", "perf_event", "hugetlb", "pids", "rdma",
+		"misc", "dmem",
+	};
+	const char *dot = memchr(p, '.', n);
+
+	for (size_t i = 0; dot && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if ((size_t)(dot - p) == strlen(prefixes[i]) && !strncmp(p, prefixes[i], dot - p))
+			return true;
+	return false;
+}
+
 const char *cs_config_bad_cgroup(const char *cg)
 {
 	const char *p = cg;
@@ -701,6 +722,9 @@ const char *cs_config_bad_cgroup(const char *cg)
 			return "it has an empty path component";
 		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
 			return "'.' and '..' would leave the parent";
+		if (interface_name(p, n))
+			return "a component is named like a cgroup interface file (cgroup.*, cpu.*, "
+			       "cpuset.*, memory.*, io.*, pids.*, ...)";
 		p += n;
 		if (*p == '/')
 			p++;

@@ -29,7 +29,8 @@
  *     llcs: ["0-3"]           CPUs sharing a last-level cache
  *   cells:                    list, at most CS_MAX_CELLS
  *     - name: a               [A-Za-z0-9_.-], 1..63 characters, unique
- *       cgroup: a             below cell_parent, default: the name
+ *       cgroup: a             below cell_parent, default: the name; no component
+ *                             named like a cgroup file (cgroup.procs, cpu.max)
  *       cpus: "1-2"           fixed CPU list, non-empty; or resizable:
  *       cpus: {min: 1, max: 4, weight: 100}   the controller picks the CPUs
  *       policy: fifo          child policy, default fifo
@@ -133,8 +134,9 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 
 /*
  * Check one cell path @cgroup (relative to the cell parent): non-empty,
- * relative, no "." or ".." component, allowed characters. Returns NULL if
- * fine, else what is wrong.
+ * relative, no "." or ".." component, no component named like a cgroup
+ * interface file ("cgroup.procs", "cpuset.cpus": <controller>.<name>),
+ * allowed characters. Returns NULL if fine, else what is wrong.
  */
 const char *cs_config_bad_cgroup(const char *cgroup);
 

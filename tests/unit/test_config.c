@@ -79,6 +79,7 @@ struct bad_config {
 #define NAMES "only letters, digits, '-', '_' and '.' are allowed"
 #define PATHS "only letters, digits, '-', '_', '.' and '/' are allowed"
 #define OUTSIDE "outside the cell parent"
+#define IFACE "a component is named like a cgroup interface file"
 
 static const struct bad_config bad_configs[] = {
 	/* YAML itself */
@@ -211,6 +212,16 @@ static const struct bad_config bad_configs[] = {
 	  .pos = "t.yaml:3:13:", .want = "empty path component", .unwanted = OUTSIDE },
 	{ .name = "cell cgroup ending in /", .yaml = CA "    cgroup: x/\n    cpus: 1\n",
 	  .pos = "t.yaml:3:13:", .want = "it ends with '/'", .unwanted = OUTSIDE },
+	/* Issue 13 item 2: a cgroup named like a cgroupfs file passed, then failed "Not a
+	 * directory" on every tick. */
+	ROW("cell cgroup cgroup.procs", CA "    cgroup: cgroup.procs\n    cpus: 1\n", "t.yaml:3:13:",
+	    "cgroup 'cgroup.procs' of cell 'a' is not a valid path: " IFACE),
+	ROW("cell named cpuset.cpus (its cgroup)", "cells:\n  - name: cpuset.cpus\n    cpus: 1\n",
+	    "t.yaml:2:11:", "cgroup 'cpuset.cpus' of cell 'cpuset.cpus' is not a valid path: " IFACE),
+	ROW("cell cgroup x/memory.max", CA "    cgroup: x/memory.max\n    cpus: 1\n", "t.yaml:3:13:",
+	    IFACE),
+	ROW("cell_parent cgroup.threads", "cell_parent: cgroup.threads\n", "t.yaml:1:14:",
+	    "bad 'cell_parent' 'cgroup.threads': " IFACE),
 
 	/* between cells */
 	ROW("duplicate cell names", CA "    cpus: 1\n  - name: a\n    cpus: 2\n", "t.yaml:4:11:",
@@ -720,6 +731,7 @@ static void test_load_exactly_1mib(void **state)
 	cs_config_free(&cfg);
 }
 
+#define IFACE_WHY IFACE " (cgroup.*, cpu.*, cpuset.*, memory.*, io.*, pids.*, ...)"
 #define DOTS "'.' and '..' would leave the parent"
 #define ABS "it must be relative, not absolute"
 
@@ -727,6 +739,7 @@ static void test_bad_cgroup(void **state)
 {
 	static const char *const good[] = {
 		"a", "a/b", "a/b/c", "A-z_0.9", ".a", "a.", "..a", "a..", "a/.b/c..d", "...",
+		"cgroup", "cpu", "cpus.x", "mycpu.max", "cgroupx.procs", "x.cgroup.procs",
 	};
 	static const struct { const char *in, *why; } bad[] = {
 		{ "", "it is empty" }, { "/a", ABS }, { "/", ABS },
@@ -736,6 +749,8 @@ static void test_bad_cgroup(void **state)
 		{ "a/", "it ends with '/'" }, { "a/b/", "it ends with '/'" },
 		{ "a b", PATHS }, { "a\\b", PATHS }, { "a:b", PATHS }, { "a\nb", PATHS },
 		{ "caf\xc3\xa9", PATHS },
+		{ "cgroup.procs", IFACE_WHY }, { "cgroup.", IFACE_WHY }, { "a/cpu.max", IFACE_WHY },
+		{ "cpuset.cpus/a", IFACE_WHY }, { "io.weight", IFACE_WHY }, { "pids.max", IFACE_WHY },
 	};
 	const char *why;
 
