@@ -391,14 +391,21 @@ static int topology_key(struct ctx *c, const char *key, yaml_node_t *v, void *ar
 	return -ENOENT;
 }
 
-static int get_abs_path(struct ctx *c, yaml_node_t *v, const char *key, char *out, size_t len)
+static int get_abs_path(struct ctx *c, yaml_node_t *v, const char *key, char *out, size_t len,
+			struct cs_pos *pos)
 {
+	const char *why;
+
+	*pos = pos_of(v);
 	if (get_str(c, v, key, out, len))
 		return -EINVAL;
 	if (out[0] != '/')
 		return fail_at(c, v, "'%s' must be an absolute path, not '%s'", key, out);
 	if (out[strlen(out) - 1] == '/')
 		return fail_at(c, v, "'%s' must name a file, not a directory ('%s')", key, out);
+	why = cs_config_bad_file_path(out);
+	if (why)
+		return fail_at(c, v, "bad '%s' '%s': %s", key, out, why);
 	return 0;
 }
 
@@ -407,7 +414,8 @@ static int control_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg
 	struct cs_config *cfg = arg;
 
 	if (!strcmp(key, "socket"))
-		return get_abs_path(c, v, "control.socket", cfg->socket, sizeof(cfg->socket));
+		return get_abs_path(c, v, "control.socket", cfg->socket, sizeof(cfg->socket),
+				    &cfg->socket_pos);
 	if (!strcmp(key, "group")) {
 		cfg->group_pos = pos_of(v);
 		return get_str(c, v, "control.group", cfg->group, sizeof(cfg->group));
@@ -442,7 +450,8 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 	if (!strcmp(key, "control"))
 		return walk_map(c, v, "'control'", "socket, group", control_key, cfg);
 	if (!strcmp(key, "state_file"))
-		return get_abs_path(c, v, key, cfg->state_file, sizeof(cfg->state_file));
+		return get_abs_path(c, v, key, cfg->state_file, sizeof(cfg->state_file),
+				    &cfg->state_file_pos);
 	return -ENOENT;
 }
 

@@ -18,6 +18,8 @@
  *   control:
  *     socket: /run/cellsched/cellsched.sock     control socket (absolute path)
  *     group: NAME             group allowed besides root (socket mode 0660)
+ *   (state_file and socket: plain paths, not below /proc, /sys or /dev, apart:
+ *   config_paths.c)
  *   root_cell:
  *     min_cpus: 1             CPUs the root cell always keeps, >= 1
  *   rebalance:                for cells with cpus: {min, max, weight}
@@ -101,6 +103,7 @@ struct cs_config {
 	unsigned int nr_topo_cores, nr_topo_llcs;	/* 0, 0: no override */
 	struct cs_cpus *topo_cores, *topo_llcs;
 	struct cs_pos cell_parent_pos, min_cpus_pos, group_pos, rebalance_pos, topology_pos;
+	struct cs_pos socket_pos, state_file_pos;
 	unsigned int nr_cells;
 	struct cs_cell_cfg *cells;	/* nr_cells entries */
 };
@@ -139,6 +142,22 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
  * allowed characters. Returns NULL if fine, else what is wrong.
  */
 const char *cs_config_bad_cgroup(const char *cgroup);
+
+/*
+ * The files cellsched writes (config_paths.c). cs_config_bad_file_path():
+ * is @path a plain absolute path ("//", "." and ".." refused) outside /proc,
+ * /sys and /dev? NULL if so, else what is wrong. cs_config_check_paths():
+ * do state_file and control.socket (with the files beside them: STATE.tmp,
+ * STATE.lock, STATE.corrupt-*, SOCKET.lock) stay apart? Both pure; the second
+ * is part of cs_config_check(). cs_config_check_system(): what is at those
+ * paths now fits (a regular file or nothing for the state file, a socket or
+ * nothing for the socket, neither in a directory that leads into /proc, /sys
+ * or /dev, the state file not the configuration file itself), and
+ * control.group exists. 0 or -EINVAL with "FILE:LINE:COL: ..." in @err.
+ */
+const char *cs_config_bad_file_path(const char *path);
+int cs_config_check_paths(const struct cs_config *cfg, char *err, size_t errlen);
+int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen);
 
 /* Is cgroup path @a below @b ("b/x", not "b" itself nor "bx")? */
 bool cs_config_path_inside(const char *a, const char *b);

@@ -184,7 +184,7 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 			return check_fail(cfg, cfg->topology_pos, err, errlen, "bad 'topology': %s",
 					  list2);
 	}
-	return 0;
+	return cs_config_check_paths(cfg, err, errlen);
 }
 
 int cs_config_topology(const struct cs_config *cfg, const struct cs_cpus *online,

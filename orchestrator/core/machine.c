@@ -4,8 +4,9 @@
  * this machine, and loading a configuration checked against it (see
  * machine.h); shared by `cellsched check` and `cellsched run`.
  *
- * Reads only: the YAML file, the online CPUs and the cell parent's (or the
- * cgroup root's) cpuset.cpus.effective. Nothing is created or loaded.
+ * Reads only: the YAML file, the online CPUs, the cell parent's (or the
+ * cgroup root's) cpuset.cpus.effective, what is at the paths of the state
+ * file and the socket, the group database. Nothing is created or loaded.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -62,7 +63,8 @@ int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *s
 		cs_config_free(cfg);
 		return ret;
 	}
-	if (cs_config_check(cfg, si, err, sizeof(err))) {
+	if (cs_config_check(cfg, si, err, sizeof(err)) ||
+	    cs_config_check_system(cfg, err, sizeof(err))) {
 		cs_err("%s", err);
 		cs_config_free(cfg);
 		return CS_EXIT_CONFIG;
