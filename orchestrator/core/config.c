@@ -23,6 +23,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "escape.h"
 #include "policies.h"
 
 struct ctx {
@@ -42,10 +43,13 @@ static int fail_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
 
 	off = snprintf(c->err, c->errlen, "%s:%zu:%zu: ", c->file, n->start_mark.line + 1,
 		       n->start_mark.column + 1);
-	if (off >= c->errlen)
+	if (off >= c->errlen) {
+		cs_escape_mark_cut(c->err, c->errlen, (int)off);
 		return -EINVAL;
+	}
 	va_start(ap, fmt);
-	vsnprintf(c->err + off, c->errlen - off, fmt, ap);
+	cs_escape_mark_cut(c->err + off, c->errlen - off,
+			   vsnprintf(c->err + off, c->errlen - off, fmt, ap));
 	va_end(ap);
 	return -EINVAL;
 }
@@ -476,9 +480,9 @@ static void yaml_report(const yaml_parser_t *p, const char *name, const char *te
 			}
 		}
 	}
-	snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s", name, line, col,
-		 p->problem ? p->problem : "unknown", p->context ? " " : "",
-		 p->context ? p->context : "");
+	cs_escape_mark_cut(err, errlen, snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s",
+						 name, line, col, p->problem ? p->problem : "unknown",
+						 p->context ? " " : "", p->context ? p->context : ""));
 }
 
 /*
@@ -617,7 +621,11 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 	int ret;
 
 	cs_config_default(cfg);
-	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
+	if (snprintf(cfg->file, sizeof(cfg->file), "%s", name) >= (int)sizeof(cfg->file)) {
+		snprintf(err, errlen, "the configuration's file name is longer than %zu bytes",
+			 sizeof(cfg->file) - 1);
+		return -ENAMETOOLONG;
+	}
 	ret = prescan(name, text, len, err, errlen);
 	if (ret)
 		return ret;

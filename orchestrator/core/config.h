@@ -41,6 +41,7 @@
 #ifndef CELLSCHED_CONFIG_H
 #define CELLSCHED_CONFIG_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -92,7 +93,7 @@ struct cs_cell_cfg {
 };
 
 struct cs_config {
-	char file[256];			/* for messages; "(built-in)" for the default */
+	char file[PATH_MAX];		/* for messages; "(built-in)" for the default */
 	unsigned int tick_ms;
 	char cell_parent[CS_CGPATH_MAX];
 	unsigned int min_cpus;

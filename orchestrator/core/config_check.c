@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "escape.h"
 #include "topology.h"
 
 static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
@@ -30,8 +31,10 @@ static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err,
 		off = snprintf(err, errlen, "runtime change: ");
 	if (off < errlen) {
 		va_start(ap, fmt);
-		vsnprintf(err + off, errlen - off, fmt, ap);
+		cs_escape_mark_cut(err + off, errlen - off, vsnprintf(err + off, errlen - off, fmt, ap));
 		va_end(ap);
+	} else {
+		cs_escape_mark_cut(err, errlen, (int)off);
 	}
 	return -EINVAL;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * orchestrator/core/escape.c: control characters of untrusted text turned
- * into C escapes before it is printed (see escape.h).
+ * into C escapes before it is printed, and cut text marked (see escape.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,9 +34,19 @@ static const char *escape_of(unsigned char c, char buf[5])
 	}
 }
 
+static const char cut[] = "...";
+
+char *cs_escape_mark_cut(char *buf, size_t len, int n)
+{
+	if (n >= 0 && (size_t)n < len)
+		return buf;
+	if (len >= sizeof(cut))
+		memcpy(buf + len - sizeof(cut), cut, sizeof(cut));
+	return buf;
+}
+
 char *cs_escape(const char *in, char *out, size_t len)
 {
-	static const char cut[] = "...";
 	size_t o = 0;
 	char buf[5];
 

@@ -9,7 +9,9 @@
  * cellsched prints for people (the log, the CLI's tables) goes through
  * cs_escape(): control characters (below 0x20, and 0x7f) become C escapes
  * ("\n", "\t", "\x1b"), a backslash stays a backslash, everything else
- * (UTF-8 included) passes unchanged. Pure. Prefix: cs_escape.
+ * (UTF-8 included) passes unchanged. A message cut to fit its buffer ends
+ * in "..." (cs_escape_mark_cut), so that a cut is never silent. Pure.
+ * Prefix: cs_escape.
  */
 #ifndef CELLSCHED_ESCAPE_H
 #define CELLSCHED_ESCAPE_H
@@ -26,5 +28,11 @@ bool cs_escape_needed(const char *s);
  * never silent.
  */
 char *cs_escape(const char *in, char *out, size_t len);
+
+/*
+ * @n is what snprintf() returned for @buf[@len]: if the text was cut, end
+ * @buf with "..." Returns @buf.
+ */
+char *cs_escape_mark_cut(char *buf, size_t len, int n);
 
 #endif /* CELLSCHED_ESCAPE_H */

@@ -18,9 +18,11 @@
 #include "log.h"
 #include "machine.h"
 
+enum { CS_CPULIST_MAX = 8192 };	/* bytes of a CPU list read from the kernel */
+
 int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
 {
-	char buf[1024], why[200];
+	char buf[CS_CPULIST_MAX], why[200];
 	int err;
 
 	memset(si, 0, sizeof(*si));
@@ -39,6 +41,11 @@ int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
 	}
 	err = cs_cg_read(cs_cg_exists(cfg->cell_parent) ? cfg->cell_parent : "",
 			 "cpuset.cpus.effective", buf, sizeof(buf));
+	if (err == -EOVERFLOW) {
+		cs_err("the cpuset.cpus.effective of the cell parent is longer than %zu bytes",
+		       sizeof(buf) - 1);
+		return CS_EXIT_FAILURE;
+	}
 	if (!err && buf[0] && !cs_cpus_parse(buf, &si->parent_cpus, why, sizeof(why)))
 		return CS_EXIT_OK;
 	si->parent_cpus = si->online;

@@ -217,7 +217,8 @@ static int fsync_dir(const char *path)
 	char copy[CS_PATH_MAX];
 	int fd, ret = 0;
 
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
 	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -231,7 +232,8 @@ static int mkdir_parent(const char *path)
 {
 	char copy[CS_PATH_MAX];
 
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
 	for (char *p = copy + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -259,7 +261,11 @@ int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t
 					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(text);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: the path is too long", path);
+		json_object_put(root);
+		return -ENAMETOOLONG;
+	}
 
 	step = "creating its directory";
 	ret = mkdir_parent(path);
@@ -309,7 +315,8 @@ int cs_state_set_aside(const char *path, char *aside, size_t len)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(aside, len, "%s.corrupt-%s", path, stamp);
+	if (snprintf(aside, len, "%s.corrupt-%s", path, stamp) >= (int)len)
+		return -ENAMETOOLONG;
 	return rename(path, aside) < 0 ? -errno : 0;
 }
 

@@ -413,11 +413,13 @@ static int cell_create(struct cs_daemon *d, json_object *req, char *err, size_t 
 		return FAIL(CS_EXIT_CONFIG, "a cell '%s' exists already", name);
 	snprintf(c.name, sizeof(c.name), "%s", name);
 	s = req_str(req, "cgroup");
-	snprintf(c.cgroup, sizeof(c.cgroup), "%s", s ? s : name);
+	if (snprintf(c.cgroup, sizeof(c.cgroup), "%s", s ? s : name) >= (int)sizeof(c.cgroup))
+		return FAIL(CS_EXIT_USAGE, "--cgroup is longer than %zu characters",
+			    sizeof(c.cgroup) - 1);
 	s = req_str(req, "policy");
-	snprintf(c.policy, sizeof(c.policy), "%s", s ? s : CS_POLICY_DEFAULT);
-	if (!cs_policy_find(c.policy))
-		return FAIL(CS_EXIT_CONFIG, "unknown policy '%s' (known: %s)", c.policy,
+	if (snprintf(c.policy, sizeof(c.policy), "%s", s ? s : CS_POLICY_DEFAULT) >=
+	    (int)sizeof(c.policy) || !cs_policy_find(c.policy))
+		return FAIL(CS_EXIT_CONFIG, "unknown policy '%.64s' (known: %s)", s,
 			    cs_policy_names());
 	ret = req_cpus(req, &c, true, err, errlen);
 	if (!ret)
@@ -530,9 +532,11 @@ static int cell_assign(struct cs_daemon *d, json_object *req, uid_t peer, json_o
 
 		while (*from == '/')
 			from++;
-		why = *from ? cs_config_bad_cgroup(from) : NULL;
+		why = strlen(from) >= 2 * CS_CGPATH_MAX ? "it is longer than 511 characters" :
+		      *from ? cs_config_bad_cgroup(from) : NULL;
 		if (why)
-			return FAIL(CS_EXIT_USAGE, "bad --cgroup '%s': %s", from, why);
+			return FAIL(CS_EXIT_USAGE, "bad --cgroup '%.64s%s': %s", from,
+				    strlen(from) > 64 ? "..." : "", why);
 		if (!cs_cg_exists(from))
 			return FAIL(CS_EXIT_NOT_FOUND, "no cgroup %s/%s", cs_cg_mount(), from);
 		ret = cs_cg_move_all(from, d->cells->cells[idx].cgroup, &moved);

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -127,10 +128,13 @@ static int setup_fds(struct run_state *st)
 
 static void watch_parent(struct run_state *st)
 {
-	char path[512];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->d.cfg.cell_parent);
-	st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->d.cfg.cell_parent) >=
+	    (int)sizeof(path))
+		errno = ENAMETOOLONG;
+	else
+		st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (st->ifd < 0 || inotify_add_watch(st->ifd, path, IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0)
 		cs_warn("cannot watch %s (%s); cgroups there are found on the next tick", path,
 			strerror(errno));
