@@ -30,7 +30,7 @@
 #include "exit_codes.h"
 #include "log.h"
 
-enum { CS_CTL_JSON_DEPTH = 16, CS_CTL_BACKLOG = 16, CS_CTL_PER_WAKE = 32 };
+enum { CS_CTL_BACKLOG = 16, CS_CTL_PER_WAKE = 32 };
 
 /* Is a daemon answering on @path? */
 static bool someone_listens(const char *path)
@@ -226,7 +226,6 @@ static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 	struct ucred cred = { .pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	socklen_t clen = sizeof(cred);
 	json_object *req = NULL, *cmd, *result = NULL, *o;
-	struct json_tokener *tok;
 	char err[1024] = "";
 	char *buf;
 	ssize_t len;
@@ -255,24 +254,12 @@ static void serve_one(struct cs_ctl *s, int fd, cs_ctl_handler fn, void *ctx)
 			len == -ETIMEDOUT ? "no whole request within 500 ms" : strerror(-len));
 		goto out;
 	}
-	tok = json_tokener_new_ex(CS_CTL_JSON_DEPTH);
-	if (tok) {
-		req = json_tokener_parse_ex(tok, buf, (int)len);
-		if (req && json_tokener_get_parse_end(tok) < (size_t)len &&
-		    strspn(buf + json_tokener_get_parse_end(tok), " \t\r\n") !=
-		    (size_t)len - json_tokener_get_parse_end(tok)) {
-			json_object_put(req);
-			req = NULL;
-		}
-		json_tokener_free(tok);
-	}
-	if (!req || !json_object_is_type(req, json_type_object) ||
-	    !json_object_object_get_ex(req, "cmd", &cmd) ||
-	    !json_object_is_type(cmd, json_type_string)) {
-		reply_error(fd, CS_EXIT_USAGE, "malformed request: expected a JSON object with "
-			    "a string \"cmd\"", deadline);
+	req = cs_ctl_parse_request(buf, (size_t)len, err, sizeof(err));
+	if (!req) {
+		reply_error(fd, CS_EXIT_USAGE, err, deadline);
 		goto out;
 	}
+	json_object_object_get_ex(req, "cmd", &cmd);
 	code = fn(ctx, json_object_get_string(cmd), req, cred.uid, &result, err, sizeof(err));
 	/* the handler's own work does not count against the client's time */
 	deadline = cs_now_ms() + CS_CTL_READ_MS;

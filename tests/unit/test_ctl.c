@@ -4,7 +4,8 @@
  * on the host (a server loop in a thread, the real socket): socket and
  * directory modes, a second daemon refused, a request answered, a handler's
  * refusal carried with its exit code, and every kind of bad request (not
- * JSON, not an object, no or non-string "cmd", trailing bytes, oversized,
+ * JSON, not an object, no or non-string "cmd", trailing bytes, a key twice
+ * in an object, not strict JSON, oversized,
  * nested too deep, a client that sends nothing, one that hangs up, one that
  * sends a byte every 200 ms and must not hold the daemon) answered
  * with an error or dropped while the server keeps serving; a client without
@@ -225,6 +226,69 @@ static void test_bad_cmd(void **state)
 	assert_still_serving();
 }
 
+/*
+ * Issue 13 item 4: json-c keeps the last of two equal keys, so
+ * {"cmd":"status","cmd":"stop"} stopped the daemon. A key twice in any object
+ * of a request makes it malformed; the handler never sees it.
+ */
+static void test_duplicate_keys(void **state)
+{
+	static const char *const dups[] = {
+		"{\"cmd\": \"cell-show\", \"cmd\": \"echo\"}\n",
+		"{\"cmd\": \"echo\", \"cmd\": \"echo\"}\n",
+		"{\"cmd\": \"echo\", \"\\u0063md\": \"cell-show\"}\n",	/* the same key, escaped */
+		"{\"cmd\": \"echo\", \"x\": {\"a\": 1, \"b\": [{\"c\": 1, \"c\": 2}]}}\n",
+		"{\"cmd\": \"echo\", \"x\": {\"a\": {\"z\": 1}, \"a\": 2}, \"y\": {}}\n",
+	};
+	int before = served;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dups) / sizeof(dups[0]); i++)
+		assert_refused(dups[i], strlen(dups[i]), "malformed request: an object has the "
+			       "same key twice");
+	assert_int_equal(served, before);
+	assert_still_serving();
+}
+
+/* cs_ctl_parse_request() itself: what strict JSON without duplicates lets through. */
+static void test_parse_request(void **state)
+{
+	static const char *const good[] = {
+		"{\"cmd\":\"a\"}",
+		"  {\"cmd\": \"a\", \"x\": {\"a\": 1, \"b\": [{\"a\": 1}, {\"a\": 2}, []]}}\r\n",
+		"{\"cmd\": \"a\", \"k\\\":\": 1, \"k2\": \"x:y{[\", \"e\": {}}\n",
+		"{\"cmd\": \"a\", \"A\": 1, \"a\": 2}",
+	};
+	static const char *const bad[] = {
+		"{\"cmd\": \"a\", \"x\": 1, \"x\": 1}",
+		"{\"cmd\": \"a\", /* comment */ \"x\": 1}",	/* json-c takes it unless strict */
+		"{'cmd': 'a'}",
+		"{\"cmd\": \"a\",}",
+		"{\"cmd\": \"a\"} x",
+		"{\"cmd\": \"\xff\"}",	/* not UTF-8 */
+		"",
+	};
+	char err[256];
+	json_object *o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		o = cs_ctl_parse_request(good[i], strlen(good[i]), err, sizeof(err));
+		if (!o)
+			fail_msg("refused %s: %s", good[i], err);
+		json_object_put(o);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = cs_ctl_parse_request(bad[i], strlen(bad[i]), err, sizeof(err));
+		if (o)
+			fail_msg("accepted %s", bad[i]);
+		assert_non_null(strstr(err, "malformed request"));
+	}
+	/* a NUL inside ends nothing: the bytes after it are refused */
+	o = cs_ctl_parse_request("{\"cmd\":\"a\"}\0x", 14, err, sizeof(err));
+	assert_null(o);
+}
+
 static void test_oversized(void **state)
 {
 	size_t n = CS_CTL_MAX_REQ + 4096;
@@ -442,6 +506,8 @@ int main(void)
 		cmocka_unit_test(test_not_json),
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_bad_cmd),
+		cmocka_unit_test(test_duplicate_keys),
+		cmocka_unit_test(test_parse_request),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_too_deep),
 		cmocka_unit_test(test_silent_and_hasty_clients),
