@@ -9,10 +9,12 @@
  * attached; cell parent cgroup made; then the tick loop. The loop waits on a
  * signalfd (SIGINT/SIGTERM: stop; SIGHUP: reload the configuration), an
  * inotify watch on the cell parent (cgroups created or removed there), the
- * control socket (requests, api.c) and a timerfd tick (tick_ms). Each wake
- * reconciles the cells (cells.c: also rebalancing resizable cells), logs the
- * events the root queued and checks that the root still runs; --stats adds
- * each cell's latest demand report.
+ * control socket and its connections (requests, api.c; served without
+ * blocking, ctl_server.c) and a timerfd tick (tick_ms). Each wake checks
+ * that the root still runs; a tick, a signal, a cgroup event or an answered
+ * request reconciles the cells (cells.c: also rebalancing resizable cells)
+ * and logs the events the root queued; --stats adds each cell's latest
+ * demand report.
  *
  * Shutdown stops the children, removes the cgroups cellsched created (when
  * empty), detaches the root and reports the kernel's exit info; the exit code
@@ -203,45 +205,66 @@ static void set_aside(const char *path)
 		       "replace it", path, strerror(-err));
 }
 
-/* Run until a stop signal (returns true) or the root exits by itself (false). */
+/* The signalfd was readable: true for a stop signal; SIGHUP reloads. */
+static bool take_signal(struct run_state *st)
+{
+	struct signalfd_siginfo si;
+
+	if (read(st->sfd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	if (si.ssi_signo != SIGHUP) {
+		cs_info("received %s, detaching", strsignal(si.ssi_signo));
+		return true;
+	}
+	reload(st);
+	return false;
+}
+
+/*
+ * Run until a stop signal (returns true) or the root exits by itself (false).
+ * One poll waits for signals, the tick, the cell parent's cgroups and every
+ * control connection (until the first one's deadline); nothing in a wake
+ * blocks. A wake for connection traffic alone reconciles only when a request
+ * was answered.
+ */
 static bool loop(struct run_state *st)
 {
-	struct pollfd pfd[4] = {
-		{ .fd = st->sfd, .events = POLLIN },
-		{ .fd = st->tfd, .events = POLLIN },
-		{ .fd = st->d.ctl.fd, .events = POLLIN },
-		{ .fd = st->ifd, .events = POLLIN },
-	};
+	struct pollfd pfd[3 + 1 + CS_CTL_MAX_CONNS];
 	uint64_t last_stats = cs_now_ms(), expirations;
-	struct signalfd_siginfo si;
 	char evbuf[4096];
 
 	cs_cells_reconcile(st->d.cells, cs_now_ms());
 	for (;;) {
-		if (poll(pfd, st->ifd >= 0 ? 4 : 3, -1) < 0) {
+		bool work = false;
+		unsigned int n = 3;
+
+		pfd[0] = (struct pollfd){ .fd = st->sfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = st->tfd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = st->ifd, .events = POLLIN };	/* -1: none */
+		n += cs_ctl_pollfds(&st->d.ctl, pfd + 3);
+		if (poll(pfd, n, cs_ctl_timeout_ms(&st->d.ctl)) < 0) {
 			if (errno == EINTR)
 				continue;
 			cs_err("poll: %s", strerror(errno));
 			return true;
 		}
-		if (pfd[0].revents & POLLIN && read(st->sfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo != SIGHUP) {
-				cs_info("received %s, detaching", strsignal(si.ssi_signo));
+		if (pfd[0].revents & POLLIN) {
+			if (take_signal(st))
 				return true;
-			}
-			reload(st);
+			work = true;
 		}
 		if (pfd[1].revents & POLLIN)
-			(void)!read(st->tfd, &expirations, sizeof(expirations));
-		if (st->ifd >= 0 && pfd[3].revents & POLLIN)
+			work |= read(st->tfd, &expirations, sizeof(expirations)) > 0;
+		if (st->ifd >= 0 && pfd[2].revents & POLLIN)
 			while (read(st->ifd, evbuf, sizeof(evbuf)) > 0)
-				;
+				work = true;
 		if (cs_root_exited(&st->d.root))
 			return false;
-		if (pfd[2].revents & POLLIN)
-			cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d);
+		work |= cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d) > 0;
 		if (st->d.stop)
 			return true;
+		if (!work)
+			continue;
 		cs_cells_reconcile(st->d.cells, cs_now_ms());
 		cs_cells_drain_events(st->d.cells);
 		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {

@@ -7,7 +7,8 @@
  * JSON, not an object, no or non-string "cmd", trailing bytes, a key twice
  * in an object, not strict JSON, oversized,
  * nested too deep, a client that sends nothing, one that hangs up, one that
- * sends a byte every 200 ms and must not hold the daemon) answered
+ * sends a byte every 200 ms and must not hold the daemon, 20 silent ones
+ * beside a request, more than the slots) answered
  * with an error or dropped while the server keeps serving; a client without
  * the rights refused by the file modes and, with those opened up, by the
  * peer credential check; a member of control.group let in (socket 0660);
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,14 +64,41 @@ static int handler(void *ctx, const char *cmd, json_object *req, uid_t peer,
 	return CS_EXIT_NOT_FOUND;
 }
 
+enum { TICK_MS = 20 };
+static volatile long long max_tick_gap;	/* ms between two ticks the loop took */
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The daemon's loop in small (daemon/run.c): one poll for a tick and the control socket. */
 static void *serve(void *arg)
 {
-	struct pollfd p = { .fd = server.fd, .events = POLLIN };
+	struct itimerspec its = { .it_interval.tv_nsec = TICK_MS * 1000000L,
+				  .it_value.tv_nsec = TICK_MS * 1000000L };
+	struct pollfd p[1 + 1 + CS_CTL_MAX_CONNS];
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	long long last = mono_ms();
+	uint64_t n;
 
 	(void)arg;
-	while (!stop_server)
-		if (poll(&p, 1, 50) > 0)
-			cs_ctl_serve(&server, handler, NULL);
+	timerfd_settime(tfd, 0, &its, NULL);
+	while (!stop_server) {
+		p[0] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+		if (poll(p, 1 + cs_ctl_pollfds(&server, p + 1), cs_ctl_timeout_ms(&server)) < 0)
+			continue;
+		if (p[0].revents & POLLIN && read(tfd, &n, sizeof(n)) == sizeof(n)) {
+			if (mono_ms() - last > max_tick_gap)
+				max_tick_gap = mono_ms() - last;
+			last = mono_ms();
+		}
+		cs_ctl_serve(&server, handler, NULL);
+	}
+	close(tfd);
 	return NULL;
 }
 
@@ -335,14 +364,6 @@ static void test_silent_and_hasty_clients(void **state)
 	assert_true(served > before);
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* One byte every 200 ms: the connection still ends within CS_CTL_READ_MS or so. */
 static void test_trickling_client(void **state)
 {
@@ -372,6 +393,93 @@ static void test_trickling_client(void **state)
 	if (mono_ms() - t0 > CS_CTL_READ_MS + 700)
 		fail_msg("a trickling client held its connection for %lld ms", mono_ms() - t0);
 	assert_still_serving();
+}
+
+static int connect_silent(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	/* with the backlog full a connect waits (EAGAIN) for a slot: that is fine */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EAGAIN)
+		fail_msg("connect: %s", strerror(errno));
+	return fd;
+}
+
+static bool no_connections(void)
+{
+	return server.nr_conns == 0;
+}
+
+/* Wait up to @ms for @cond. */
+static bool wait_for(bool (*cond)(void), int ms)
+{
+	long long end = mono_ms() + ms;
+
+	while (!cond()) {
+		struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+
+		if (mono_ms() > end)
+			return false;
+		nanosleep(&pause, NULL);
+	}
+	return true;
+}
+
+/*
+ * Issue 13 item 5: 17 to 20 connections that send nothing made `cellsched
+ * status` wait 7.5 s (each held the loop for 500 ms). Now a request is
+ * answered at once beside 20 silent connections, and the loop's tick keeps
+ * its period while they wait out their 500 ms.
+ */
+static void test_silent_clients_delay_nobody(void **state)
+{
+	int fds[20];
+	long long t0;
+
+	(void)state;
+	assert_true(wait_for(no_connections, 2000));
+	for (int i = 0; i < 20; i++)
+		fds[i] = connect_silent();
+	max_tick_gap = 0;
+	t0 = mono_ms();
+	assert_still_serving();
+	if (mono_ms() - t0 > 250)
+		fail_msg("a request beside 20 silent connections took %lld ms", mono_ms() - t0);
+	/* the silent ones are dropped after CS_CTL_READ_MS; the tick went on meanwhile */
+	assert_true(wait_for(no_connections, CS_CTL_READ_MS + 1500));
+	if (max_tick_gap > 5 * TICK_MS)
+		fail_msg("the loop's %d ms tick waited %lld ms", TICK_MS, max_tick_gap);
+	for (int i = 0; i < 20; i++)
+		close(fds[i]);
+}
+
+/*
+ * More silent connections than slots (CS_CTL_MAX_CONNS): the others wait in
+ * the backlog, the loop neither spins nor stalls, and a request is answered
+ * once the first slots free (CS_CTL_READ_MS), not after all of them.
+ */
+static void test_more_connections_than_slots(void **state)
+{
+	enum { N = CS_CTL_MAX_CONNS + 8 };
+	int fds[N];
+	long long t0;
+
+	(void)state;
+	assert_true(wait_for(no_connections, 2000));
+	for (int i = 0; i < N; i++)
+		fds[i] = connect_silent();
+	max_tick_gap = 0;
+	t0 = mono_ms();
+	assert_still_serving();
+	if (mono_ms() - t0 > CS_CTL_READ_MS + 1000)
+		fail_msg("a request behind %d silent connections took %lld ms", N, mono_ms() - t0);
+	if (max_tick_gap > 5 * TICK_MS)
+		fail_msg("the loop's %d ms tick waited %lld ms", TICK_MS, max_tick_gap);
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	assert_true(wait_for(no_connections, CS_CTL_READ_MS + 1500));
 }
 
 static void test_not_allowed(void **state)
@@ -467,16 +575,15 @@ static void test_group_member(void **state)
 		_exit(json_object_object_get_ex(resp, "ok", &v) && json_object_get_boolean(v) ?
 		      0 : 1);
 	}
-	/* serve this one socket until the member's request is answered */
-	for (int i = 0; i < 100; i++) {
-		struct pollfd p = { .fd = g.fd, .events = POLLIN };
+	/* serve this one socket until the member has its answer */
+	for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		struct pollfd p[1 + CS_CTL_MAX_CONNS];
 
-		if (poll(&p, 1, 50) > 0) {
-			cs_ctl_serve(&g, handler, NULL);
-			break;
-		}
+		poll(p, cs_ctl_pollfds(&g, p), 50);
+		cs_ctl_serve(&g, handler, NULL);
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (waitpid(pid, &status, WNOHANG) == 0)
+		assert_int_equal(waitpid(pid, &status, 0), pid);
 	cs_ctl_close(&g);
 	chmod(dir, 0700);
 	assert_true(WIFEXITED(status));
@@ -512,6 +619,8 @@ int main(void)
 		cmocka_unit_test(test_too_deep),
 		cmocka_unit_test(test_silent_and_hasty_clients),
 		cmocka_unit_test(test_trickling_client),
+		cmocka_unit_test(test_silent_clients_delay_nobody),
+		cmocka_unit_test(test_more_connections_than_slots),
 		cmocka_unit_test(test_not_allowed),
 		cmocka_unit_test(test_peer_credentials),
 		cmocka_unit_test(test_group_member),
