@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "lockfile.h"
 #include "log.h"
 #include "policies.h"
 #include "state.h"
@@ -304,6 +305,28 @@ int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t
 		unlink(tmp);
 	}
 	json_object_put(root);
+	return ret;
+}
+
+int cs_state_lock(const char *path, int *fd, char *err, size_t errlen)
+{
+	char lock[CS_PATH_MAX + 8];
+	long holder = 0;
+	int ret;
+
+	*fd = -1;
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
+		ret = -ENAMETOOLONG;
+	else
+		ret = mkdir_parent(path);
+	if (!ret)
+		ret = cs_lockfile_take(lock, fd, &holder);
+	if (ret == -EBUSY)
+		snprintf(err, errlen, "another cellsched runs with the state file %s (pid %ld "
+			 "holds %s)", path, holder, lock);
+	else if (ret)
+		snprintf(err, errlen, "cannot lock %s: %s", lock, ret == -EINVAL ?
+			 "it is not a regular file" : strerror(-ret));
 	return ret;
 }
 

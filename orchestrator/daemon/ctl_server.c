@@ -15,6 +15,8 @@
  * listening socket is then left out of the poll set) until one frees.
  * SO_PEERCRED is read at accept; a caller refused by it still gets its
  * answer once it has sent its request. Requests are parsed by core/ctl.c.
+ * The socket's path is claimed with a lock beside it (SOCKET.lock,
+ * lockfile.h) held while listening: only its holder removes a stale socket.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +37,7 @@
 #include "clock.h"
 #include "ctl_server.h"
 #include "exit_codes.h"
+#include "lockfile.h"
 #include "log.h"
 
 enum { CS_CTL_BACKLOG = CS_CTL_MAX_CONNS };
@@ -56,35 +59,13 @@ static bool someone_listens(const char *path)
 	return yes;
 }
 
-int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *err,
-		  size_t errlen)
+/* The socket's directory: made 0700 (0750 and the group's, with a group) if missing. */
+static int make_dir(const struct cs_ctl *s, const char *path, const char *group, char *err,
+		    size_t errlen)
 {
 	char dir[sizeof(s->path)];
-	struct sockaddr_un sa;
-	struct group *gr;
-	struct stat st;
-	mode_t old;
 	int ret;
 
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	s->gid = (gid_t)-1;
-	s->spare_fd = -1;
-	snprintf(s->path, sizeof(s->path), "%s", path);
-	if (group[0]) {
-		gr = getgrnam(group);
-		if (!gr) {
-			snprintf(err, errlen, "control.group '%s' is not a group on this machine",
-				 group);
-			return -ENOENT;
-		}
-		s->gid = gr->gr_gid;
-		s->has_group = true;
-	}
-	if (cs_ctl_addr(&sa, path)) {
-		snprintf(err, errlen, "%s: socket path too long", path);
-		return -ENAMETOOLONG;
-	}
 	snprintf(dir, sizeof(dir), "%s", path);
 	dirname(dir);
 	if (mkdir(dir, s->has_group ? 0750 : 0700) == 0) {
@@ -96,7 +77,35 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return ret;
 	}
-	if (someone_listens(path)) {
+	return 0;
+}
+
+/*
+ * Make @path ours: take PATH.lock (held until cs_ctl_close), then remove a
+ * stale socket left by a daemon that died. Only the lock's holder ever
+ * unlinks the socket, so of two daemons starting at once the second neither
+ * listens nor removes the first one's socket.
+ */
+static int claim(struct cs_ctl *s, const char *path, char *err, size_t errlen)
+{
+	char lock[sizeof(s->path) + 8];
+	struct stat st;
+	long holder;
+	int ret;
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	ret = cs_lockfile_take(lock, &s->lock_fd, &holder);
+	if (ret == -EBUSY) {
+		snprintf(err, errlen, "another cellsched answers on %s (pid %ld holds %s)", path,
+			 holder, lock);
+		return -EADDRINUSE;
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot lock %s: %s", lock, ret == -EINVAL ?
+			 "it is not a regular file" : strerror(-ret));
+		return ret;
+	}
+	if (someone_listens(path)) {	/* a cellsched without the lock */
 		snprintf(err, errlen, "another cellsched answers on %s", path);
 		return -EADDRINUSE;
 	}
@@ -106,25 +115,56 @@ int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *e
 		return -EEXIST;
 	}
 	unlink(path);
+	return 0;
+}
+
+int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *err,
+		  size_t errlen)
+{
+	struct sockaddr_un sa;
+	struct group *gr;
+	mode_t old;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = s->spare_fd = s->lock_fd = -1;
+	s->gid = (gid_t)-1;
+	if (cs_ctl_addr(&sa, path)) {
+		snprintf(err, errlen, "%s: socket path too long", path);
+		return -ENAMETOOLONG;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if (group[0]) {
+		gr = getgrnam(group);
+		if (!gr) {
+			snprintf(err, errlen, "control.group '%s' is not a group on this machine",
+				 group);
+			return -ENOENT;
+		}
+		s->gid = gr->gr_gid;
+		s->has_group = true;
+	}
+	s->conns = calloc(CS_CTL_MAX_CONNS, sizeof(*s->conns));
+	if (!s->conns)
+		return -ENOMEM;
+	for (int i = 0; i < CS_CTL_MAX_CONNS; i++)
+		s->conns[i].fd = -1;
+	ret = make_dir(s, path, group, err, errlen);
+	if (!ret)
+		ret = claim(s, path, err, errlen);
+	if (ret) {
+		cs_ctl_close(s);
+		return ret;
+	}
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->fd < 0)
 		goto fail;
 	old = umask(0177);
 	ret = bind(s->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (ret < 0)
+	if (ret < 0 || (s->has_group && (chown(path, 0, s->gid) < 0 || chmod(path, 0660) < 0)) ||
+	    listen(s->fd, CS_CTL_BACKLOG) < 0)
 		goto fail;
-	if (s->has_group && (chown(path, 0, s->gid) < 0 || chmod(path, 0660) < 0))
-		goto fail;
-	if (listen(s->fd, CS_CTL_BACKLOG) < 0)
-		goto fail;
-	s->conns = calloc(CS_CTL_MAX_CONNS, sizeof(*s->conns));
-	if (!s->conns) {
-		errno = ENOMEM;
-		goto fail;
-	}
-	for (int i = 0; i < CS_CTL_MAX_CONNS; i++)
-		s->conns[i].fd = -1;
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 fail:
@@ -145,19 +185,22 @@ static void conn_close(struct cs_ctl *s, struct cs_ctl_conn *c)
 
 void cs_ctl_close(struct cs_ctl *s)
 {
-	for (int i = 0; s->conns && i < CS_CTL_MAX_CONNS; i++)
+	if (!s->conns)
+		return;		/* never listened (or closed already) */
+	for (int i = 0; i < CS_CTL_MAX_CONNS; i++)
 		if (s->conns[i].fd >= 0)
 			conn_close(s, &s->conns[i]);
 	free(s->conns);
 	s->conns = NULL;
 	if (s->fd >= 0) {
 		close(s->fd);
-		unlink(s->path);
+		unlink(s->path);	/* still holding the lock: it is ours */
 	}
 	if (s->spare_fd >= 0)
 		close(s->spare_fd);
 	s->fd = -1;
 	s->spare_fd = -1;
+	cs_lockfile_release(&s->lock_fd);
 }
 
 /* Is @gid among the peer's supplementary groups (SO_PEERGROUPS)? */

@@ -45,6 +45,7 @@ struct cs_ctl {
 	gid_t gid;		/* allowed group; (gid_t)-1: root only */
 	bool has_group;
 	int spare_fd;		/* given up to accept (and drop) a caller when out of fds */
+	int lock_fd;		/* PATH.lock, held while listening (lockfile.h) */
 	struct cs_ctl_conn *conns;	/* CS_CTL_MAX_CONNS slots while listening, else NULL */
 	unsigned int nr_conns;
 };
@@ -58,9 +59,10 @@ typedef int (*cs_ctl_handler)(void *ctx, const char *cmd, json_object *req, uid_
 			      json_object **result, char *err, size_t errlen);
 
 /*
- * Listen on @path; @group ("" = root only) may use it too. Refuses to
- * replace a socket another daemon still answers on (-EADDRINUSE). Returns 0
- * or -errno with the reason in @err.
+ * Listen on @path; @group ("" = root only) may use it too. Takes PATH.lock
+ * first and refuses (-EADDRINUSE, "another cellsched answers on ...") when
+ * another daemon holds it or answers there; only then is a stale socket
+ * removed. Returns 0 or -errno with the reason in @err.
  */
 int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *err,
 		  size_t errlen);
@@ -83,7 +85,7 @@ int cs_ctl_timeout_ms(const struct cs_ctl *s);
  */
 int cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx);
 
-/* Stop listening and remove the socket file. */
+/* Stop listening, remove the socket file, release the lock. Safe on a zeroed @s. */
 void cs_ctl_close(struct cs_ctl *s);
 
 #endif /* CELLSCHED_CTL_SERVER_H */

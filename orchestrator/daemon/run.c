@@ -2,11 +2,13 @@
 /*
  * orchestrator/daemon/run.c: `cellsched run`, the daemon.
  *
- * Order of start-up: configuration parsed and validated, the CLI's runtime
- * changes restored from the state file (an unreadable file or changes that
- * no longer fit are reported and set aside; the YAML alone runs), nothing
- * touched yet; kernel checked; control socket opened; root loaded and
- * attached; cell parent cgroup made; then the tick loop. The loop waits on a
+ * Order of start-up: configuration parsed and validated, kernel checked,
+ * nothing touched yet; the state file locked (STATE.lock, held for the
+ * daemon's lifetime: a second daemon stops here, busy); the CLI's runtime
+ * changes restored from it (an unreadable file or changes that no longer
+ * fit are reported and set aside; the YAML alone runs); control socket
+ * claimed and opened; root loaded and attached; cell parent cgroup made;
+ * then the tick loop. The loop waits on a
  * signalfd (SIGINT/SIGTERM: stop; SIGHUP: reload the configuration), an
  * inotify watch on the cell parent (cgroups created or removed there), the
  * control socket and its connections (requests, api.c; served without
@@ -42,6 +44,7 @@
 #include "machine.h"
 #include "daemon.h"
 #include "kernel.h"
+#include "lockfile.h"
 #include "log.h"
 #include "root.h"
 #include "state.h"
@@ -60,6 +63,7 @@ static const char run_usage[] =
 struct run_state {
 	struct cs_daemon d;
 	int sfd, tfd, ifd;
+	int state_lock;		/* STATE.lock (lockfile.h), held for the daemon's lifetime */
 	unsigned int stats_s;
 };
 
@@ -337,7 +341,8 @@ static int read_topology(struct cs_daemon *d, const struct cs_sysinfo *si, struc
 	return CS_EXIT_OK;
 }
 
-int cs_cmd_run(int argc, char **argv)
+/* The command line into @st and @opts: -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct run_state *st, struct cs_root_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -346,32 +351,24 @@ int cs_cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
-	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .d.ctl.fd = -1,
-				.d.ctl.spare_fd = -1 };
-	struct cs_daemon *d = &st.d;
-	char err[CS_ERR_MAX];
-	struct cs_sysinfo si;
-	struct cs_topo topo;
 	unsigned long val;
-	bool aside;
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			d->config_path = optarg;
+			st->d.config_path = optarg;
 			break;
 		case 's':
 			if (parse_uint("--slice-us", optarg, CS_ROOT_SLICE_NS_MIN / 1000,
 				       CS_ROOT_SLICE_NS_MAX / 1000, &val))
 				return CS_EXIT_USAGE;
-			opts.slice_ns = val * 1000ULL;
+			opts->slice_ns = val * 1000ULL;
 			break;
 		case 'S':
 			if (parse_uint("--stats", optarg, 1, 86400, &val))
 				return CS_EXIT_USAGE;
-			st.stats_s = val;
+			st->stats_s = val;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -386,18 +383,14 @@ int cs_cmd_run(int argc, char **argv)
 		fputs(run_usage, stderr);
 		return CS_EXIT_USAGE;
 	}
+	return -1;
+}
 
-	/* everything that can be checked is, before anything is touched */
-	d->started_ms = cs_now_ms();
-	ret = cs_load_config(d->config_path, &d->yaml, &si);
-	if (ret)
-		return ret;
-	aside = restore_state(d, &si);
-	if (cs_state_apply(&d->yaml, &d->state, &d->cfg)) {
-		ret = CS_EXIT_FAILURE;
-		goto out_config;
-	}
-	ret = check_kernel();
+/* Can this machine run a scheduler of ours: sched_ext free, root, cgroup2? */
+static int check_machine(void)
+{
+	int ret = check_kernel();
+
 	if (ret == CS_EXIT_OK && geteuid() != 0) {
 		cs_err("loading a scheduler needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
 		ret = CS_EXIT_PERM;
@@ -406,61 +399,127 @@ int cs_cmd_run(int argc, char **argv)
 		cs_err("no cgroup2 file system is mounted (cells are cgroups)");
 		ret = CS_EXIT_CGROUP;
 	}
-	if (ret == CS_EXIT_OK)
-		ret = read_topology(d, &si, &topo);
-	if (ret == CS_EXIT_OK && cs_ctl_listen(&d->ctl, d->cfg.socket, d->cfg.group, err,
-					       sizeof(err))) {
-		cs_err("%s", err);
-		ret = d->cfg.group[0] && strstr(err, "control.group") ? CS_EXIT_CONFIG :
-		      strstr(err, "another cellsched") ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
-	}
-	if (ret)
-		goto out_config;
-	if (aside)
-		set_aside(d->yaml.state_file);
+	return ret;
+}
 
-	if (setup_fds(&st)) {
+/* The state file is this daemon's alone (STATE.lock); another holding it is "busy". */
+static int lock_state(struct run_state *st)
+{
+	char err[CS_ERR_MAX];
+	int ret;
+
+	ret = cs_state_lock(st->d.yaml.state_file, &st->state_lock, err, sizeof(err));
+	if (ret)
+		cs_err("%s", err);
+	return !ret ? CS_EXIT_OK : ret == -EBUSY ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
+}
+
+/* The control socket (SOCKET.lock, then the socket); another daemon there is "busy". */
+static int listen_socket(struct cs_daemon *d)
+{
+	char err[CS_ERR_MAX];
+
+	if (!cs_ctl_listen(&d->ctl, d->cfg.socket, d->cfg.group, err, sizeof(err)))
+		return CS_EXIT_OK;
+	cs_err("%s", err);
+	return d->cfg.group[0] && strstr(err, "control.group") ? CS_EXIT_CONFIG :
+	       strstr(err, "another cellsched") ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
+}
+
+/*
+ * Everything that can be checked is, before anything is touched: the
+ * configuration, the machine; then the state file is locked (of two daemons
+ * starting at once, the second stops here and touches nothing), the
+ * runtime changes restored, the topology read and the control socket
+ * claimed. A state file that could not be used is set aside only then, once
+ * this daemon is sure to run.
+ */
+static int prepare(struct run_state *st, struct cs_sysinfo *si, struct cs_topo *topo)
+{
+	struct cs_daemon *d = &st->d;
+	bool aside = false;
+	int ret;
+
+	d->started_ms = cs_now_ms();
+	ret = cs_load_config(d->config_path, &d->yaml, si);
+	if (ret == CS_EXIT_OK)
+		ret = check_machine();
+	if (ret == CS_EXIT_OK)
+		ret = lock_state(st);
+	if (ret)
+		return ret;
+	aside = restore_state(d, si);
+	if (cs_state_apply(&d->yaml, &d->state, &d->cfg))
+		return CS_EXIT_FAILURE;
+	ret = read_topology(d, si, topo);
+	if (ret == CS_EXIT_OK)
+		ret = listen_socket(d);
+	if (ret == CS_EXIT_OK && aside)
+		set_aside(d->yaml.state_file);
+	return ret;
+}
+
+/* Load and attach the root, make the cell parent, run the loop, detach: the exit code. */
+static int run(struct run_state *st, const struct cs_root_opts *opts,
+	       const struct cs_sysinfo *si, const struct cs_topo *topo)
+{
+	struct cs_daemon *d = &st->d;
+	int ret;
+
+	if (setup_fds(st)) {
 		cs_err("setting up signal and timer handling failed: %s", strerror(errno));
-		ret = CS_EXIT_FAILURE;
-		goto out;
+		return CS_EXIT_FAILURE;
 	}
-	ret = cs_root_load(&d->root, &opts);
-	if (ret) {
-		ret = ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
-		goto out;
-	}
+	ret = cs_root_load(&d->root, opts);
+	if (ret)
+		return ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
 	ret = cs_root_attach(&d->root);
-	if (ret) {
-		ret = (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
-		goto out;
-	}
+	if (ret)
+		return (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
 	cs_info("root scheduler 'cellsched' attached: %u cids, slice %llu us",
-		d->root.shared->nr_cids, opts.slice_ns / 1000);
+		d->root.shared->nr_cids, opts->slice_ns / 1000);
 	for (unsigned int cpu = 0; cpu < d->root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
 		cs_dbg("cpu %u is cid %d", cpu, d->root.shared->cpu_to_cid[cpu]);
 	cs_info("control socket %s", d->ctl.path);
 
 	d->cells = calloc(1, sizeof(*d->cells));
-	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, &si, &topo)) {
-		ret = finish(&st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
-		goto out;
-	}
-	watch_parent(&st);
-	ret = finish(&st, loop(&st));
-out:
-	cs_ctl_close(&d->ctl);
-	free(d->cells);
-	cs_root_destroy(&d->root);
-	if (st.sfd >= 0)
-		close(st.sfd);
-	if (st.tfd >= 0)
-		close(st.tfd);
-	if (st.ifd >= 0)
-		close(st.ifd);
-out_config:
-	cs_ctl_close(&d->ctl);
-	cs_config_free(&d->cfg);
-	cs_config_free(&d->yaml);
-	cs_state_free(&d->state);
+	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, si, topo))
+		return finish(st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
+	watch_parent(st);
+	return finish(st, loop(st));
+}
+
+static void cleanup(struct run_state *st)
+{
+	cs_ctl_close(&st->d.ctl);
+	free(st->d.cells);
+	cs_root_destroy(&st->d.root);
+	if (st->sfd >= 0)
+		close(st->sfd);
+	if (st->tfd >= 0)
+		close(st->tfd);
+	if (st->ifd >= 0)
+		close(st->ifd);
+	cs_config_free(&st->d.cfg);
+	cs_config_free(&st->d.yaml);
+	cs_state_free(&st->d.state);
+	cs_lockfile_release(&st->state_lock);	/* last: nothing of ours is left to guard */
+}
+
+int cs_cmd_run(int argc, char **argv)
+{
+	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
+	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .state_lock = -1 };
+	struct cs_sysinfo si;
+	struct cs_topo topo;
+	int ret;
+
+	ret = parse_args(argc, argv, &st, &opts);
+	if (ret >= 0)
+		return ret;
+	ret = prepare(&st, &si, &topo);
+	if (ret == CS_EXIT_OK)
+		ret = run(&st, &opts, &si, &topo);
+	cleanup(&st);
 	return ret;
 }
