@@ -31,6 +31,7 @@
 #include "log.h"
 #include "machine.h"
 #include "policies.h"
+#include "proc.h"
 
 #define FAIL(code, ...) (snprintf(err, errlen, __VA_ARGS__), (code))
 
@@ -473,24 +474,43 @@ static int cell_delete(struct cs_daemon *d, json_object *req, char *err, size_t 
 	return ret;
 }
 
-/* Real uid of process @pid, or -1. */
-static long pid_uid(unsigned int pid)
+/*
+ * Move process @pid into cell @idx, the process held by a pidfd from the
+ * ownership check to the move (proc.h): a member of control.group may move
+ * only its own processes, and a pid reused meanwhile is never moved as if it
+ * were the one checked.
+ */
+static int assign_pid(struct cs_daemon *d, int idx, unsigned int pid, uid_t peer, char *err,
+		      size_t errlen)
 {
-	char path[64], line[256];
-	long uid = -1;
-	FILE *f;
+	const char *cg = d->cells->cells[idx].cgroup;
+	struct cs_proc p;
+	bool other;
+	uid_t owner;
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Uid:", 4)) {
-			uid = strtol(line + 4, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return uid;
+	if (cs_proc_open((int)pid, &p))
+		return FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
+	ret = peer != 0 ? cs_proc_uid(&p, &owner) : 0;
+	if (ret)
+		ret = FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
+	else if (peer != 0 && owner != peer)
+		ret = FAIL(CS_EXIT_PERM, "process %u is not yours: only root may move other "
+			   "users' tasks", pid);
+	if (ret) {
+		cs_proc_close(&p);
+		return ret;
+	}
+	ret = cs_proc_move(&p, cs_cg_attach, cg, &other);
+	cs_proc_close(&p);
+	if (other)
+		cs_warn("process %u exited while it was being moved into %s; if its number was "
+			"taken at that instant, the new process with it was moved instead", pid, cg);
+	if (ret)
+		return FAIL(ret == -ESRCH ? CS_EXIT_NOT_FOUND : CS_EXIT_CGROUP,
+			    "moving pid %u into %s failed: %s", pid, cg, ret == -ESRCH ?
+			    "it exited" : strerror(-ret));
+	return 0;
 }
 
 /*
@@ -510,23 +530,12 @@ static int cell_assign(struct cs_daemon *d, json_object *req, uid_t peer, json_o
 			    "malformed request: 'name' is missing", name);
 	if (req_uint(req, "pid", 1, 1 << 30, &pid) < 0 || (!pid) == (!from))
 		return FAIL(CS_EXIT_USAGE, "give exactly one of --pid PID or --cgroup PATH");
-	if (pid && peer != 0) {
-		long owner = pid_uid(pid);
-
-		if (owner < 0)
-			return FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
-		if (owner != (long)peer)
-			return FAIL(CS_EXIT_PERM, "process %u is not yours: only root may move "
-				    "other users' tasks", pid);
-	}
 	if (from && peer != 0)
 		return FAIL(CS_EXIT_PERM, "only root may move a whole cgroup");
 	if (pid) {
-		ret = cs_cg_attach(d->cells->cells[idx].cgroup, (int)pid);
+		ret = assign_pid(d, idx, pid, peer, err, errlen);
 		if (ret)
-			return FAIL(ret == -ESRCH ? CS_EXIT_NOT_FOUND : CS_EXIT_CGROUP,
-				    "moving pid %u into %s failed: %s", pid,
-				    d->cells->cells[idx].cgroup, strerror(-ret));
+			return ret;
 	} else {
 		const char *why;
 
