@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * orchestrator/daemon/api.c: what the daemon answers on its control socket, and the
- * one path every configuration change takes (cs_daemon_commit, daemon.h).
+ * orchestrator/daemon/api.c: what the daemon answers on its control socket;
+ * every change a request asks for goes through cs_daemon_commit (commit.c).
  *
  * Requests (JSON objects; "cmd" and its fields):
  *   status | cells | stats | stop
@@ -34,88 +34,6 @@
 #include "proc.h"
 
 #define FAIL(code, ...) (snprintf(err, errlen, __VA_ARGS__), (code))
-
-int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_state *state,
-		     char *err, size_t errlen)
-{
-	struct cs_config merged = { 0 };
-	struct cs_state pruned = { 0 };
-	char why[CS_ERR_MAX], names[256];
-	struct cs_sysinfo si;
-	struct cs_topo topo;
-	unsigned int n;
-	int ret;
-
-	/* changes about YAML cells that the new YAML no longer has go */
-	if (yaml && !state && d->state.nr) {
-		if (cs_state_copy(&pruned, &d->state)) {
-			ret = FAIL(CS_EXIT_FAILURE, "out of memory");
-			goto out;
-		}
-		state = &pruned;
-	}
-	n = state ? cs_state_prune(state, yaml ? yaml : &d->yaml, names, sizeof(names)) : 0;
-	if (!n && state == &pruned) {
-		cs_state_free(&pruned);
-		state = NULL;
-	}
-	ret = cs_state_apply(yaml ? yaml : &d->yaml, state ? state : &d->state, &merged);
-	if (ret) {
-		ret = FAIL(CS_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	ret = cs_read_sysinfo(&merged, &si);
-	if (ret) {
-		snprintf(err, errlen, "cannot read the machine's CPUs");
-		goto out;
-	}
-	if (cs_config_check(&merged, &si, why, sizeof(why)) ||
-	    cs_config_topology(&merged, &si.online, &d->machine_topo, &topo, why, sizeof(why))) {
-		ret = FAIL(CS_EXIT_CONFIG, "%s", why);
-		goto out;
-	}
-	/* against the running cells: the cgroup tree's, and where every cell is now */
-	ret = cs_cells_check(d->cells, &merged, &si, &topo, cs_now_ms(), why, sizeof(why));
-	if (ret) {
-		ret = FAIL(ret == -EBUSY ? CS_EXIT_REFUSED : ret == -ENOMEM ? CS_EXIT_FAILURE :
-			   CS_EXIT_CONFIG, "%s", why);
-		goto out;
-	}
-	if (state && cs_state_save(merged.state_file, state, why, sizeof(why))) {
-		ret = FAIL(CS_EXIT_FAILURE, "%s; nothing changed", why);
-		goto out;
-	}
-	if (yaml) {
-		cs_config_free(&d->yaml);
-		d->yaml = *yaml;
-		yaml = NULL;
-	}
-	if (state) {
-		cs_state_free(&d->state);
-		d->state = *state;
-		state = NULL;
-	}
-	cs_config_free(&d->cfg);
-	d->cfg = merged;
-	merged.cells = NULL;
-	merged.topo_cores = merged.topo_llcs = NULL;
-	/* the cell manager keeps a pointer: to the running copy */
-	cs_cells_set_config(d->cells, &d->cfg);
-	d->cells->si = si;
-	d->cells->topo = topo;
-	cs_cells_reconcile(d->cells, cs_now_ms());
-	if (n)
-		cs_warn("dropped %u runtime change%s about cells no longer in the YAML: %s", n,
-			n == 1 ? "" : "s", names);
-	ret = CS_EXIT_OK;
-out:
-	cs_config_free(&merged);
-	if (yaml)
-		cs_config_free(yaml);
-	if (state)
-		cs_state_free(state);
-	return ret;
-}
 
 /* ---- reading the request ------------------------------------------------------------- */
 
@@ -608,42 +526,6 @@ static int rebalance(struct cs_daemon *d, json_object *req, json_object **res, c
 		cs_cells_reconcile(d->cells, cs_now_ms());
 	}
 	return 0;
-}
-
-int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
-{
-	struct cs_config yaml;
-	struct cs_state *st = NULL, empty = { 0 };
-	char why[CS_ERR_MAX];
-	int ret;
-
-	if (!d->config_path) {
-		cs_config_default(&yaml);
-	} else if (cs_config_load(d->config_path, &yaml, why, sizeof(why))) {
-		return FAIL(CS_EXIT_CONFIG, "%s; keeping the running configuration", why);
-	}
-	if (strcmp(yaml.cell_parent, d->yaml.cell_parent) || yaml.tick_ms != d->yaml.tick_ms ||
-	    strcmp(yaml.socket, d->yaml.socket) || strcmp(yaml.group, d->yaml.group) ||
-	    strcmp(yaml.state_file, d->yaml.state_file)) {
-		cs_config_free(&yaml);
-		return FAIL(CS_EXIT_CONFIG, "%s: cell_parent, tick_ms, state_file and control "
-			    "cannot change while running (restart cellsched); keeping the running "
-			    "configuration", d->config_path);
-	}
-	if (reset)
-		st = &empty;
-	ret = cs_daemon_commit(d, &yaml, st, err, errlen);
-	if (ret == CS_EXIT_CONFIG && !reset && d->state.nr) {
-		size_t n = strlen(err);
-
-		snprintf(err + n, errlen - n, " (with the %u runtime change%s of the CLI; "
-			 "'cellsched reload --reset' drops them)", d->state.nr,
-			 d->state.nr == 1 ? "" : "s");
-	}
-	if (!ret)
-		cs_info("reloaded %s%s", d->config_path ? d->config_path : "the built-in "
-			"configuration", reset ? ", runtime changes dropped" : "");
-	return ret;
 }
 
 int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,
