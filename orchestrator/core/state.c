@@ -532,6 +532,32 @@ static int parse(struct rd *r, const char *text, struct cs_state *st)
 	return ret;
 }
 
+int cs_state_parse(const char *name, const char *text, size_t len, struct cs_state *st,
+		   char *err, size_t errlen)
+{
+	struct rd r = { .path = name, .err = err, .errlen = errlen };
+	char *copy;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (len > CS_STATE_MAX_BYTES)
+		return bad(&r, "larger than 4 MiB");
+	if (memchr(text, '\0', len))
+		return bad(&r, "contains a NUL byte");
+	copy = malloc(len + 1);
+	if (!copy || grow(st)) {
+		free(copy);
+		return bad(&r, "out of memory");
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	ret = parse(&r, copy, st);
+	free(copy);
+	if (ret)
+		cs_state_free(st);
+	return ret;
+}
+
 int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errlen)
 {
 	struct rd r = { .path = path, .err = err, .errlen = errlen };
@@ -541,32 +567,20 @@ int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errle
 	int ret;
 
 	memset(st, 0, sizeof(*st));
-	if (grow(st))
-		return -ENOMEM;
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
-			return 0;
+			return grow(st);	/* no file: no changes */
 		ret = -errno;
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		cs_state_free(st);
 		return ret;
 	}
 	text = malloc(CS_STATE_MAX_BYTES + 1);
 	len = text ? fread(text, 1, CS_STATE_MAX_BYTES + 1, f) : 0;
 	fclose(f);
-	if (!text || len > CS_STATE_MAX_BYTES) {
-		free(text);
-		cs_state_free(st);
-		return bad(&r, text ? "larger than 4 MiB" : "out of memory");
-	}
-	text[len] = '\0';
-	if (strlen(text) != len)
-		ret = bad(&r, "contains a NUL byte");
-	else
-		ret = parse(&r, text, st);
+	if (!text)
+		return bad(&r, "out of memory");
+	ret = cs_state_parse(path, text, len, st, err, errlen);
 	free(text);
-	if (ret)
-		cs_state_free(st);
 	return ret;
 }

@@ -55,6 +55,10 @@ struct cs_state {
  */
 int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errlen);
 
+/* Same from @text[@len] (@name plays the path in messages; the fuzzer's entry). */
+int cs_state_parse(const char *name, const char *text, size_t len, struct cs_state *st,
+		   char *err, size_t errlen);
+
 /* Write @st to @path atomically. Returns 0 or -errno with the step that failed in @err. */
 int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t errlen);
 
