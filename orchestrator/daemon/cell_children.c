@@ -5,9 +5,9 @@
  * one (with its reason) and restarting it after a backoff that doubles per
  * failure, watching a foreign sub-scheduler of an `external` cell come and
  * go, logging the root's events and printing the demand reports. Once the
- * root scheduler is on its way out (its exit recorded, or sched_ext
- * disabling or disabled), children that end are not restarted and none is
- * started: they end with it.
+ * root scheduler is on its way out (a child ended with "parent-exit", the
+ * root's exit recorded, or sched_ext disabling or disabled), children that
+ * end are not restarted and none is started: they end with it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -86,7 +86,8 @@ static void watch_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		return;
 	cs_child_stop(&c->child);
 	c->running = false;
-	if (root_leaving(m)) {
+	/* "parent-exit": the kernel ends children first, before the root's own state moves */
+	if (ei.kind == CS_EXIT_KIND_PARENT || root_leaving(m)) {
 		c->restart_at_ms = UINT64_MAX;
 		cs_info("cell %s: child '%s' ended with the root scheduler: %s", c->name,
 			c->policy, cs_exit_format(&ei, text, sizeof(text)));
