@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -96,7 +95,7 @@ static const struct bad_config bad_configs[] = {
 	/* Regression test; the bug was: only the first document is loaded, the rest is ignored. */
 	ROW("second yaml document", "tick_ms: 100\n---\ntick_ms: abc\n", "t.yaml:", "document"),
 	/* Issue 13 item 1: nesting is bounded before libyaml builds the document (the value
-	 * at level 17 is named); test_hostile_yaml has the big ones. */
+	 * at level 17 is named); test_config_limits.c has the big ones. */
 	ROW("yaml: nested 17 deep", "x: [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]\n", "t.yaml:1:19:",
 	    "YAML nested deeper than 16 levels (a configuration needs 4)"),
 	ROW("yaml: nested 17 deep in a second document",
@@ -558,70 +557,6 @@ static void test_too_many_cells(void **state)
 	free(yaml);
 }
 
-static double cpu_ms(void)
-{
-	return clock() * 1000.0 / CLOCKS_PER_SEC;
-}
-
-/* @yaml must be refused with @want, at @pos, within 100 ms of CPU time. */
-static void assert_fast_refusal(const char *what, const char *yaml, const char *pos,
-				const char *want)
-{
-	struct cs_config cfg;
-	char err[CS_ERR_MAX] = "";
-	double t0 = cpu_ms(), took;
-	int ret;
-
-	ret = cs_config_parse("t.yaml", yaml, strlen(yaml), &cfg, err, sizeof(err));
-	took = cpu_ms() - t0;
-	if (!ret)
-		cs_config_free(&cfg);
-	if (ret != -EINVAL || strncmp(err, pos, strlen(pos)) || !strstr(err, want))
-		fail_msg("%s: got %d \"%s\", want \"%s ...%s\"", what, ret, err, pos, want);
-	if (took > 100)
-		fail_msg("%s: refused after %.0f ms of CPU time, want at most 100", what, took);
-}
-
-/*
- * Issue 13 item 1: hostile YAML is refused in time linear in its size, before
- * libyaml builds a document: 30000 nested lists (4.6 s before), 12000 nested
- * block mappings, a cell of 60000 keys (23 s before: every key was compared
- * with every earlier one), 70000 values.
- */
-static void test_hostile_yaml(void **state)
-{
-	size_t cap = 2 << 20, n = 0;
-	char *y = malloc(cap);
-
-	(void)state;
-	assert_non_null(y);
-	n = (size_t)snprintf(y, cap, "x: ");
-	for (int i = 0; i < 30000; i++)
-		y[n++] = '[';
-	for (int i = 0; i < 30000; i++)
-		y[n++] = ']';
-	strcpy(y + n, "\n");
-	assert_fast_refusal("30000 nested lists", y, "t.yaml:1:19:", "nested deeper than 16");
-
-	n = 0;
-	for (int i = 0; i < 1200; i++)
-		n += (size_t)snprintf(y + n, cap - n, "%*sk:\n", i, "");
-	assert_fast_refusal("1200 nested mappings", y, "t.yaml:17:17:", "nested deeper than 16");
-
-	n = (size_t)snprintf(y, cap, "cells:\n  - name: a\n    cpus: 1\n");
-	for (int i = 0; i < 60000; i++)
-		n += (size_t)snprintf(y + n, cap - n, "    k%d: 1\n", i);
-	assert_fast_refusal("a cell of 60000 keys", y, "t.yaml:258:5:",
-			    "a mapping of more than 256 keys");
-
-	n = (size_t)snprintf(y, cap, "tick_ms: [");
-	for (int i = 0; i < 70000; i++)
-		n += (size_t)snprintf(y + n, cap - n, "%s1", i ? "," : "");
-	strcpy(y + n, "]\n");
-	assert_fast_refusal("70000 values", y, "t.yaml:1:131077:", "more than 65536 YAML values");
-	free(y);
-}
-
 static void test_two_cells_file(void **state)
 {
 	const char *path = CS_SOURCE_ROOT "/configs/two-cells.yaml";
@@ -802,7 +737,6 @@ int main(void)
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_too_many_cells),
-		cmocka_unit_test(test_hostile_yaml),
 		cmocka_unit_test(test_two_cells_file),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_load_directory),
