@@ -14,8 +14,9 @@
  *   reload {reset?}
  * A change is refused when the configuration it would make is invalid
  * (exit 8, the same message `cellsched check` gives), names no cell (11), or
- * touches a cell cellsched does not own (12). Read-only requests never
- * change anything.
+ * touches a cell cellsched does not own (12); one the kernel refuses when it
+ * is applied is undone (9). Read-only requests never change anything.
+ * `cell-assign --pid` holds the process through a pidfd (core/proc.h).
  */
 #include <errno.h>
 #include <stdio.h>
