@@ -28,13 +28,16 @@
 #include "cgroup.h"
 #include "exit_codes.h"
 #include "daemon.h"
+#include "escape.h"
 #include "kernel.h"
 #include "log.h"
 #include "machine.h"
 #include "policies.h"
 #include "proc.h"
 
-#define FAIL(code, ...) (snprintf(err, errlen, __VA_ARGS__), (code))
+/* @err gets the message (a cut one ends in "..."); the value is @code */
+#define FAIL(code, ...) \
+	(cs_escape_mark_cut(err, errlen, snprintf(err, errlen, __VA_ARGS__)), (code))
 
 /* ---- reading the request ------------------------------------------------------------- */
 

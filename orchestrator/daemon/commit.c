@@ -25,12 +25,15 @@
 
 #include "cgroup.h"
 #include "daemon.h"
+#include "escape.h"
 #include "exit_codes.h"
 #include "log.h"
 #include "machine.h"
 #include "policies.h"
 
-#define FAIL(code, ...) (snprintf(err, errlen, __VA_ARGS__), (code))
+/* @err gets the message (a cut one ends in "..."); the value is @code */
+#define FAIL(code, ...) \
+	(cs_escape_mark_cut(err, errlen, snprintf(err, errlen, __VA_ARGS__)), (code))
 
 /* What a change would run: the configuration and the machine it was checked on. */
 struct commit {
