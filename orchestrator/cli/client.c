@@ -7,6 +7,8 @@
  * Each verb parses its own options, sends one request and prints the answer
  * as a table for people, or as the daemon's JSON with --json. The daemon's
  * refusals come back with their exit code (core/exit_codes.h), which becomes ours.
+ * Names and values in the tables are printed escaped (escape.h): a cell may
+ * be a cgroup someone named with control characters.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 
 #include "cli.h"
 #include "ctl_client.h"
+#include "escape.h"
 #include "log.h"
 
 static const char client_usage[] =
@@ -43,13 +46,22 @@ struct client {
 	bool json;
 };
 
+/* @s escaped for printing, in one of a few rotating buffers (a line shows several). */
+static const char *esc(const char *s)
+{
+	static char ring[8][16384];
+	static unsigned int next;
+
+	return cs_escape(s, ring[next++ % 8], sizeof(ring[0]));
+}
+
 static const char *str(json_object *o, const char *key)
 {
 	json_object *v;
 
 	if (!json_object_object_get_ex(o, key, &v) || !v)
 		return "";
-	return json_object_get_string(v);
+	return esc(json_object_get_string(v));
 }
 
 static long long num(json_object *o, const char *key)
@@ -168,10 +180,11 @@ static void print_object(const char *indent, json_object *o)
 {
 	json_object_object_foreach(o, key, val) {
 		if (json_object_is_type(val, json_type_object)) {
-			printf("%s%s:\n", indent, key);
+			printf("%s%s:\n", indent, esc(key));
 			print_object("    ", val);
 		} else {
-			printf("%s%-14s %s\n", indent, key, val ? json_object_get_string(val) : "-");
+			printf("%s%-14s %s\n", indent, esc(key),
+			       val ? esc(json_object_get_string(val)) : "-");
 		}
 	}
 }
@@ -183,7 +196,7 @@ static void print_stats(json_object *r)
 	if (json_object_object_get_ex(r, "root", &root)) {
 		printf("root:");
 		json_object_object_foreach(root, key, val)
-			printf(" %s=%s", key, json_object_get_string(val));
+			printf(" %s=%s", esc(key), esc(json_object_get_string(val)));
 		printf("\n");
 	}
 	if (!json_object_object_get_ex(r, "cells", &arr))
@@ -196,7 +209,7 @@ static void print_stats(json_object *r)
 		       num(c, "max_wait_us"));
 		if (json_object_object_get_ex(c, "stats", &st)) {
 			json_object_object_foreach(st, key, val)
-				printf(" %s=%s", key, json_object_get_string(val));
+				printf(" %s=%s", esc(key), esc(json_object_get_string(val)));
 		}
 		printf("\n");
 	}
@@ -325,9 +338,9 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 	else if (!strcmp(cmd, "cell-show"))
 		print_object("", res);
 	else if (!strcmp(cmd, "cell-delete"))
-		printf("cell %s deleted\n", argv[2]);
+		printf("cell %s deleted\n", esc(argv[2]));
 	else if (!strcmp(cmd, "cell-assign"))
-		printf("cell %s: moved %lld process%s\n", argv[2], num(res, "moved"),
+		printf("cell %s: moved %lld process%s\n", esc(argv[2]), num(res, "moved"),
 		       num(res, "moved") == 1 ? "" : "es");
 	else
 		printf("cell %s: CPUs %s, %s\n", str(res, "name"), str(res, "cpus"),

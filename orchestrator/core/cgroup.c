@@ -5,10 +5,13 @@
  * libcgroup creates, modifies, reads and deletes groups and walks the tree.
  * Two things it leaves to us on cgroup v2: enabling controllers in an
  * ancestor's cgroup.subtree_control (libcgroup 2.0 writes it only for the
- * groups it creates) and the cgroup id (the directory's inode).
+ * groups it creates) and the cgroup id (the directory's inode). Paths are
+ * built in PATH_MAX buffers and one that would not fit is refused
+ * (-ENAMETOOLONG), never cut short: a cut path names another cgroup.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,7 @@
 
 #include "cgroup.h"
 
-static char cs_cg_mnt[256];
+static char cs_cg_mnt[PATH_MAX];
 
 /* Map a libcgroup error to -errno, keeping the system errno when it has one. */
 static int cg_err(int ret)
@@ -56,9 +59,12 @@ int cs_cg_init(void)
 	ret = cgroup_get_subsys_mount_point("cpuset", &mp);
 	if (ret || !mp)
 		return -ENOENT;
-	snprintf(cs_cg_mnt, sizeof(cs_cg_mnt), "%s", mp);
+	ret = snprintf(cs_cg_mnt, sizeof(cs_cg_mnt), "%s", mp) < (int)sizeof(cs_cg_mnt) ? 0 :
+	      -ENAMETOOLONG;
 	free(mp);
-	return 0;
+	if (ret)
+		cs_cg_mnt[0] = '\0';
+	return ret;
 }
 
 /* A libcgroup handle for @path with @controller added; NULL when out of memory. */
@@ -76,26 +82,30 @@ const char *cs_cg_mount(void)
 	return cs_cg_mnt;
 }
 
-static void full_path(const char *path, const char *file, char *buf, size_t len)
+/* "MOUNT/PATH[/FILE]" into @buf[PATH_MAX]; -ENAMETOOLONG rather than a cut path. */
+static int full_path(const char *path, const char *file, char buf[PATH_MAX])
 {
-	snprintf(buf, len, "%s/%s%s%s", cs_cg_mnt, path, file ? "/" : "", file ? file : "");
+	int n = snprintf(buf, PATH_MAX, "%s/%s%s%s", cs_cg_mnt, path, file ? "/" : "",
+			 file ? file : "");
+
+	return n >= 0 && n < PATH_MAX ? 0 : -ENAMETOOLONG;
 }
 
 bool cs_cg_exists(const char *path)
 {
-	char p[512];
+	char p[PATH_MAX];
 	struct stat st;
 
-	full_path(path, NULL, p, sizeof(p));
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	return !full_path(path, NULL, p) && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int cs_cg_id(const char *path, uint64_t *id)
 {
-	char p[512];
+	char p[PATH_MAX];
 	struct stat st;
 
-	full_path(path, NULL, p, sizeof(p));
+	if (full_path(path, NULL, p))
+		return -ENAMETOOLONG;
 	if (stat(p, &st) < 0)
 		return -errno;
 	*id = st.st_ino;
@@ -115,11 +125,12 @@ static bool has_word(const char *list, const char *word)
 /* Enable +cpuset +cpu for the children of @path (path "" is the root). */
 static int enable_subtree(const char *path)
 {
-	char p[512], have[256];
+	char p[PATH_MAX], have[256];
 	ssize_t n;
 	int fd, err = 0;
 
-	full_path(path, "cgroup.subtree_control", p, sizeof(p));
+	if (full_path(path, "cgroup.subtree_control", p))
+		return -ENAMETOOLONG;
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -139,11 +150,13 @@ static int enable_subtree(const char *path)
 
 int cs_cg_ensure_parent(const char *path, bool *created)
 {
-	char prefix[512];
+	char prefix[PATH_MAX];
 	struct cgroup *cg;
 	int ret;
 
 	*created = false;
+	if (strlen(path) >= sizeof(prefix))
+		return -ENAMETOOLONG;
 	/* every ancestor, root included, must pass the controllers down */
 	ret = enable_subtree("");
 	for (const char *s = path; !ret && (s = strchr(s, '/')); s++) {
@@ -167,10 +180,13 @@ int cs_cg_ensure_parent(const char *path, bool *created)
 
 int cs_cg_create(const char *path, const char *cpus)
 {
+	char p[PATH_MAX];
 	struct cgroup_controller *ctl;
 	struct cgroup *cg;
 	int ret;
 
+	if (full_path(path, NULL, p))
+		return -ENAMETOOLONG;
 	if (cs_cg_exists(path))
 		return -EEXIST;
 	cg = cgroup_new_cgroup(path);
@@ -185,10 +201,7 @@ int cs_cg_create(const char *path, const char *cpus)
 		cgroup_delete_cgroup(cg, 0);	/* created but cpuset.cpus refused */
 	cgroup_free(&cg);
 	if (!ret) {
-		char p[512];
-
 		/* the mark outlives us: a restart after kill -9 knows the cgroup is ours */
-		full_path(path, NULL, p, sizeof(p));
 		if (setxattr(p, CS_CG_MARK, "1", 1, 0) < 0)
 			return 0;	/* unmarked: treated as someone else's later */
 	}
@@ -197,24 +210,26 @@ int cs_cg_create(const char *path, const char *cpus)
 
 bool cs_cg_is_ours(const char *path)
 {
-	char p[512], v[4];
+	char p[PATH_MAX], v[4];
 
-	full_path(path, NULL, p, sizeof(p));
-	return getxattr(p, CS_CG_MARK, v, sizeof(v)) == 1 && v[0] == '1';
+	return !full_path(path, NULL, p) && getxattr(p, CS_CG_MARK, v, sizeof(v)) == 1 &&
+	       v[0] == '1';
 }
 
 int cs_cg_delete(const char *path)
 {
-	struct cgroup *cg = cg_handle(path, "cpuset");
-	char p[512];
+	struct cgroup *cg;
+	char p[PATH_MAX];
 	int ret;
 
+	if (full_path(path, NULL, p))
+		return -ENAMETOOLONG;
+	cg = cg_handle(path, "cpuset");
 	if (!cg)
 		return -ENOMEM;
 	ret = cg_err(cgroup_delete_cgroup_ext(cg, 0));
 	cgroup_free(&cg);
 	/* libcgroup reports a busy group as a generic failure: say what it is */
-	full_path(path, NULL, p, sizeof(p));
 	if (ret && access(p, F_OK) == 0)
 		return -EBUSY;
 	return ret == -ENOENT ? 0 : ret;
@@ -228,15 +243,16 @@ static const char *controller_of(const char *file)
 int cs_cg_write(const char *path, const char *file, const char *value)
 {
 	struct cgroup_controller *ctl;
+	char p[PATH_MAX];
 	struct cgroup *cg;
 	int ret;
 
 	if (!value[0]) {
 		/* libcgroup skips empty values; "" is how cpuset.cpus follows the parent */
-		char p[512];
 		int fd;
 
-		full_path(path, file, p, sizeof(p));
+		if (full_path(path, file, p))
+			return -ENAMETOOLONG;
 		fd = open(p, O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
@@ -245,6 +261,8 @@ int cs_cg_write(const char *path, const char *file, const char *value)
 		return ret;
 	}
 
+	if (full_path(path, file, p))
+		return -ENAMETOOLONG;
 	cg = cgroup_new_cgroup(path);
 	if (!cg)
 		return -ENOMEM;
@@ -258,42 +276,51 @@ int cs_cg_write(const char *path, const char *file, const char *value)
 
 int cs_cg_read(const char *path, const char *file, char *buf, size_t len)
 {
+	char line[4096], name[128], p[PATH_MAX];
 	void *handle = NULL;
-	char line[4096];
+	size_t n;
 	int ret;
 
 	if (len == 0)
 		return -EINVAL;
 	buf[0] = '\0';
-	char name[128];
-
 	/* libcgroup's prototype takes a non-const name */
-	snprintf(name, sizeof(name), "%s", file);
+	if (full_path(path, file, p) || snprintf(name, sizeof(name), "%s", file) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
 	ret = cgroup_read_value_begin(controller_of(file), path, name, &handle, line,
 				      sizeof(line));
 	if (ret && ret != ECGEOF)
 		return cg_err(ret);
 	if (!ret) {
-		snprintf(buf, len, "%s", line);
+		n = strlen(line);
+		/* a line libcgroup had to split, or one longer than @buf: refuse, never cut */
+		if ((n == sizeof(line) - 1 && line[n - 1] != '\n') ||
+		    snprintf(buf, len, "%s", line) >= (int)len)
+			ret = -EOVERFLOW;
 		/* drain the iterator; the files we read are one line */
 		while (cgroup_read_value_next(&handle, line, sizeof(line)) == 0)
 			;
 	}
 	cgroup_read_value_end(&handle);
-	for (size_t n = strlen(buf); n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ');)
+	if (ret == -EOVERFLOW) {
+		buf[0] = '\0';
+		return ret;
+	}
+	for (n = strlen(buf); n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ');)
 		buf[--n] = '\0';
 	return 0;
 }
 
 int cs_cg_for_each_child(const char *path, int (*fn)(const char *name, void *arg), void *arg)
 {
+	char root[PATH_MAX], clean[PATH_MAX];
 	struct cgroup_file_info info;
 	void *handle = NULL;
 	int base, ret, out = 0;
 	size_t plen;
-	char root[512];
 
-	full_path(path, NULL, root, sizeof(root));
+	if (full_path(path, NULL, root))
+		return -ENAMETOOLONG;
 	plen = strlen(root);
 	ret = cgroup_walk_tree_begin("cpuset", path, 1, &handle, &info, &base);
 	if (ret && ret != ECGEOF)
@@ -303,10 +330,8 @@ int cs_cg_for_each_child(const char *path, int (*fn)(const char *name, void *arg
 		/* depth 1 yields the base itself and its direct children */
 		if (info.type == CGROUP_FILE_TYPE_DIR && strlen(info.full_path) > plen + 1 &&
 		    !strncmp(info.full_path, root, plen) && info.full_path[plen] == '/') {
-			const char *name = info.full_path + plen + 1;
-			char clean[256];
-
-			snprintf(clean, sizeof(clean), "%s", name);
+			/* both PATH_MAX: it fits */
+			snprintf(clean, sizeof(clean), "%s", info.full_path + plen + 1);
 			clean[strcspn(clean, "/")] = '\0';
 			if (clean[0]) {
 				out = fn(clean, arg);
@@ -324,9 +349,13 @@ int cs_cg_for_each_child(const char *path, int (*fn)(const char *name, void *arg
 
 int cs_cg_attach(const char *path, int pid)
 {
-	struct cgroup *cg = cg_handle(path, "cpuset");
+	char p[PATH_MAX];
+	struct cgroup *cg;
 	int ret;
 
+	if (full_path(path, NULL, p))
+		return -ENAMETOOLONG;
+	cg = cg_handle(path, "cpuset");
 	if (!cg)
 		return -ENOMEM;
 	ret = cg_err(cgroup_attach_task_pid(cg, pid));
@@ -336,11 +365,14 @@ int cs_cg_attach(const char *path, int pid)
 
 int cs_cg_move_all(const char *from, const char *to, unsigned int *moved)
 {
-	char name[512], ctrl[] = "cpuset";
+	char name[PATH_MAX], ctrl[] = "cpuset";
 	pid_t *pids = NULL;
 	int n = 0, ret;
 
 	*moved = 0;
+	/* libcgroup's prototype takes a non-const name */
+	if (full_path(from, NULL, name) || full_path(to, NULL, name))
+		return -ENAMETOOLONG;
 	snprintf(name, sizeof(name), "%s", from);
 	ret = cgroup_get_procs(name, ctrl, &pids, &n);
 	if (ret)

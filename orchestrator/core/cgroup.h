@@ -7,7 +7,8 @@
  * cpuset and cpu controllers enabled for its children), creating and deleting
  * cell cgroups, reading and writing cpuset files, listing the cell parent's
  * children and resolving a cgroup's id (the inode that sched_ext's
- * sub_cgroup_id wants). Paths are relative to the cgroup2 mount ("a/b").
+ * sub_cgroup_id wants). Paths are relative to the cgroup2 mount ("a/b"); one
+ * too long for PATH_MAX once joined to it is -ENAMETOOLONG, never cut.
  * Functions return 0 or -errno and never print; callers report.
  * Prefix: cs_cg.
  */
@@ -51,7 +52,10 @@ int cs_cg_delete(const char *path);
 /* Write @value to controller file @file ("cpuset.cpus") of @path ("" empties it). */
 int cs_cg_write(const char *path, const char *file, const char *value);
 
-/* Read controller file @file of @path into @buf, without the trailing newline. */
+/*
+ * Read controller file @file of @path into @buf, without the trailing
+ * newline; -EOVERFLOW (and @buf empty) when the value does not fit.
+ */
 int cs_cg_read(const char *path, const char *file, char *buf, size_t len);
 
 /* cgroup id of @path: its directory's inode number. */

@@ -3,10 +3,15 @@
  * orchestrator/core/config.c: YAML configuration through libyaml's document API,
  * and the checks between cells (see config.h for the schema).
  *
- * Parsing builds the document tree (every node carries its position), then
- * walks it with a small table per mapping: unknown and duplicate keys are
- * refused, each value is converted with its range checked. Validation never
- * looks at the system itself; it gets a struct cs_sysinfo.
+ * Parsing first runs libyaml's event parser over the text to bound what the
+ * document may hold (nesting depth, values, keys per mapping: prescan()), so
+ * that a hostile file is refused in time linear in its size before libyaml
+ * builds a tree of it (its scanner and loader take time growing with the
+ * square of the depth, and recurse once per level). Then it builds the
+ * document tree (every node carries its position) and walks it with a small
+ * table per mapping: unknown and duplicate keys are refused, each value is
+ * converted with its range checked. Validation never looks at the system
+ * itself; it gets a struct cs_sysinfo.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +23,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "escape.h"
 #include "policies.h"
 
 struct ctx {
@@ -37,10 +43,13 @@ static int fail_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
 
 	off = snprintf(c->err, c->errlen, "%s:%zu:%zu: ", c->file, n->start_mark.line + 1,
 		       n->start_mark.column + 1);
-	if (off >= c->errlen)
+	if (off >= c->errlen) {
+		cs_escape_mark_cut(c->err, c->errlen, (int)off);
 		return -EINVAL;
+	}
 	va_start(ap, fmt);
-	vsnprintf(c->err + off, c->errlen - off, fmt, ap);
+	cs_escape_mark_cut(c->err + off, c->errlen - off,
+			   vsnprintf(c->err + off, c->errlen - off, fmt, ap));
 	va_end(ap);
 	return -EINVAL;
 }
@@ -386,14 +395,21 @@ static int topology_key(struct ctx *c, const char *key, yaml_node_t *v, void *ar
 	return -ENOENT;
 }
 
-static int get_abs_path(struct ctx *c, yaml_node_t *v, const char *key, char *out, size_t len)
+static int get_abs_path(struct ctx *c, yaml_node_t *v, const char *key, char *out, size_t len,
+			struct cs_pos *pos)
 {
+	const char *why;
+
+	*pos = pos_of(v);
 	if (get_str(c, v, key, out, len))
 		return -EINVAL;
 	if (out[0] != '/')
 		return fail_at(c, v, "'%s' must be an absolute path, not '%s'", key, out);
 	if (out[strlen(out) - 1] == '/')
 		return fail_at(c, v, "'%s' must name a file, not a directory ('%s')", key, out);
+	why = cs_config_bad_file_path(out);
+	if (why)
+		return fail_at(c, v, "bad '%s' '%s': %s", key, out, why);
 	return 0;
 }
 
@@ -402,7 +418,8 @@ static int control_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg
 	struct cs_config *cfg = arg;
 
 	if (!strcmp(key, "socket"))
-		return get_abs_path(c, v, "control.socket", cfg->socket, sizeof(cfg->socket));
+		return get_abs_path(c, v, "control.socket", cfg->socket, sizeof(cfg->socket),
+				    &cfg->socket_pos);
 	if (!strcmp(key, "group")) {
 		cfg->group_pos = pos_of(v);
 		return get_str(c, v, "control.group", cfg->group, sizeof(cfg->group));
@@ -437,7 +454,8 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 	if (!strcmp(key, "control"))
 		return walk_map(c, v, "'control'", "socket, group", control_key, cfg);
 	if (!strcmp(key, "state_file"))
-		return get_abs_path(c, v, key, cfg->state_file, sizeof(cfg->state_file));
+		return get_abs_path(c, v, key, cfg->state_file, sizeof(cfg->state_file),
+				    &cfg->state_file_pos);
 	return -ENOENT;
 }
 
@@ -462,9 +480,62 @@ static void yaml_report(const yaml_parser_t *p, const char *name, const char *te
 			}
 		}
 	}
-	snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s", name, line, col,
-		 p->problem ? p->problem : "unknown", p->context ? " " : "",
-		 p->context ? p->context : "");
+	cs_escape_mark_cut(err, errlen, snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s",
+						 name, line, col, p->problem ? p->problem : "unknown",
+						 p->context ? " " : "", p->context ? p->context : ""));
+}
+
+/*
+ * Bound the stream before libyaml loads it: nesting (lists and mappings in
+ * lists and mappings) at most CS_CONFIG_MAX_DEPTH deep, at most
+ * CS_CONFIG_MAX_NODES values in all, at most CS_CONFIG_MAX_KEYS keys in one
+ * mapping. Events are pulled one at a time and the pass stops at the first
+ * value past a bound, so its cost is linear in what it read. A syntax error
+ * is left to the loader, which reports it. Returns 0 or -EINVAL / -ENOMEM
+ * with the message in @err.
+ */
+static int prescan(const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+	unsigned int children[CS_CONFIG_MAX_DEPTH + 1] = { 0 }, depth = 0, nodes = 0;
+	bool in_map[CS_CONFIG_MAX_DEPTH + 1] = { false };
+	char why[96] = "";
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done && !why[0] && yaml_parser_parse(&parser, &ev)) {
+		bool opens = ev.type == YAML_SEQUENCE_START_EVENT ||
+			     ev.type == YAML_MAPPING_START_EVENT;
+
+		if (opens || ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT) {
+			if (++nodes > CS_CONFIG_MAX_NODES)
+				snprintf(why, sizeof(why), "more than %d YAML values",
+					 CS_CONFIG_MAX_NODES);
+			else if (in_map[depth] && ++children[depth] > 2 * CS_CONFIG_MAX_KEYS)
+				snprintf(why, sizeof(why), "a mapping of more than %d keys",
+					 CS_CONFIG_MAX_KEYS);
+			else if (opens && depth == CS_CONFIG_MAX_DEPTH)
+				snprintf(why, sizeof(why), "YAML nested deeper than %d levels (a "
+					 "configuration needs 4)", CS_CONFIG_MAX_DEPTH);
+		}
+		if (!why[0] && opens) {
+			depth++;
+			in_map[depth] = ev.type == YAML_MAPPING_START_EVENT;
+			children[depth] = 0;
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+			depth -= depth > 0;
+		}
+		if (why[0])
+			snprintf(err, errlen, "%s:%zu:%zu: %s", name, ev.start_mark.line + 1,
+				 ev.start_mark.column + 1, why);
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return why[0] ? -EINVAL : 0;
 }
 
 /* A configuration is one YAML document: refuse a second one instead of ignoring it. */
@@ -550,7 +621,14 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 	int ret;
 
 	cs_config_default(cfg);
-	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
+	if (snprintf(cfg->file, sizeof(cfg->file), "%s", name) >= (int)sizeof(cfg->file)) {
+		snprintf(err, errlen, "the configuration's file name is longer than %zu bytes",
+			 sizeof(cfg->file) - 1);
+		return -ENAMETOOLONG;
+	}
+	ret = prescan(name, text, len, err, errlen);
+	if (ret)
+		return ret;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -621,6 +699,27 @@ int cs_config_load(const char *path, struct cs_config *cfg, char *err, size_t er
 	return ret;
 }
 
+/*
+ * Is the path component @p (@n bytes) named like a cgroup interface file:
+ * "<controller>.<name>" ("cgroup.procs", "cpuset.cpus", "memory.max")? A
+ * cgroup cannot be made under such a name, or would be mistaken for one.
+ * The controllers of cgroup v2 and of v1, so that none of them can come.
+ */
+static bool interface_name(const char *p, size_t n)
+{
+	static const char *const prefixes[] = {
+		"cgroup", "cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices",
+		"freezer", "net_cls", "net_prio", "perf_event", "hugetlb", "pids", "rdma",
+		"misc", "dmem",
+	};
+	const char *dot = memchr(p, '.', n);
+
+	for (size_t i = 0; dot && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if ((size_t)(dot - p) == strlen(prefixes[i]) && !strncmp(p, prefixes[i], dot - p))
+			return true;
+	return false;
+}
+
 const char *cs_config_bad_cgroup(const char *cg)
 {
 	const char *p = cg;
@@ -640,6 +739,9 @@ const char *cs_config_bad_cgroup(const char *cg)
 			return "it has an empty path component";
 		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
 			return "'.' and '..' would leave the parent";
+		if (interface_name(p, n))
+			return "a component is named like a cgroup interface file (cgroup.*, cpu.*, "
+			       "cpuset.*, memory.*, io.*, pids.*, ...)";
 		p += n;
 		if (*p == '/')
 			p++;

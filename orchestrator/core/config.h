@@ -18,6 +18,8 @@
  *   control:
  *     socket: /run/cellsched/cellsched.sock     control socket (absolute path)
  *     group: NAME             group allowed besides root (socket mode 0660)
+ *   (state_file and socket: plain paths, not below /proc, /sys or /dev, apart:
+ *   config_paths.c)
  *   root_cell:
  *     min_cpus: 1             CPUs the root cell always keeps, >= 1
  *   rebalance:                for cells with cpus: {min, max, weight}
@@ -29,7 +31,8 @@
  *     llcs: ["0-3"]           CPUs sharing a last-level cache
  *   cells:                    list, at most CS_MAX_CELLS
  *     - name: a               [A-Za-z0-9_.-], 1..63 characters, unique
- *       cgroup: a             below cell_parent, default: the name
+ *       cgroup: a             below cell_parent, default: the name; no component
+ *                             named like a cgroup file (cgroup.procs, cpu.max)
  *       cpus: "1-2"           fixed CPU list, non-empty; or resizable:
  *       cpus: {min: 1, max: 4, weight: 100}   the controller picks the CPUs
  *       policy: fifo          child policy, default fifo
@@ -38,6 +41,7 @@
 #ifndef CELLSCHED_CONFIG_H
 #define CELLSCHED_CONFIG_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -55,6 +59,9 @@ enum cs_config_limits {
 	CS_MIN_CPUS_DFL		= 1,
 	CS_ERR_MAX		= 512,	/* bytes of an error message */
 	CS_CONFIG_MAX_BYTES	= 1 << 20,	/* bytes, largest configuration file */
+	CS_CONFIG_MAX_DEPTH	= 16,	/* nested lists and mappings; the schema needs 4 */
+	CS_CONFIG_MAX_NODES	= 65536,	/* values (scalars, lists, mappings) in a file */
+	CS_CONFIG_MAX_KEYS	= 256,	/* keys of one mapping */
 	CS_WEIGHT_DFL		= 100,
 	CS_WEIGHT_MAX		= 10000,
 	CS_GROW_PCT_DFL		= 90,
@@ -86,7 +93,7 @@ struct cs_cell_cfg {
 };
 
 struct cs_config {
-	char file[256];			/* for messages; "(built-in)" for the default */
+	char file[PATH_MAX];		/* for messages; "(built-in)" for the default */
 	unsigned int tick_ms;
 	char cell_parent[CS_CGPATH_MAX];
 	unsigned int min_cpus;
@@ -97,6 +104,7 @@ struct cs_config {
 	unsigned int nr_topo_cores, nr_topo_llcs;	/* 0, 0: no override */
 	struct cs_cpus *topo_cores, *topo_llcs;
 	struct cs_pos cell_parent_pos, min_cpus_pos, group_pos, rebalance_pos, topology_pos;
+	struct cs_pos socket_pos, state_file_pos;
 	unsigned int nr_cells;
 	struct cs_cell_cfg *cells;	/* nr_cells entries */
 };
@@ -134,10 +142,27 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 
 /*
  * Check one cell path @cgroup (relative to the cell parent): non-empty,
- * relative, no "." or ".." component, allowed characters. Returns NULL if
- * fine, else what is wrong.
+ * relative, no "." or ".." component, no component named like a cgroup
+ * interface file ("cgroup.procs", "cpuset.cpus": <controller>.<name>),
+ * allowed characters. Returns NULL if fine, else what is wrong.
  */
 const char *cs_config_bad_cgroup(const char *cgroup);
+
+/*
+ * The files cellsched writes (config_paths.c). cs_config_bad_file_path():
+ * is @path a plain absolute path ("//", "." and ".." refused) outside /proc,
+ * /sys and /dev? NULL if so, else what is wrong. cs_config_check_paths():
+ * do state_file and control.socket (with the files beside them: STATE.tmp,
+ * STATE.lock, STATE.corrupt-*, SOCKET.lock) stay apart? Both pure; the second
+ * is part of cs_config_check(). cs_config_check_system(): what is at those
+ * paths now fits (a regular file or nothing for the state file, a socket or
+ * nothing for the socket, neither in a directory that leads into /proc, /sys
+ * or /dev, the state file not the configuration file itself), and
+ * control.group exists. 0 or -EINVAL with "FILE:LINE:COL: ..." in @err.
+ */
+const char *cs_config_bad_file_path(const char *path);
+int cs_config_check_paths(const struct cs_config *cfg, char *err, size_t errlen);
+int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen);
 
 /* Is cgroup path @a below @b ("b/x", not "b" itself nor "bx")? */
 bool cs_config_path_inside(const char *a, const char *b);

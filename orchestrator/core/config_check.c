@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "escape.h"
 #include "topology.h"
 
 static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
@@ -31,8 +32,10 @@ static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err,
 		off = snprintf(err, errlen, "runtime change: ");
 	if (off < errlen) {
 		va_start(ap, fmt);
-		vsnprintf(err + off, errlen - off, fmt, ap);
+		cs_escape_mark_cut(err + off, errlen - off, vsnprintf(err + off, errlen - off, fmt, ap));
 		va_end(ap);
+	} else {
+		cs_escape_mark_cut(err, errlen, (int)off);
 	}
 	return -EINVAL;
 }
@@ -70,124 +73,158 @@ bool cs_config_path_inside(const char *a, const char *b)
 	return !strncmp(a, b, n) && a[n] == '/';
 }
 
-int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, char *err,
-		    size_t errlen)
+/* A cell by itself: its name and its cgroup path. */
+static int check_names(const struct cs_config *cfg, const struct cs_cell_cfg *cell, char *err,
+		       size_t errlen)
 {
-	const struct cs_cell_cfg *last_resizable = NULL;
-	struct cs_cpus taken = { 0 }, left, bad;
-	char list[256], list2[256], at[48];
-	unsigned int mins = 0;
 	const char *why;
-	struct cs_topo topo;
 
-	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
-		const struct cs_cell_cfg *cell = &cfg->cells[i];
+	for (const char *s = cell->name; *s; s++)
+		if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return check_fail(cfg, cell->name_pos, err, errlen,
+					  "cell name '%s': only letters, digits, '-', '_' "
+					  "and '.' are allowed", cell->name);
+	why = cs_config_bad_cgroup(cell->cgroup);
+	if (why)
+		return check_fail(cfg, cell->cgroup_pos, err, errlen,
+				  "cgroup '%s' of cell '%s' is %s: %s", cell->cgroup, cell->name,
+				  escapes(cell->cgroup) ? "outside the cell parent" :
+				  "not a valid path", why);
+	return 0;
+}
 
-		for (const char *s = cell->name; *s; s++)
-			if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
-			      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-				return check_fail(cfg, cell->name_pos, err, errlen,
-						  "cell name '%s': only letters, digits, '-', '_' "
-						  "and '.' are allowed", cell->name);
-		why = cs_config_bad_cgroup(cell->cgroup);
-		if (why)
-			return check_fail(cfg, cell->cgroup_pos, err, errlen,
-					  "cgroup '%s' of cell '%s' is %s: %s", cell->cgroup,
-					  cell->name, escapes(cell->cgroup) ?
-					  "outside the cell parent" : "not a valid path", why);
-		for (unsigned int j = 0; j < i; j++) {
-			const struct cs_cell_cfg *o = &cfg->cells[j];
+/* Cell @cell against an earlier cell @o: names, cgroups, CPUs apart. */
+static int check_pair(const struct cs_config *cfg, const struct cs_cell_cfg *cell,
+		      const struct cs_cell_cfg *o, char *err, size_t errlen)
+{
+	char list[256], at[48];
+	struct cs_cpus bad;
 
-			if (!strcmp(o->name, cell->name))
-				return check_fail(cfg, cell->name_pos, err, errlen,
-						  "duplicate cell name '%s' (also %s%s)",
-						  cell->name, o->name_pos.line ? "at " : "in ",
-						  where(o->name_pos, at, sizeof(at)));
-			if (!strcmp(o->cgroup, cell->cgroup))
-				return check_fail(cfg, cell->cgroup_pos, err, errlen,
-						  "cells '%s' and '%s' use the same cgroup '%s'",
-						  o->name, cell->name, cell->cgroup);
-			if (cs_config_path_inside(cell->cgroup, o->cgroup) ||
-			    cs_config_path_inside(o->cgroup, cell->cgroup))
-				return check_fail(cfg, cell->cgroup_pos, err, errlen,
-						  "cgroups of cells '%s' and '%s' are nested "
-						  "('%s', '%s'); cells cannot contain cells",
-						  o->name, cell->name, o->cgroup, cell->cgroup);
-			if (!o->resizable && !cell->resizable &&
-			    cs_cpus_intersects(&o->cpus, &cell->cpus)) {
-				bad = cell->cpus;
-				cs_cpus_and(&bad, &o->cpus);
-				return check_fail(cfg, cell->cpus_pos, err, errlen,
-						  "CPUs %s of cell '%s' overlap cell '%s' (%s); "
-						  "cells must not share CPUs",
-						  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-						  o->name, where(o->cpus_pos, at, sizeof(at)));
-			}
-		}
-		if (cell->resizable) {
-			mins += cell->min;
-			last_resizable = cell;
-			continue;
-		}
-		if (!cs_cpus_subset(&cell->cpus, &si->possible)) {
-			bad = cell->cpus;
-			cs_cpus_andnot(&bad, &si->possible);
-			return check_fail(cfg, cell->cpus_pos, err, errlen,
-					  "CPUs %s of cell '%s' do not exist on this machine "
-					  "(CPUs: %s)", cs_cpus_format(&bad, list, sizeof(list)),
-					  cell->name, cs_cpus_format(&si->possible, list2, sizeof(list2)));
-		}
-		/* an offline CPU cannot be in the parent's effective cpuset: judged when online */
+	if (!strcmp(o->name, cell->name))
+		return check_fail(cfg, cell->name_pos, err, errlen,
+				  "duplicate cell name '%s' (also %s%s)", cell->name,
+				  o->name_pos.line ? "at " : "in ", where(o->name_pos, at, sizeof(at)));
+	if (!strcmp(o->cgroup, cell->cgroup))
+		return check_fail(cfg, cell->cgroup_pos, err, errlen,
+				  "cells '%s' and '%s' use the same cgroup '%s'", o->name,
+				  cell->name, cell->cgroup);
+	if (cs_config_path_inside(cell->cgroup, o->cgroup) ||
+	    cs_config_path_inside(o->cgroup, cell->cgroup))
+		return check_fail(cfg, cell->cgroup_pos, err, errlen,
+				  "cgroups of cells '%s' and '%s' are nested ('%s', '%s'); cells "
+				  "cannot contain cells", o->name, cell->name, o->cgroup,
+				  cell->cgroup);
+	if (!o->resizable && !cell->resizable && cs_cpus_intersects(&o->cpus, &cell->cpus)) {
 		bad = cell->cpus;
-		cs_cpus_and(&bad, &si->online);
-		cs_cpus_andnot(&bad, &si->parent_cpus);
-		if (!cs_cpus_empty(&bad)) {
-			return check_fail(cfg, cell->cpus_pos, err, errlen,
-					  "CPUs %s of cell '%s' are outside the cell parent's "
-					  "cpuset.cpus.effective (%s)",
-					  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
-					  cs_cpus_format(&si->parent_cpus, list2, sizeof(list2)));
-		}
-		cs_cpus_or(&taken, &cell->cpus);
+		cs_cpus_and(&bad, &o->cpus);
+		return check_fail(cfg, cell->cpus_pos, err, errlen,
+				  "CPUs %s of cell '%s' overlap cell '%s' (%s); cells must not "
+				  "share CPUs", cs_cpus_format(&bad, list, sizeof(list)), cell->name,
+				  o->name, where(o->cpus_pos, at, sizeof(at)));
 	}
+	return 0;
+}
+
+/*
+ * A fixed cell's CPUs: they exist (an offline one is the cell's again once
+ * it is online), and the online ones are in the cell parent's cpuset (an
+ * offline CPU is in no effective cpuset: judged when it is back).
+ */
+static int check_fixed(const struct cs_config *cfg, const struct cs_cell_cfg *cell,
+		       const struct cs_sysinfo *si, char *err, size_t errlen)
+{
+	char list[256], list2[256];
+	struct cs_cpus bad = cell->cpus;
+
+	if (!cs_cpus_subset(&cell->cpus, &si->possible)) {
+		cs_cpus_andnot(&bad, &si->possible);
+		return check_fail(cfg, cell->cpus_pos, err, errlen,
+				  "CPUs %s of cell '%s' do not exist on this machine (CPUs: %s)",
+				  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
+				  cs_cpus_format(&si->possible, list2, sizeof(list2)));
+	}
+	cs_cpus_and(&bad, &si->online);
+	if (!cs_cpus_subset(&bad, &si->parent_cpus)) {
+		cs_cpus_andnot(&bad, &si->parent_cpus);
+		return check_fail(cfg, cell->cpus_pos, err, errlen,
+				  "CPUs %s of cell '%s' are outside the cell parent's "
+				  "cpuset.cpus.effective (%s)",
+				  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
+				  cs_cpus_format(&si->parent_cpus, list2, sizeof(list2)));
+	}
+	return 0;
+}
+
+/* What the fixed cells (@taken) leave: the root cell's minimum, then the resizable ones'. */
+static int check_room(const struct cs_config *cfg, const struct cs_sysinfo *si,
+		      const struct cs_cpus *taken, unsigned int mins,
+		      const struct cs_cell_cfg *last_resizable, char *err, size_t errlen)
+{
+	struct cs_cpus left = si->online;
+	char list[256], list2[256];
+
 	if (cs_cpus_count(&si->online) < cfg->min_cpus)
 		return check_fail(cfg, cfg->min_cpus_pos, err, errlen,
 				  "root_cell.min_cpus is %u but only %u CPUs are online (%s)",
 				  cfg->min_cpus, cs_cpus_count(&si->online),
 				  cs_cpus_format(&si->online, list, sizeof(list)));
-	left = si->online;
-	cs_cpus_andnot(&left, &taken);
-	if (cs_cpus_count(&left) < cfg->min_cpus) {
-		struct cs_pos pos = cfg->nr_cells ? cfg->cells[cfg->nr_cells - 1].cpus_pos :
-						    cfg->min_cpus_pos;
-
-		return check_fail(cfg, pos, err, errlen,
+	cs_cpus_andnot(&left, taken);
+	if (cs_cpus_count(&left) < cfg->min_cpus)
+		return check_fail(cfg, cfg->nr_cells ? cfg->cells[cfg->nr_cells - 1].cpus_pos :
+				  cfg->min_cpus_pos, err, errlen,
 				  "cells take CPUs %s and leave the root cell %u CPU%s (%s); "
 				  "root_cell.min_cpus is %u",
-				  cs_cpus_format(&taken, list, sizeof(list)), cs_cpus_count(&left),
+				  cs_cpus_format(taken, list, sizeof(list)), cs_cpus_count(&left),
 				  cs_cpus_count(&left) == 1 ? "" : "s",
 				  cs_cpus_empty(&left) ? "none" : cs_cpus_format(&left, list2, sizeof(list2)),
 				  cfg->min_cpus);
-	}
-	if (last_resizable) {
-		left = si->online;
-		cs_cpus_and(&left, &si->parent_cpus);
-		cs_cpus_andnot(&left, &taken);
-		if (mins + cfg->min_cpus > cs_cpus_count(&left))
-			return check_fail(cfg, last_resizable->cpus_pos, err, errlen,
-					  "resizable cells need at least %u CPU%s (their 'min') and "
-					  "the root cell %u, but only %u are left after the fixed "
-					  "cells (%s)", mins, mins == 1 ? "" : "s", cfg->min_cpus,
-					  cs_cpus_count(&left),
-					  cs_cpus_empty(&left) ? "none" :
-					  cs_cpus_format(&left, list, sizeof(list)));
-	}
-	if (cfg->nr_topo_cores || cfg->nr_topo_llcs) {
-		if (cs_config_topology(cfg, &si->online, NULL, &topo, list2, sizeof(list2)))
-			return check_fail(cfg, cfg->topology_pos, err, errlen, "bad 'topology': %s",
-					  list2);
-	}
+	if (!last_resizable)
+		return 0;
+	left = si->online;
+	cs_cpus_and(&left, &si->parent_cpus);
+	cs_cpus_andnot(&left, taken);
+	if (mins + cfg->min_cpus > cs_cpus_count(&left))
+		return check_fail(cfg, last_resizable->cpus_pos, err, errlen,
+				  "resizable cells need at least %u CPU%s (their 'min') and the root "
+				  "cell %u, but only %u are left after the fixed cells (%s)", mins,
+				  mins == 1 ? "" : "s", cfg->min_cpus, cs_cpus_count(&left),
+				  cs_cpus_empty(&left) ? "none" : cs_cpus_format(&left, list, sizeof(list)));
 	return 0;
+}
+
+int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, char *err,
+		    size_t errlen)
+{
+	const struct cs_cell_cfg *last_resizable = NULL;
+	struct cs_cpus taken = { 0 };
+	unsigned int mins = 0;
+	char why[256];
+	struct cs_topo topo;
+
+	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *cell = &cfg->cells[i];
+
+		if (check_names(cfg, cell, err, errlen))
+			return -EINVAL;
+		for (unsigned int j = 0; j < i; j++)
+			if (check_pair(cfg, cell, &cfg->cells[j], err, errlen))
+				return -EINVAL;
+		if (cell->resizable) {
+			mins += cell->min;
+			last_resizable = cell;
+		} else if (check_fixed(cfg, cell, si, err, errlen)) {
+			return -EINVAL;
+		} else {
+			cs_cpus_or(&taken, &cell->cpus);
+		}
+	}
+	if (check_room(cfg, si, &taken, mins, last_resizable, err, errlen))
+		return -EINVAL;
+	if ((cfg->nr_topo_cores || cfg->nr_topo_llcs) &&
+	    cs_config_topology(cfg, &si->online, NULL, &topo, why, sizeof(why)))
+		return check_fail(cfg, cfg->topology_pos, err, errlen, "bad 'topology': %s", why);
+	return cs_config_check_paths(cfg, err, errlen);
 }
 
 int cs_config_topology(const struct cs_config *cfg, const struct cs_cpus *online,

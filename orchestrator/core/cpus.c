@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpus.h"
+#include "escape.h"
 
 static int parse_num(const char **p, unsigned long *out, char *err, size_t errlen,
 		     const char *item, int item_len)
@@ -101,7 +102,8 @@ char *cs_cpus_format(const struct cs_cpus *set, char *buf, size_t len)
 		}
 		c = end;
 	}
-	return buf;
+	/* a list cut short would name other CPUs: mark it (and cpuset.cpus refuses it) */
+	return cs_escape_mark_cut(buf, len, (int)n);
 }
 
 unsigned int cs_cpus_count(const struct cs_cpus *s)

@@ -26,7 +26,11 @@ struct cs_cpus {
  */
 int cs_cpus_parse(const char *s, struct cs_cpus *out, char *err, size_t errlen);
 
-/* Format as ranges ("0-3,8"); "" for the empty set. Returns @buf. */
+/*
+ * Format as ranges ("0-3,8"); "" for the empty set. Returns @buf. A list that
+ * does not fit ends in "..." (never a shorter list that names other CPUs);
+ * 4096 bytes always hold CS_MAX_CIDS CPUs.
+ */
 char *cs_cpus_format(const struct cs_cpus *set, char *buf, size_t len);
 
 static inline bool cs_cpus_test(const struct cs_cpus *s, unsigned int cpu)

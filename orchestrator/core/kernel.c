@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * orchestrator/core/kernel.c: sysfs probes of the kernel's sched_ext support.
- * Only reads; never writes to the kernel.
+ * Only reads; never writes to the kernel. A value longer than the caller's
+ * buffer, or a path longer than PATH_MAX, is an error, never cut short.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,8 +16,9 @@
 
 int cs_kernel_read_text(const char *path, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd;
+	char rest[64];
+	ssize_t n, more;
+	int fd, err = 0;
 
 	if (len == 0)
 		return -EINVAL;
@@ -23,14 +26,20 @@ int cs_kernel_read_text(const char *path, char *buf, size_t len)
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
+	/* what did not fit may only be the trailing newline: never cut a value short */
+	while (n >= 0 && !err && (more = read(fd, rest, sizeof(rest))) != 0) {
+		if (more < 0)
+			err = -errno;
+		for (ssize_t i = 0; i < more && !err; i++)
+			if (rest[i] != '\n' && rest[i] != ' ')
+				err = -EOVERFLOW;
 	}
+	if (n < 0)
+		err = -errno;
 	close(fd);
-	buf[n] = '\0';
+	buf[n > 0 && !err ? n : 0] = '\0';
+	if (err)
+		return err;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
@@ -66,20 +75,28 @@ const char *cs_kernel_state_name(enum cs_scx_state state)
 	}
 }
 
+/* "@sysfs/@rel" into @path[PATH_MAX]; -ENAMETOOLONG rather than a cut path. */
+static int sysfs_path(char *path, const char *sysfs, const char *rel)
+{
+	return snprintf(path, PATH_MAX, "%s/%s", sysfs, rel) < PATH_MAX ? 0 : -ENAMETOOLONG;
+}
+
 int cs_kernel_probe(const char *sysfs, struct cs_kernel_info *info)
 {
-	char path[512], buf[64];
+	char path[PATH_MAX], buf[64];
 	struct stat st;
 	int err;
 
 	memset(info, 0, sizeof(*info));
 	if (stat(sysfs, &st) < 0)
 		return -errno;
+	if (sysfs_path(path, sysfs, "kernel/sched_ext/root/ops"))
+		return -ENAMETOOLONG;	/* the longest of the three */
 
-	snprintf(path, sizeof(path), "%s/kernel/btf/vmlinux", sysfs);
+	sysfs_path(path, sysfs, "kernel/btf/vmlinux");
 	info->has_btf = access(path, R_OK) == 0;
 
-	snprintf(path, sizeof(path), "%s/kernel/sched_ext/state", sysfs);
+	sysfs_path(path, sysfs, "kernel/sched_ext/state");
 	err = cs_kernel_read_text(path, buf, sizeof(buf));
 	if (err == -ENOENT) {
 		info->state = CS_SCX_ABSENT;
@@ -89,7 +106,7 @@ int cs_kernel_probe(const char *sysfs, struct cs_kernel_info *info)
 		return err;
 	info->state = parse_state(buf);
 
-	snprintf(path, sizeof(path), "%s/kernel/sched_ext/root/ops", sysfs);
+	sysfs_path(path, sysfs, "kernel/sched_ext/root/ops");
 	if (cs_kernel_read_text(path, info->root_ops, sizeof(info->root_ops)))
 		info->root_ops[0] = '\0';
 	return 0;
@@ -98,12 +115,14 @@ int cs_kernel_probe(const char *sysfs, struct cs_kernel_info *info)
 int cs_kernel_read_event(const char *sysfs, const char *sched_dir, const char *name,
 			 unsigned long long *val)
 {
-	char path[512], line[256];
+	char path[PATH_MAX], line[256];
 	size_t nlen = strlen(name);
 	int err = -ENOENT;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/kernel/sched_ext/%s/events", sysfs, sched_dir);
+	if (snprintf(path, sizeof(path), "%s/kernel/sched_ext/%s/events", sysfs, sched_dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -122,9 +141,13 @@ int cs_kernel_read_event(const char *sysfs, const char *sched_dir, const char *n
 /* The CPU list in @sysfs/devices/system/cpu/@which ("0-3"). */
 static int cpu_list(const char *sysfs, const char *which, char *buf, size_t len)
 {
-	char path[512];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/%s", sysfs, which);
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "devices/system/cpu/%s", which);	/* "online", "possible" */
+	if (sysfs_path(path, sysfs, rel))
+		return -ENAMETOOLONG;
 	return cs_kernel_read_text(path, buf, len);
 }
 

@@ -44,13 +44,16 @@ const char *cs_kernel_state_name(enum cs_scx_state state);
 int cs_kernel_read_event(const char *sysfs, const char *sched_dir, const char *name,
 			 unsigned long long *val);
 
-/* The online CPUs ("0-3") from @sysfs/devices/system/cpu/online. */
+/* The online CPUs ("0-3") from @sysfs/devices/system/cpu/online; -EOVERFLOW as below. */
 int cs_kernel_online_cpus(const char *sysfs, char *buf, size_t len);
 
 /* The CPUs that can ever exist (online or not) from @sysfs/devices/system/cpu/possible. */
 int cs_kernel_possible_cpus(const char *sysfs, char *buf, size_t len);
 
-/* Read a small sysfs text file into @buf without its trailing newline. */
+/*
+ * Read a small sysfs text file into @buf without its trailing newline.
+ * -EOVERFLOW (and @buf empty) when the value does not fit: never cut short.
+ */
 int cs_kernel_read_text(const char *path, char *buf, size_t len);
 
 #endif /* CELLSCHED_KERNEL_H */

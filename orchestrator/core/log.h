@@ -19,6 +19,12 @@ enum cs_log_level {
 void cs_log_set_level(enum cs_log_level level);
 enum cs_log_level cs_log_get_level(void);
 void cs_log(enum cs_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Until called again with @len 0: also copy every error message into @buf
+ * (escaped, "; " between, cut with "..."), emptied first. For one step whose
+ * errors are logged deep down and must reach a caller too.
+ */
+void cs_log_capture(char *buf, size_t len);
 /* Route libbpf's messages through cs_log: warnings always, debug with --verbose. */
 void cs_log_hook_libbpf(void);
 

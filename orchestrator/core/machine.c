@@ -4,8 +4,9 @@
  * this machine, and loading a configuration checked against it (see
  * machine.h); shared by `cellsched check` and `cellsched run`.
  *
- * Reads only: the YAML file, the online CPUs and the cell parent's (or the
- * cgroup root's) cpuset.cpus.effective. Nothing is created or loaded.
+ * Reads only: the YAML file, the online CPUs, the cell parent's (or the
+ * cgroup root's) cpuset.cpus.effective, what is at the paths of the state
+ * file and the socket, the group database. Nothing is created or loaded.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,9 +18,11 @@
 #include "log.h"
 #include "machine.h"
 
+enum { CS_CPULIST_MAX = 8192 };	/* bytes of a CPU list read from the kernel */
+
 int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
 {
-	char buf[1024], why[200];
+	char buf[CS_CPULIST_MAX], why[200];
 	int err;
 
 	memset(si, 0, sizeof(*si));
@@ -41,6 +44,11 @@ int cs_read_sysinfo(const struct cs_config *cfg, struct cs_sysinfo *si)
 	}
 	err = cs_cg_read(cs_cg_exists(cfg->cell_parent) ? cfg->cell_parent : "",
 			 "cpuset.cpus.effective", buf, sizeof(buf));
+	if (err == -EOVERFLOW) {
+		cs_err("the cpuset.cpus.effective of the cell parent is longer than %zu bytes",
+		       sizeof(buf) - 1);
+		return CS_EXIT_FAILURE;
+	}
 	if (!err && buf[0] && !cs_cpus_parse(buf, &si->parent_cpus, why, sizeof(why)))
 		return CS_EXIT_OK;
 	si->parent_cpus = si->online;
@@ -65,7 +73,8 @@ int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *s
 		cs_config_free(cfg);
 		return ret;
 	}
-	if (cs_config_check(cfg, si, err, sizeof(err))) {
+	if (cs_config_check(cfg, si, err, sizeof(err)) ||
+	    cs_config_check_system(cfg, err, sizeof(err))) {
 		cs_err("%s", err);
 		cs_config_free(cfg);
 		return CS_EXIT_CONFIG;

@@ -11,8 +11,10 @@
 
 /*
  * Load (when @path is set; else the built-in configuration) and validate a
- * configuration against this machine. Returns CS_EXIT_OK or the exit code to
- * use (exit_codes.h); the reason is already printed.
+ * configuration against this machine: the rules (cs_config_check) and what
+ * is at its paths and in its group database (cs_config_check_system).
+ * Returns CS_EXIT_OK or the exit code to use (exit_codes.h); the reason is
+ * already printed.
  */
 int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *si);
 

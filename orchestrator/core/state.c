@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "lockfile.h"
 #include "log.h"
 #include "policies.h"
 #include "state.h"
@@ -217,7 +218,8 @@ static int fsync_dir(const char *path)
 	char copy[CS_PATH_MAX];
 	int fd, ret = 0;
 
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
 	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -231,7 +233,8 @@ static int mkdir_parent(const char *path)
 {
 	char copy[CS_PATH_MAX];
 
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
 	for (char *p = copy + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -259,7 +262,11 @@ int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t
 					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(text);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: the path is too long", path);
+		json_object_put(root);
+		return -ENAMETOOLONG;
+	}
 
 	step = "creating its directory";
 	ret = mkdir_parent(path);
@@ -301,6 +308,28 @@ int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t
 	return ret;
 }
 
+int cs_state_lock(const char *path, int *fd, char *err, size_t errlen)
+{
+	char lock[CS_PATH_MAX + 8];
+	long holder = 0;
+	int ret;
+
+	*fd = -1;
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) >= (int)sizeof(lock))
+		ret = -ENAMETOOLONG;
+	else
+		ret = mkdir_parent(path);
+	if (!ret)
+		ret = cs_lockfile_take(lock, fd, &holder);
+	if (ret == -EBUSY)
+		snprintf(err, errlen, "another cellsched runs with the state file %s (pid %ld "
+			 "holds %s)", path, holder, lock);
+	else if (ret)
+		snprintf(err, errlen, "cannot lock %s: %s", lock, ret == -EINVAL ?
+			 "it is not a regular file" : strerror(-ret));
+	return ret;
+}
+
 int cs_state_set_aside(const char *path, char *aside, size_t len)
 {
 	time_t now = time(NULL);
@@ -309,7 +338,8 @@ int cs_state_set_aside(const char *path, char *aside, size_t len)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(aside, len, "%s.corrupt-%s", path, stamp);
+	if (snprintf(aside, len, "%s.corrupt-%s", path, stamp) >= (int)len)
+		return -ENAMETOOLONG;
 	return rename(path, aside) < 0 ? -errno : 0;
 }
 
@@ -502,6 +532,32 @@ static int parse(struct rd *r, const char *text, struct cs_state *st)
 	return ret;
 }
 
+int cs_state_parse(const char *name, const char *text, size_t len, struct cs_state *st,
+		   char *err, size_t errlen)
+{
+	struct rd r = { .path = name, .err = err, .errlen = errlen };
+	char *copy;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (len > CS_STATE_MAX_BYTES)
+		return bad(&r, "larger than 4 MiB");
+	if (memchr(text, '\0', len))
+		return bad(&r, "contains a NUL byte");
+	copy = malloc(len + 1);
+	if (!copy || grow(st)) {
+		free(copy);
+		return bad(&r, "out of memory");
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	ret = parse(&r, copy, st);
+	free(copy);
+	if (ret)
+		cs_state_free(st);
+	return ret;
+}
+
 int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errlen)
 {
 	struct rd r = { .path = path, .err = err, .errlen = errlen };
@@ -511,32 +567,20 @@ int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errle
 	int ret;
 
 	memset(st, 0, sizeof(*st));
-	if (grow(st))
-		return -ENOMEM;
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
-			return 0;
+			return grow(st);	/* no file: no changes */
 		ret = -errno;
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		cs_state_free(st);
 		return ret;
 	}
 	text = malloc(CS_STATE_MAX_BYTES + 1);
 	len = text ? fread(text, 1, CS_STATE_MAX_BYTES + 1, f) : 0;
 	fclose(f);
-	if (!text || len > CS_STATE_MAX_BYTES) {
-		free(text);
-		cs_state_free(st);
-		return bad(&r, text ? "larger than 4 MiB" : "out of memory");
-	}
-	text[len] = '\0';
-	if (strlen(text) != len)
-		ret = bad(&r, "contains a NUL byte");
-	else
-		ret = parse(&r, text, st);
+	if (!text)
+		return bad(&r, "out of memory");
+	ret = cs_state_parse(path, text, len, st, err, errlen);
 	free(text);
-	if (ret)
-		cs_state_free(st);
 	return ret;
 }

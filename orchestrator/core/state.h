@@ -7,7 +7,8 @@
  * Owns the change list, merging it into a configuration, and its file: JSON
  * (json-c), written atomically (temporary file, fsync, rename, fsync of the
  * directory); a file that cannot be read back is reported and renamed aside,
- * never silently dropped or overwritten. Prefix: cs_state.
+ * never silently dropped or overwritten; a daemon using it holds STATE.lock.
+ * Prefix: cs_state.
  *
  * A cell of the YAML changed by the CLI keeps everything but its CPUs from
  * the YAML ("resize": an edit of its policy or tunables still applies); a
@@ -54,8 +55,20 @@ struct cs_state {
  */
 int cs_state_load(const char *path, struct cs_state *st, char *err, size_t errlen);
 
+/* Same from @text[@len] (@name plays the path in messages; the fuzzer's entry). */
+int cs_state_parse(const char *name, const char *text, size_t len, struct cs_state *st,
+		   char *err, size_t errlen);
+
 /* Write @st to @path atomically. Returns 0 or -errno with the step that failed in @err. */
 int cs_state_save(const char *path, const struct cs_state *st, char *err, size_t errlen);
+
+/*
+ * Take PATH.lock (lockfile.h; the directory is made if missing) for the
+ * daemon's lifetime: one daemon per state file. 0 with the lock's descriptor
+ * in *@fd (cs_lockfile_release() drops it); -EBUSY when another daemon holds
+ * it, with its pid in @err; another -errno.
+ */
+int cs_state_lock(const char *path, int *fd, char *err, size_t errlen);
 
 /* Rename an unreadable @path to PATH.corrupt-YYYYMMDD-HHMMSS; its new name in @aside. */
 int cs_state_set_aside(const char *path, char *aside, size_t len);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * orchestrator/daemon/api.c: what the daemon answers on its control socket, and the
- * one path every configuration change takes (cs_daemon_commit, daemon.h).
+ * orchestrator/daemon/api.c: what the daemon answers on its control socket;
+ * every change a request asks for goes through cs_daemon_commit (commit.c).
  *
  * Requests (JSON objects; "cmd" and its fields):
  *   status | cells | stats | stop
@@ -14,8 +14,9 @@
  *   reload {reset?}
  * A change is refused when the configuration it would make is invalid
  * (exit 8, the same message `cellsched check` gives), names no cell (11), or
- * touches a cell cellsched does not own (12). Read-only requests never
- * change anything.
+ * touches a cell cellsched does not own (12); one the kernel refuses when it
+ * is applied is undone (9). Read-only requests never change anything.
+ * `cell-assign --pid` holds the process through a pidfd (core/proc.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,94 +28,16 @@
 #include "cgroup.h"
 #include "exit_codes.h"
 #include "daemon.h"
+#include "escape.h"
 #include "kernel.h"
 #include "log.h"
 #include "machine.h"
 #include "policies.h"
+#include "proc.h"
 
-#define FAIL(code, ...) (snprintf(err, errlen, __VA_ARGS__), (code))
-
-int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_state *state,
-		     char *err, size_t errlen)
-{
-	struct cs_config merged = { 0 };
-	struct cs_state pruned = { 0 };
-	char why[CS_ERR_MAX], names[256];
-	struct cs_sysinfo si;
-	struct cs_topo topo;
-	unsigned int n;
-	int ret;
-
-	/* changes about YAML cells that the new YAML no longer has go */
-	if (yaml && !state && d->state.nr) {
-		if (cs_state_copy(&pruned, &d->state)) {
-			ret = FAIL(CS_EXIT_FAILURE, "out of memory");
-			goto out;
-		}
-		state = &pruned;
-	}
-	n = state ? cs_state_prune(state, yaml ? yaml : &d->yaml, names, sizeof(names)) : 0;
-	if (!n && state == &pruned) {
-		cs_state_free(&pruned);
-		state = NULL;
-	}
-	ret = cs_state_apply(yaml ? yaml : &d->yaml, state ? state : &d->state, &merged);
-	if (ret) {
-		ret = FAIL(CS_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	ret = cs_read_sysinfo(&merged, &si);
-	if (ret) {
-		snprintf(err, errlen, "cannot read the machine's CPUs");
-		goto out;
-	}
-	if (cs_config_check(&merged, &si, why, sizeof(why)) ||
-	    cs_config_topology(&merged, &si.online, &d->machine_topo, &topo, why, sizeof(why))) {
-		ret = FAIL(CS_EXIT_CONFIG, "%s", why);
-		goto out;
-	}
-	/* against the running cells: the cgroup tree's, and where every cell is now */
-	ret = cs_cells_check(d->cells, &merged, &si, &topo, cs_now_ms(), why, sizeof(why));
-	if (ret) {
-		ret = FAIL(ret == -EBUSY ? CS_EXIT_REFUSED : ret == -ENOMEM ? CS_EXIT_FAILURE :
-			   CS_EXIT_CONFIG, "%s", why);
-		goto out;
-	}
-	if (state && cs_state_save(merged.state_file, state, why, sizeof(why))) {
-		ret = FAIL(CS_EXIT_FAILURE, "%s; nothing changed", why);
-		goto out;
-	}
-	if (yaml) {
-		cs_config_free(&d->yaml);
-		d->yaml = *yaml;
-		yaml = NULL;
-	}
-	if (state) {
-		cs_state_free(&d->state);
-		d->state = *state;
-		state = NULL;
-	}
-	cs_config_free(&d->cfg);
-	d->cfg = merged;
-	merged.cells = NULL;
-	merged.topo_cores = merged.topo_llcs = NULL;
-	/* the cell manager keeps a pointer: to the running copy */
-	cs_cells_set_config(d->cells, &d->cfg);
-	d->cells->si = si;
-	d->cells->topo = topo;
-	cs_cells_reconcile(d->cells, cs_now_ms());
-	if (n)
-		cs_warn("dropped %u runtime change%s about cells no longer in the YAML: %s", n,
-			n == 1 ? "" : "s", names);
-	ret = CS_EXIT_OK;
-out:
-	cs_config_free(&merged);
-	if (yaml)
-		cs_config_free(yaml);
-	if (state)
-		cs_state_free(state);
-	return ret;
-}
+/* @err gets the message (a cut one ends in "..."); the value is @code */
+#define FAIL(code, ...) \
+	(cs_escape_mark_cut(err, errlen, snprintf(err, errlen, __VA_ARGS__)), (code))
 
 /* ---- reading the request ------------------------------------------------------------- */
 
@@ -425,11 +348,13 @@ static int cell_create(struct cs_daemon *d, json_object *req, char *err, size_t 
 		return FAIL(CS_EXIT_CONFIG, "a cell '%s' exists already", name);
 	snprintf(c.name, sizeof(c.name), "%s", name);
 	s = req_str(req, "cgroup");
-	snprintf(c.cgroup, sizeof(c.cgroup), "%s", s ? s : name);
+	if (snprintf(c.cgroup, sizeof(c.cgroup), "%s", s ? s : name) >= (int)sizeof(c.cgroup))
+		return FAIL(CS_EXIT_USAGE, "--cgroup is longer than %zu characters",
+			    sizeof(c.cgroup) - 1);
 	s = req_str(req, "policy");
-	snprintf(c.policy, sizeof(c.policy), "%s", s ? s : CS_POLICY_DEFAULT);
-	if (!cs_policy_find(c.policy))
-		return FAIL(CS_EXIT_CONFIG, "unknown policy '%s' (known: %s)", c.policy,
+	if (snprintf(c.policy, sizeof(c.policy), "%s", s ? s : CS_POLICY_DEFAULT) >=
+	    (int)sizeof(c.policy) || !cs_policy_find(c.policy))
+		return FAIL(CS_EXIT_CONFIG, "unknown policy '%.64s' (known: %s)", s,
 			    cs_policy_names());
 	ret = req_cpus(req, &c, true, err, errlen);
 	if (!ret)
@@ -483,24 +408,43 @@ static int cell_delete(struct cs_daemon *d, json_object *req, char *err, size_t 
 	return ret;
 }
 
-/* Real uid of process @pid, or -1. */
-static long pid_uid(unsigned int pid)
+/*
+ * Move process @pid into cell @idx, the process held by a pidfd from the
+ * ownership check to the move (proc.h): a member of control.group may move
+ * only its own processes, and a pid reused meanwhile is never moved as if it
+ * were the one checked.
+ */
+static int assign_pid(struct cs_daemon *d, int idx, unsigned int pid, uid_t peer, char *err,
+		      size_t errlen)
 {
-	char path[64], line[256];
-	long uid = -1;
-	FILE *f;
+	const char *cg = d->cells->cells[idx].cgroup;
+	struct cs_proc p;
+	bool other;
+	uid_t owner;
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Uid:", 4)) {
-			uid = strtol(line + 4, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return uid;
+	if (cs_proc_open((int)pid, &p))
+		return FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
+	ret = peer != 0 ? cs_proc_uid(&p, &owner) : 0;
+	if (ret)
+		ret = FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
+	else if (peer != 0 && owner != peer)
+		ret = FAIL(CS_EXIT_PERM, "process %u is not yours: only root may move other "
+			   "users' tasks", pid);
+	if (ret) {
+		cs_proc_close(&p);
+		return ret;
+	}
+	ret = cs_proc_move(&p, cs_cg_attach, cg, &other);
+	cs_proc_close(&p);
+	if (other)
+		cs_warn("process %u exited while it was being moved into %s; if its number was "
+			"taken at that instant, the new process with it was moved instead", pid, cg);
+	if (ret)
+		return FAIL(ret == -ESRCH ? CS_EXIT_NOT_FOUND : CS_EXIT_CGROUP,
+			    "moving pid %u into %s failed: %s", pid, cg, ret == -ESRCH ?
+			    "it exited" : strerror(-ret));
+	return 0;
 }
 
 /*
@@ -520,31 +464,22 @@ static int cell_assign(struct cs_daemon *d, json_object *req, uid_t peer, json_o
 			    "malformed request: 'name' is missing", name);
 	if (req_uint(req, "pid", 1, 1 << 30, &pid) < 0 || (!pid) == (!from))
 		return FAIL(CS_EXIT_USAGE, "give exactly one of --pid PID or --cgroup PATH");
-	if (pid && peer != 0) {
-		long owner = pid_uid(pid);
-
-		if (owner < 0)
-			return FAIL(CS_EXIT_NOT_FOUND, "no process %u", pid);
-		if (owner != (long)peer)
-			return FAIL(CS_EXIT_PERM, "process %u is not yours: only root may move "
-				    "other users' tasks", pid);
-	}
 	if (from && peer != 0)
 		return FAIL(CS_EXIT_PERM, "only root may move a whole cgroup");
 	if (pid) {
-		ret = cs_cg_attach(d->cells->cells[idx].cgroup, (int)pid);
+		ret = assign_pid(d, idx, pid, peer, err, errlen);
 		if (ret)
-			return FAIL(ret == -ESRCH ? CS_EXIT_NOT_FOUND : CS_EXIT_CGROUP,
-				    "moving pid %u into %s failed: %s", pid,
-				    d->cells->cells[idx].cgroup, strerror(-ret));
+			return ret;
 	} else {
 		const char *why;
 
 		while (*from == '/')
 			from++;
-		why = *from ? cs_config_bad_cgroup(from) : NULL;
+		why = strlen(from) >= 2 * CS_CGPATH_MAX ? "it is longer than 511 characters" :
+		      *from ? cs_config_bad_cgroup(from) : NULL;
 		if (why)
-			return FAIL(CS_EXIT_USAGE, "bad --cgroup '%s': %s", from, why);
+			return FAIL(CS_EXIT_USAGE, "bad --cgroup '%.64s%s': %s", from,
+				    strlen(from) > 64 ? "..." : "", why);
 		if (!cs_cg_exists(from))
 			return FAIL(CS_EXIT_NOT_FOUND, "no cgroup %s/%s", cs_cg_mount(), from);
 		ret = cs_cg_move_all(from, d->cells->cells[idx].cgroup, &moved);
@@ -607,42 +542,6 @@ static int rebalance(struct cs_daemon *d, json_object *req, json_object **res, c
 		cs_cells_reconcile(d->cells, cs_now_ms());
 	}
 	return 0;
-}
-
-int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
-{
-	struct cs_config yaml;
-	struct cs_state *st = NULL, empty = { 0 };
-	char why[CS_ERR_MAX];
-	int ret;
-
-	if (!d->config_path) {
-		cs_config_default(&yaml);
-	} else if (cs_config_load(d->config_path, &yaml, why, sizeof(why))) {
-		return FAIL(CS_EXIT_CONFIG, "%s; keeping the running configuration", why);
-	}
-	if (strcmp(yaml.cell_parent, d->yaml.cell_parent) || yaml.tick_ms != d->yaml.tick_ms ||
-	    strcmp(yaml.socket, d->yaml.socket) || strcmp(yaml.group, d->yaml.group) ||
-	    strcmp(yaml.state_file, d->yaml.state_file)) {
-		cs_config_free(&yaml);
-		return FAIL(CS_EXIT_CONFIG, "%s: cell_parent, tick_ms, state_file and control "
-			    "cannot change while running (restart cellsched); keeping the running "
-			    "configuration", d->config_path);
-	}
-	if (reset)
-		st = &empty;
-	ret = cs_daemon_commit(d, &yaml, st, err, errlen);
-	if (ret == CS_EXIT_CONFIG && !reset && d->state.nr) {
-		size_t n = strlen(err);
-
-		snprintf(err + n, errlen - n, " (with the %u runtime change%s of the CLI; "
-			 "'cellsched reload --reset' drops them)", d->state.nr,
-			 d->state.nr == 1 ? "" : "s");
-	}
-	if (!ret)
-		cs_info("reloaded %s%s", d->config_path ? d->config_path : "the built-in "
-			"configuration", reset ? ", runtime changes dropped" : "");
-	return ret;
 }
 
 int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,

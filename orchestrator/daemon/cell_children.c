@@ -4,7 +4,10 @@
  * (see cells.h): starting each cell's child, noticing when the kernel ends
  * one (with its reason) and restarting it after a backoff that doubles per
  * failure, watching a foreign sub-scheduler of an `external` cell come and
- * go, logging the root's events and printing the demand reports.
+ * go, logging the root's events and printing the demand reports. Once the
+ * root scheduler is on its way out (a child ended with "parent-exit", the
+ * root's exit recorded, or sched_ext disabling or disabled), children that
+ * end are not restarted and none is started: they end with it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "cells.h"
+#include "escape.h"
 #include "kernel.h"
 #include "log.h"
 #include "policies.h"
@@ -32,6 +36,16 @@ static uint32_t next_child_id(struct cs_cells *m)
 	if (!++m->next_child_id)
 		m->next_child_id = 1;
 	return m->next_child_id;
+}
+
+/* Is the root leaving? Then children end with it: none is started or restarted. */
+static bool root_leaving(const struct cs_cells *m)
+{
+	struct cs_kernel_info ki;
+
+	return cs_root_exited(m->root) ||
+	       (!cs_kernel_probe(CS_SYSFS, &ki) &&
+		(ki.state == CS_SCX_DISABLING || ki.state == CS_SCX_DISABLED));
 }
 
 /* ---- what is wanted ---------------------------------------------------------------- */
@@ -83,6 +97,13 @@ static void watch_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		return;
 	cs_child_stop(&c->child);
 	c->running = false;
+	/* "parent-exit": the kernel ends children first, before the root's own state moves */
+	if (ei.kind == CS_EXIT_KIND_PARENT || root_leaving(m)) {
+		c->restart_at_ms = UINT64_MAX;
+		cs_info("cell %s: child '%s' ended with the root scheduler: %s", c->name,
+			c->policy, cs_exit_format(&ei, text, sizeof(text)));
+		return;
+	}
 	if (now_ms - c->started_at_ms >= CS_RESTART_RESET_MS)
 		c->failures = 0;
 	c->failures++;
@@ -131,9 +152,29 @@ void cs_cells_children(struct cs_cells *m, uint64_t now_ms)
 			watch_external(m, idx);
 		else if (c->running)
 			watch_child(m, idx, now_ms);
-		else if (now_ms >= c->restart_at_ms && !cs_cpus_empty(&c->cpus))
+		else if (now_ms >= c->restart_at_ms && !cs_cpus_empty(&c->cpus) &&
+			 !root_leaving(m))
 			start_child(m, idx, now_ms);	/* (none while all its CPUs are offline) */
 	}
+}
+
+/*
+ * The cell an event of the root is about: the slot's cell, or the one
+ * removed from it whose events still come (cells.c keeps its name), told
+ * apart by cgroup id.
+ */
+static const char *event_cell(const struct cs_cells *m, const struct csq_event *ev)
+{
+	uint64_t cgid = ev->type == CSQ_MSG_CHILD_ATTACHED ? ev->attached.cgid :
+			ev->type == CSQ_MSG_CHILD_EXITED ? ev->exited.cgid : 0;
+
+	if (ev->cell >= CS_MAX_CELLS)
+		return "?";
+	if (m->cells[ev->cell].used && (!cgid || m->cells[ev->cell].cgid == cgid))
+		return m->cells[ev->cell].name;
+	if (cgid && m->gone[ev->cell].cgid == cgid)
+		return m->gone[ev->cell].name;
+	return m->cells[ev->cell].used ? m->cells[ev->cell].name : "?";
 }
 
 int cs_cells_drain_events(struct cs_cells *m)
@@ -146,7 +187,7 @@ int cs_cells_drain_events(struct cs_cells *m)
 	if (!sh->event_q)
 		return 0;
 	while (csq_mpsc_pop(csq_ptr(sh->event_q), &ev, sizeof(ev)) == (int)sizeof(ev)) {
-		name = ev.cell < CS_MAX_CELLS && m->cells[ev.cell].used ? m->cells[ev.cell].name : "?";
+		name = event_cell(m, &ev);
 		switch (ev.type) {
 		case CSQ_MSG_CHILD_ATTACHED:
 			cs_info("event: cell %s (slot %u): child attached at cgroup %llu", name, ev.cell,
@@ -155,6 +196,8 @@ int cs_cells_drain_events(struct cs_cells *m)
 		case CSQ_MSG_CHILD_EXITED:
 			cs_info("event: cell %s (slot %u): child detached from cgroup %llu", name,
 				ev.cell, (unsigned long long)ev.exited.cgid);
+			if (ev.cell < CS_MAX_CELLS && m->gone[ev.cell].cgid == ev.exited.cgid)
+				m->gone[ev.cell].cgid = 0;	/* its last event */
 			break;
 		case CSQ_MSG_CID_OFFLINE:
 		case CSQ_MSG_CID_ONLINE:
@@ -184,18 +227,20 @@ void cs_cells_print_demand(const struct cs_cells *m)
 		const struct cs_cell_rt *c = &m->cells[idx];
 		const struct cs_demand *d = &sh->cells[idx].demand;
 
+		unsigned long long st[CS_NR_CELL_STATS];
+		char name[4 * CS_NAME_MAX];
+
 		if (!c->used)
 			continue;
-		unsigned long long st[CS_NR_CELL_STATS];
-
+		cs_escape(c->name, name, sizeof(name));	/* a cgroup's name: printed escaped */
 		printf("cell %s: runnable=%u util=%u.%u%% busy_us=%llu max_wait_us=%llu reports=%llu "
-		       "seq=%llu\n", c->name, d->nr_runnable, d->util_permille / 10,
+		       "seq=%llu\n", name, d->nr_runnable, d->util_permille / 10,
 		       d->util_permille % 10, (unsigned long long)d->busy_ns / 1000,
 		       (unsigned long long)d->max_wait_ns / 1000, (unsigned long long)d->reports,
 		       (unsigned long long)d->seq);
 		if (!c->running || cs_child_read_stats(&c->child, st))
 			continue;
-		printf("cell %s: policy=%s", c->name, c->policy);
+		printf("cell %s: policy=%s", name, c->policy);
 		for (int i = 0; i < CS_NR_CELL_STATS; i++)
 			printf(" %s=%llu", cs_child_stat_name(i), st[i]);
 		printf("\n");

@@ -119,6 +119,9 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 				"root cell; it is removed once empty" : strerror(-err));
 	}
 	cs_info("cell %s: removed (%s)", c->name, why);
+	/* the root's detach event comes later: it names the cell, not "?" */
+	snprintf(m->gone[idx].name, sizeof(m->gone[idx].name), "%s", c->name);
+	m->gone[idx].cgid = c->cgid;
 	memset(c, 0, sizeof(*c));
 }
 
@@ -464,11 +467,15 @@ void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg)
 	m->cfg = cfg;
 }
 
-/* Any cell the root still routes to a child? */
+/*
+ * Any cell whose child we stopped that the root still routes to? An
+ * external cell's sub-scheduler is not ours to stop: it leaves with the root.
+ */
 static bool any_attached(const struct cs_cells *m)
 {
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
-		if (m->cells[idx].used && m->root->shared->cells[idx].state == CS_CELL_ATTACHED)
+		if (m->cells[idx].used && !cs_policy_find(m->cells[idx].policy)->external &&
+		    m->root->shared->cells[idx].state == CS_CELL_ATTACHED)
 			return true;
 	return false;
 }
@@ -480,8 +487,10 @@ void cs_cells_shutdown(struct cs_cells *m)
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
 		if (m->cells[idx].used)
 			cs_child_stop(&m->cells[idx].child);
-	/* the kernel detaches children asynchronously; log their detach events */
-	for (int waited = 0; any_attached(m) && waited < CS_DETACH_WAIT_MS; waited += 10)
+	/* the kernel detaches children asynchronously; log their detach events
+	 * (nothing moves in the root's table once the root has exited) */
+	for (int waited = 0; !cs_root_exited(m->root) && any_attached(m) &&
+	     waited < CS_DETACH_WAIT_MS; waited += 10)
 		nanosleep(&step, NULL);
 	cs_cells_drain_events(m);
 

@@ -64,6 +64,12 @@ struct cs_cell_rt {
 	uint64_t started_at_ms;
 };
 
+/* A removed cell's name, kept for the root's events about it that come after. */
+struct cs_gone_cell {
+	char name[CS_NAME_MAX];
+	uint64_t cgid;			/* 0: none */
+};
+
 struct cs_ignored {
 	char cgroup[2 * CS_CGPATH_MAX];
 	char cpus[128];			/* the cpuset.cpus we refused */
@@ -86,6 +92,7 @@ struct cs_cells {
 	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
 	uint64_t add_retry_at_ms;	/* after a failed add, none before this */
 	char order_err[CS_ERR_MAX];	/* cells waiting for each other's CPUs ("" if none) */
+	struct cs_gone_cell gone[CS_MAX_CELLS];	/* [slot]: until its detach event is logged */
 };
 
 /* The planner's proposal for the resizable cells (`rebalance --dry-run`). */
@@ -148,7 +155,12 @@ int cs_cells_drain_events(struct cs_cells *m);
 /* Print the latest demand report of every cell (one line each). */
 void cs_cells_print_demand(const struct cs_cells *m);
 
-/* Stop every child and remove the cgroups we created (when empty). */
+/*
+ * Stop every child and remove the cgroups we created (when empty). Waits up
+ * to CS_DETACH_WAIT_MS for the children cellsched stopped to detach (not for
+ * an external cell's, which leaves with the root; not at all once the root
+ * has exited).
+ */
 void cs_cells_shutdown(struct cs_cells *m);
 
 #endif /* CELLSCHED_CELLS_H */

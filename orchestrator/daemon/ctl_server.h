@@ -5,21 +5,39 @@
  *
  * Malformed, oversized or slow requests are answered with an error or
  * dropped; a connection gets CS_CTL_READ_MS in all to send its request (and
- * as long to take the answer), and one wake of the daemon takes new
- * connections for at most that long: no client holds the daemon for more
- * than about twice that. The socket's directory should be cellsched's own:
- * it is given to the group only when cellsched creates it. Prefix: cs_ctl.
+ * as long to take the answer). Connections are served from the daemon's
+ * poll loop without ever blocking it (cs_ctl_pollfds, cs_ctl_timeout_ms,
+ * cs_ctl_serve), up to CS_CTL_MAX_CONNS at once: no client holds the daemon,
+ * and a slow one delays no other. The socket's directory should be
+ * cellsched's own: it is given to the group only when cellsched creates it.
+ * Prefix: cs_ctl.
  */
 #ifndef CELLSCHED_CTL_SERVER_H
 #define CELLSCHED_CTL_SERVER_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
 
 #include "ctl.h"
+
+enum { CS_CTL_MAX_CONNS = 64 };	/* connections served at once */
+
+/* One connection: reading its request, then sending its answer. */
+struct cs_ctl_conn {
+	int fd;			/* -1: a free slot */
+	uint64_t deadline;	/* ms (clock.h) by which it must have sent / taken all */
+	pid_t pid;		/* the caller's, from SO_PEERCRED at accept */
+	uid_t uid;
+	bool allowed;		/* root, or a member of the control group */
+	bool answering;		/* buf holds the answer, not the request */
+	char *buf;		/* the request so far, then the answer */
+	size_t len, off;	/* bytes in buf; of the answer, bytes sent */
+};
 
 struct cs_ctl {
 	int fd;
@@ -27,6 +45,9 @@ struct cs_ctl {
 	gid_t gid;		/* allowed group; (gid_t)-1: root only */
 	bool has_group;
 	int spare_fd;		/* given up to accept (and drop) a caller when out of fds */
+	int lock_fd;		/* PATH.lock, held while listening (lockfile.h) */
+	struct cs_ctl_conn *conns;	/* CS_CTL_MAX_CONNS slots while listening, else NULL */
+	unsigned int nr_conns;
 };
 
 /*
@@ -38,17 +59,33 @@ typedef int (*cs_ctl_handler)(void *ctx, const char *cmd, json_object *req, uid_
 			      json_object **result, char *err, size_t errlen);
 
 /*
- * Listen on @path; @group ("" = root only) may use it too. Refuses to
- * replace a socket another daemon still answers on (-EADDRINUSE). Returns 0
- * or -errno with the reason in @err.
+ * Listen on @path; @group ("" = root only) may use it too. Takes PATH.lock
+ * first and refuses (-EADDRINUSE, "another cellsched answers on ...") when
+ * another daemon holds it or answers there; only then is a stale socket
+ * removed. Returns 0 or -errno with the reason in @err.
  */
 int cs_ctl_listen(struct cs_ctl *s, const char *path, const char *group, char *err,
 		  size_t errlen);
 
-/* Accept and answer the connections waiting on @s (the socket is non-blocking). */
-void cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx);
+/*
+ * What the daemon's poll must wait for: fills @pfd (room for 1 +
+ * CS_CTL_MAX_CONNS) and returns how many. The listening socket is left out
+ * while every slot is taken.
+ */
+unsigned int cs_ctl_pollfds(const struct cs_ctl *s, struct pollfd *pfd);
 
-/* Stop listening and remove the socket file. */
+/* Milliseconds until the first connection's deadline (0: past), or -1 if none. */
+int cs_ctl_timeout_ms(const struct cs_ctl *s);
+
+/*
+ * Accept waiting callers, read what connections sent, answer whole requests
+ * (calling @fn), send answers, drop connections past their deadline. Never
+ * blocks; call it on every wake of the loop. Returns how many requests were
+ * answered.
+ */
+int cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx);
+
+/* Stop listening, remove the socket file, release the lock. Safe on a zeroed @s. */
 void cs_ctl_close(struct cs_ctl *s);
 
 #endif /* CELLSCHED_CTL_SERVER_H */

@@ -6,7 +6,8 @@
  * Three configurations live here: the YAML as parsed, the CLI's runtime
  * changes (state.h), and what runs = the YAML with the changes applied. Every
  * change to any of them goes through cs_daemon_commit(), which validates the
- * result against the machine, persists the changes, and only then switches.
+ * result against the machine, applies it, and persists the changes only
+ * once they run (undoing them if they cannot be applied or saved).
  * Prefix: cs_daemon.
  */
 #ifndef CELLSCHED_DAEMON_H
@@ -40,10 +41,12 @@ struct cs_daemon {
 
 /*
  * Make @yaml (NULL: the current one) with @state (NULL: the current changes)
- * the running configuration: validate, save @state when given, switch,
- * reconcile. Takes ownership of @yaml and @state in every case. Returns
- * CS_EXIT_OK or an exit code (exit_codes.h) with the reason in @err; on failure
- * nothing changed.
+ * the running configuration (commit.c): validate, switch and reconcile,
+ * check that every cell runs as configured, then save @state when given.
+ * Takes ownership of @yaml and @state in every case. Returns CS_EXIT_OK, or
+ * an exit code (exit_codes.h) with the reason in @err: refused (8, 12),
+ * could not be applied (9) or saved (1); on failure the previous
+ * configuration runs again and nothing was saved.
  */
 int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_state *state,
 		     char *err, size_t errlen);

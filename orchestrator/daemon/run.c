@@ -2,17 +2,21 @@
 /*
  * orchestrator/daemon/run.c: `cellsched run`, the daemon.
  *
- * Order of start-up: configuration parsed and validated, the CLI's runtime
- * changes restored from the state file (an unreadable file or changes that
- * no longer fit are reported and set aside; the YAML alone runs), nothing
- * touched yet; kernel checked; control socket opened; root loaded and
- * attached; cell parent cgroup made; then the tick loop. The loop waits on a
+ * Order of start-up: configuration parsed and validated, kernel checked,
+ * nothing touched yet; the state file locked (STATE.lock, held for the
+ * daemon's lifetime: a second daemon stops here, busy); the CLI's runtime
+ * changes restored from it (an unreadable file or changes that no longer
+ * fit are reported and set aside; the YAML alone runs); control socket
+ * claimed and opened; root loaded and attached; cell parent cgroup made;
+ * then the tick loop. The loop waits on a
  * signalfd (SIGINT/SIGTERM: stop; SIGHUP: reload the configuration), an
  * inotify watch on the cell parent (cgroups created or removed there), the
- * control socket (requests, api.c) and a timerfd tick (tick_ms). Each wake
- * reconciles the cells (cells.c: also rebalancing resizable cells), logs the
- * events the root queued and checks that the root still runs; --stats adds
- * each cell's latest demand report.
+ * control socket and its connections (requests, api.c; served without
+ * blocking, ctl_server.c) and a timerfd tick (tick_ms). Each wake checks
+ * that the root still runs; a tick, a signal, a cgroup event or an answered
+ * request reconciles the cells (cells.c: also rebalancing resizable cells)
+ * and logs the events the root queued; --stats adds each cell's latest
+ * demand report.
  *
  * Shutdown stops the children, removes the cgroups cellsched created (when
  * empty), detaches the root and reports the kernel's exit info; the exit code
@@ -20,6 +24,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -39,6 +44,7 @@
 #include "machine.h"
 #include "daemon.h"
 #include "kernel.h"
+#include "lockfile.h"
 #include "log.h"
 #include "root.h"
 #include "state.h"
@@ -57,6 +63,7 @@ static const char run_usage[] =
 struct run_state {
 	struct cs_daemon d;
 	int sfd, tfd, ifd;
+	int state_lock;		/* STATE.lock (lockfile.h), held for the daemon's lifetime */
 	unsigned int stats_s;
 };
 
@@ -127,10 +134,13 @@ static int setup_fds(struct run_state *st)
 
 static void watch_parent(struct run_state *st)
 {
-	char path[512];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->d.cfg.cell_parent);
-	st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (snprintf(path, sizeof(path), "%s/%s", cs_cg_mount(), st->d.cfg.cell_parent) >=
+	    (int)sizeof(path))
+		errno = ENAMETOOLONG;
+	else
+		st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (st->ifd < 0 || inotify_add_watch(st->ifd, path, IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0)
 		cs_warn("cannot watch %s (%s); cgroups there are found on the next tick", path,
 			strerror(errno));
@@ -199,45 +209,66 @@ static void set_aside(const char *path)
 		       "replace it", path, strerror(-err));
 }
 
-/* Run until a stop signal (returns true) or the root exits by itself (false). */
+/* The signalfd was readable: true for a stop signal; SIGHUP reloads. */
+static bool take_signal(struct run_state *st)
+{
+	struct signalfd_siginfo si;
+
+	if (read(st->sfd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	if (si.ssi_signo != SIGHUP) {
+		cs_info("received %s, detaching", strsignal(si.ssi_signo));
+		return true;
+	}
+	reload(st);
+	return false;
+}
+
+/*
+ * Run until a stop signal (returns true) or the root exits by itself (false).
+ * One poll waits for signals, the tick, the cell parent's cgroups and every
+ * control connection (until the first one's deadline); nothing in a wake
+ * blocks. A wake for connection traffic alone reconciles only when a request
+ * was answered.
+ */
 static bool loop(struct run_state *st)
 {
-	struct pollfd pfd[4] = {
-		{ .fd = st->sfd, .events = POLLIN },
-		{ .fd = st->tfd, .events = POLLIN },
-		{ .fd = st->d.ctl.fd, .events = POLLIN },
-		{ .fd = st->ifd, .events = POLLIN },
-	};
+	struct pollfd pfd[3 + 1 + CS_CTL_MAX_CONNS];
 	uint64_t last_stats = cs_now_ms(), expirations;
-	struct signalfd_siginfo si;
 	char evbuf[4096];
 
 	cs_cells_reconcile(st->d.cells, cs_now_ms());
 	for (;;) {
-		if (poll(pfd, st->ifd >= 0 ? 4 : 3, -1) < 0) {
+		bool work = false;
+		unsigned int n = 3;
+
+		pfd[0] = (struct pollfd){ .fd = st->sfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = st->tfd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = st->ifd, .events = POLLIN };	/* -1: none */
+		n += cs_ctl_pollfds(&st->d.ctl, pfd + 3);
+		if (poll(pfd, n, cs_ctl_timeout_ms(&st->d.ctl)) < 0) {
 			if (errno == EINTR)
 				continue;
 			cs_err("poll: %s", strerror(errno));
 			return true;
 		}
-		if (pfd[0].revents & POLLIN && read(st->sfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo != SIGHUP) {
-				cs_info("received %s, detaching", strsignal(si.ssi_signo));
+		if (pfd[0].revents & POLLIN) {
+			if (take_signal(st))
 				return true;
-			}
-			reload(st);
+			work = true;
 		}
 		if (pfd[1].revents & POLLIN)
-			(void)!read(st->tfd, &expirations, sizeof(expirations));
-		if (st->ifd >= 0 && pfd[3].revents & POLLIN)
+			work |= read(st->tfd, &expirations, sizeof(expirations)) > 0;
+		if (st->ifd >= 0 && pfd[2].revents & POLLIN)
 			while (read(st->ifd, evbuf, sizeof(evbuf)) > 0)
-				;
+				work = true;
 		if (cs_root_exited(&st->d.root))
 			return false;
-		if (pfd[2].revents & POLLIN)
-			cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d);
+		work |= cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d) > 0;
 		if (st->d.stop)
 			return true;
+		if (!work)
+			continue;
 		/* events first: a CPU that went offline is planned around in this pass */
 		cs_cells_drain_events(st->d.cells);
 		cs_cells_reconcile(st->d.cells, cs_now_ms());
@@ -314,7 +345,8 @@ static int read_topology(struct cs_daemon *d, const struct cs_sysinfo *si, struc
 	return CS_EXIT_OK;
 }
 
-int cs_cmd_run(int argc, char **argv)
+/* The command line into @st and @opts: -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct run_state *st, struct cs_root_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -323,32 +355,24 @@ int cs_cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
-	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .d.ctl.fd = -1,
-				.d.ctl.spare_fd = -1 };
-	struct cs_daemon *d = &st.d;
-	char err[CS_ERR_MAX];
-	struct cs_sysinfo si;
-	struct cs_topo topo;
 	unsigned long val;
-	bool aside;
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			d->config_path = optarg;
+			st->d.config_path = optarg;
 			break;
 		case 's':
 			if (parse_uint("--slice-us", optarg, CS_ROOT_SLICE_NS_MIN / 1000,
 				       CS_ROOT_SLICE_NS_MAX / 1000, &val))
 				return CS_EXIT_USAGE;
-			opts.slice_ns = val * 1000ULL;
+			opts->slice_ns = val * 1000ULL;
 			break;
 		case 'S':
 			if (parse_uint("--stats", optarg, 1, 86400, &val))
 				return CS_EXIT_USAGE;
-			st.stats_s = val;
+			st->stats_s = val;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -363,18 +387,14 @@ int cs_cmd_run(int argc, char **argv)
 		fputs(run_usage, stderr);
 		return CS_EXIT_USAGE;
 	}
+	return -1;
+}
 
-	/* everything that can be checked is, before anything is touched */
-	d->started_ms = cs_now_ms();
-	ret = cs_load_config(d->config_path, &d->yaml, &si);
-	if (ret)
-		return ret;
-	aside = restore_state(d, &si);
-	if (cs_state_apply(&d->yaml, &d->state, &d->cfg)) {
-		ret = CS_EXIT_FAILURE;
-		goto out_config;
-	}
-	ret = check_kernel();
+/* Can this machine run a scheduler of ours: sched_ext free, root, cgroup2? */
+static int check_machine(void)
+{
+	int ret = check_kernel();
+
 	if (ret == CS_EXIT_OK && geteuid() != 0) {
 		cs_err("loading a scheduler needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
 		ret = CS_EXIT_PERM;
@@ -383,61 +403,127 @@ int cs_cmd_run(int argc, char **argv)
 		cs_err("no cgroup2 file system is mounted (cells are cgroups)");
 		ret = CS_EXIT_CGROUP;
 	}
-	if (ret == CS_EXIT_OK)
-		ret = read_topology(d, &si, &topo);
-	if (ret == CS_EXIT_OK && cs_ctl_listen(&d->ctl, d->cfg.socket, d->cfg.group, err,
-					       sizeof(err))) {
-		cs_err("%s", err);
-		ret = d->cfg.group[0] && strstr(err, "control.group") ? CS_EXIT_CONFIG :
-		      strstr(err, "another cellsched") ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
-	}
-	if (ret)
-		goto out_config;
-	if (aside)
-		set_aside(d->yaml.state_file);
+	return ret;
+}
 
-	if (setup_fds(&st)) {
+/* The state file is this daemon's alone (STATE.lock); another holding it is "busy". */
+static int lock_state(struct run_state *st)
+{
+	char err[CS_ERR_MAX];
+	int ret;
+
+	ret = cs_state_lock(st->d.yaml.state_file, &st->state_lock, err, sizeof(err));
+	if (ret)
+		cs_err("%s", err);
+	return !ret ? CS_EXIT_OK : ret == -EBUSY ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
+}
+
+/* The control socket (SOCKET.lock, then the socket); another daemon there is "busy". */
+static int listen_socket(struct cs_daemon *d)
+{
+	char err[CS_ERR_MAX];
+
+	if (!cs_ctl_listen(&d->ctl, d->cfg.socket, d->cfg.group, err, sizeof(err)))
+		return CS_EXIT_OK;
+	cs_err("%s", err);
+	return d->cfg.group[0] && strstr(err, "control.group") ? CS_EXIT_CONFIG :
+	       strstr(err, "another cellsched") ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
+}
+
+/*
+ * Everything that can be checked is, before anything is touched: the
+ * configuration, the machine; then the state file is locked (of two daemons
+ * starting at once, the second stops here and touches nothing), the
+ * runtime changes restored, the topology read and the control socket
+ * claimed. A state file that could not be used is set aside only then, once
+ * this daemon is sure to run.
+ */
+static int prepare(struct run_state *st, struct cs_sysinfo *si, struct cs_topo *topo)
+{
+	struct cs_daemon *d = &st->d;
+	bool aside = false;
+	int ret;
+
+	d->started_ms = cs_now_ms();
+	ret = cs_load_config(d->config_path, &d->yaml, si);
+	if (ret == CS_EXIT_OK)
+		ret = check_machine();
+	if (ret == CS_EXIT_OK)
+		ret = lock_state(st);
+	if (ret)
+		return ret;
+	aside = restore_state(d, si);
+	if (cs_state_apply(&d->yaml, &d->state, &d->cfg))
+		return CS_EXIT_FAILURE;
+	ret = read_topology(d, si, topo);
+	if (ret == CS_EXIT_OK)
+		ret = listen_socket(d);
+	if (ret == CS_EXIT_OK && aside)
+		set_aside(d->yaml.state_file);
+	return ret;
+}
+
+/* Load and attach the root, make the cell parent, run the loop, detach: the exit code. */
+static int run(struct run_state *st, const struct cs_root_opts *opts,
+	       const struct cs_sysinfo *si, const struct cs_topo *topo)
+{
+	struct cs_daemon *d = &st->d;
+	int ret;
+
+	if (setup_fds(st)) {
 		cs_err("setting up signal and timer handling failed: %s", strerror(errno));
-		ret = CS_EXIT_FAILURE;
-		goto out;
+		return CS_EXIT_FAILURE;
 	}
-	ret = cs_root_load(&d->root, &opts);
-	if (ret) {
-		ret = ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
-		goto out;
-	}
+	ret = cs_root_load(&d->root, opts);
+	if (ret)
+		return ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
 	ret = cs_root_attach(&d->root);
-	if (ret) {
-		ret = (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
-		goto out;
-	}
+	if (ret)
+		return (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
 	cs_info("root scheduler 'cellsched' attached: %u cids, slice %llu us",
-		d->root.shared->nr_cids, opts.slice_ns / 1000);
+		d->root.shared->nr_cids, opts->slice_ns / 1000);
 	for (unsigned int cpu = 0; cpu < d->root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
 		cs_dbg("cpu %u is cid %d", cpu, d->root.shared->cpu_to_cid[cpu]);
 	cs_info("control socket %s", d->ctl.path);
 
 	d->cells = calloc(1, sizeof(*d->cells));
-	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, &si, &topo)) {
-		ret = finish(&st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
-		goto out;
-	}
-	watch_parent(&st);
-	ret = finish(&st, loop(&st));
-out:
-	cs_ctl_close(&d->ctl);
-	free(d->cells);
-	cs_root_destroy(&d->root);
-	if (st.sfd >= 0)
-		close(st.sfd);
-	if (st.tfd >= 0)
-		close(st.tfd);
-	if (st.ifd >= 0)
-		close(st.ifd);
-out_config:
-	cs_ctl_close(&d->ctl);
-	cs_config_free(&d->cfg);
-	cs_config_free(&d->yaml);
-	cs_state_free(&d->state);
+	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, si, topo))
+		return finish(st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
+	watch_parent(st);
+	return finish(st, loop(st));
+}
+
+static void cleanup(struct run_state *st)
+{
+	cs_ctl_close(&st->d.ctl);
+	free(st->d.cells);
+	cs_root_destroy(&st->d.root);
+	if (st->sfd >= 0)
+		close(st->sfd);
+	if (st->tfd >= 0)
+		close(st->tfd);
+	if (st->ifd >= 0)
+		close(st->ifd);
+	cs_config_free(&st->d.cfg);
+	cs_config_free(&st->d.yaml);
+	cs_state_free(&st->d.state);
+	cs_lockfile_release(&st->state_lock);	/* last: nothing of ours is left to guard */
+}
+
+int cs_cmd_run(int argc, char **argv)
+{
+	struct cs_root_opts opts = { .slice_ns = CS_ROOT_SLICE_NS_DFL };
+	struct run_state st = { .sfd = -1, .tfd = -1, .ifd = -1, .state_lock = -1 };
+	struct cs_sysinfo si;
+	struct cs_topo topo;
+	int ret;
+
+	ret = parse_args(argc, argv, &st, &opts);
+	if (ret >= 0)
+		return ret;
+	ret = prepare(&st, &si, &topo);
+	if (ret == CS_EXIT_OK)
+		ret = run(&st, &opts, &si, &topo);
+	cleanup(&st);
 	return ret;
 }

@@ -6,14 +6,17 @@ set -u
 cs=$1
 n=0 failed=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$out" "$tmp"' EXIT
 
-# check NAME WANT_RC WANT_TEXT -- ARGS...: run cellsched ARGS, compare rc and output
+# check NAME WANT_RC WANT_TEXT -- ARGS...: run cellsched ARGS, compare rc and output;
+# it must answer within $limit seconds (timeout's 124 fails the comparison)
+limit=30
 check() {
 	local name=$1 want_rc=$2 want_text=$3 rc
 	shift 4
 	n=$((n + 1))
-	"$cs" "$@" >"$out" 2>&1
+	timeout "$limit" "$cs" "$@" >"$out" 2>&1
 	rc=$?
 	if [ "$rc" = "$want_rc" ] && grep -qF -- "$want_text" "$out"; then
 		echo "ok $n - $name"
@@ -29,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..16"
+echo "1..22"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -52,4 +55,29 @@ check "cell --min wants a number" 2 "--min wants a number, not 'x'" -- cell crea
 check "cell --set wants TUNABLE=NUMBER" 2 "--set wants TUNABLE=NUMBER, not 'slice_us'" -- cell create a --cpus 1 --set slice_us
 check "stats --watch wants seconds" 2 "stats: unexpected option value 0" -- stats --watch 0
 check "rebalance takes no argument" 2 "rebalance: unexpected argument 'now'" -- rebalance now
+
+# issue 13 item 1: a deeply nested file is refused at once (4.6 s before), exit 8
+python3 -c "print('x: ' + '[' * 30000 + ']' * 30000)" > "$tmp/deep.yaml"
+limit=2 check "check: 30000 nested lists refused within 2 s" 8 \
+	"deep.yaml:1:19: YAML nested deeper than 16 levels" -- check -c "$tmp/deep.yaml"
+# issue 13 item 6: what is at the state file's and the socket's paths, and the
+# control group, are checked by `check` too, not only when `run` gets there
+yaml() { printf '%s\n' "$@" > "$tmp/c.yaml"; }
+yaml "control:" "  group: cs-no-such-group"
+check "check: control.group that does not exist" 8 \
+	"c.yaml:2:10: 'control.group' cs-no-such-group: no group of that name" -- check -c "$tmp/c.yaml"
+mkfifo "$tmp/fifo"
+yaml "state_file: $tmp/fifo"
+check "check: state_file is a FIFO" 8 "it exists and is a FIFO, not a regular file" -- check -c "$tmp/c.yaml"
+ln -s /proc "$tmp/p"
+yaml "state_file: $tmp/p/x"
+check "check: state_file in a directory that leads into /proc" 8 \
+	"'state_file' $tmp/p/x: its directory is /proc, below /proc" -- check -c "$tmp/c.yaml"
+yaml "control:" "  socket: $tmp/c.yaml"
+check "check: control.socket is a regular file" 8 \
+	"c.yaml:2:11: 'control.socket' $tmp/c.yaml: it exists and is a regular file, not a socket" \
+	-- check -c "$tmp/c.yaml"
+yaml "state_file: $tmp/c.yaml"
+check "check: state_file is the configuration file" 8 \
+	"c.yaml:1:13: 'state_file' $tmp/c.yaml: it is the configuration file itself" -- check -c "$tmp/c.yaml"
 [ "$failed" = 0 ]

@@ -80,6 +80,7 @@ struct bad_config {
 #define NAMES "only letters, digits, '-', '_' and '.' are allowed"
 #define PATHS "only letters, digits, '-', '_', '.' and '/' are allowed"
 #define OUTSIDE "outside the cell parent"
+#define IFACE "a component is named like a cgroup interface file"
 
 static const struct bad_config bad_configs[] = {
 	/* YAML itself */
@@ -95,6 +96,13 @@ static const struct bad_config bad_configs[] = {
 	    "t.yaml:2:15:", "UTF-8"),
 	/* Regression test; the bug was: only the first document is loaded, the rest is ignored. */
 	ROW("second yaml document", "tick_ms: 100\n---\ntick_ms: abc\n", "t.yaml:", "document"),
+	/* Issue 13 item 1: nesting is bounded before libyaml builds the document (the value
+	 * at level 17 is named); test_config_limits.c has the big ones. */
+	ROW("yaml: nested 17 deep", "x: [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]\n", "t.yaml:1:19:",
+	    "YAML nested deeper than 16 levels (a configuration needs 4)"),
+	ROW("yaml: nested 17 deep in a second document",
+	    "tick_ms: 100\n---\n" "x: [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]\n", "t.yaml:3:19:",
+	    "YAML nested deeper than 16 levels"),
 
 	/* structure and keys */
 	ROW("top level is a list", "- a\n- b\n", "t.yaml:1:1:",
@@ -205,6 +213,16 @@ static const struct bad_config bad_configs[] = {
 	  .pos = "t.yaml:3:13:", .want = "empty path component", .unwanted = OUTSIDE },
 	{ .name = "cell cgroup ending in /", .yaml = CA "    cgroup: x/\n    cpus: 1\n",
 	  .pos = "t.yaml:3:13:", .want = "it ends with '/'", .unwanted = OUTSIDE },
+	/* Issue 13 item 2: a cgroup named like a cgroupfs file passed, then failed "Not a
+	 * directory" on every tick. */
+	ROW("cell cgroup cgroup.procs", CA "    cgroup: cgroup.procs\n    cpus: 1\n", "t.yaml:3:13:",
+	    "cgroup 'cgroup.procs' of cell 'a' is not a valid path: " IFACE),
+	ROW("cell named cpuset.cpus (its cgroup)", "cells:\n  - name: cpuset.cpus\n    cpus: 1\n",
+	    "t.yaml:2:11:", "cgroup 'cpuset.cpus' of cell 'cpuset.cpus' is not a valid path: " IFACE),
+	ROW("cell cgroup x/memory.max", CA "    cgroup: x/memory.max\n    cpus: 1\n", "t.yaml:3:13:",
+	    IFACE),
+	ROW("cell_parent cgroup.threads", "cell_parent: cgroup.threads\n", "t.yaml:1:14:",
+	    "bad 'cell_parent' 'cgroup.threads': " IFACE),
 
 	/* between cells */
 	ROW("duplicate cell names", CA "    cpus: 1\n  - name: a\n    cpus: 2\n", "t.yaml:4:11:",
@@ -291,6 +309,32 @@ static const struct bad_config bad_configs[] = {
 	    "'state_file' must be an absolute path, not 'state.json'"),
 	ROW("state_file: a directory", "state_file: /var/lib/\n", "t.yaml:1:13:",
 	    "'state_file' must name a file, not a directory"),
+	/* Issue 13 item 6: the first change renamed the state file over the socket. */
+	ROW("state_file is control.socket", "control:\n  socket: /run/x\nstate_file: /run/x\n",
+	    "t.yaml:3:13:", "'state_file' /run/x and 'control.socket' /run/x collide: /run/x and "
+	    "/run/x would be one path"),
+	ROW("control.socket is the state file's lock",
+	    "state_file: /run/s.json\ncontrol:\n  socket: /run/s.json.lock\n", "t.yaml:1:13:",
+	    "/run/s.json.lock and /run/s.json.lock would be one path"),
+	ROW("control.socket is the state file's temporary file",
+	    "state_file: /run/s\ncontrol:\n  socket: /run/s.tmp\n", "t.yaml:1:13:", "collide"),
+	ROW("control.socket below the state file", "state_file: /run/s\ncontrol:\n  socket: /run/s/k\n",
+	    "t.yaml:1:13:", "/run/s and /run/s/k would be one path"),
+	ROW("state_file below the socket", "control:\n  socket: /run/k\nstate_file: /run/k/s\n",
+	    "t.yaml:3:13:", "collide"),
+	ROW("control.socket where the state file is set aside",
+	    "state_file: /run/s\ncontrol:\n  socket: /run/s.corrupt-1\n", "t.yaml:1:13:", "collide"),
+	ROW("control.socket on the default state file",
+	    "control:\n  socket: /var/lib/cellsched/state.json\n", "t.yaml:2:11:", "collide"),
+	ROW("state_file in /proc", "state_file: /proc/self/fd/1\n", "t.yaml:1:13:",
+	    "bad 'state_file' '/proc/self/fd/1': it is below /proc, /sys or /dev"),
+	ROW("state_file /sys", "state_file: /sys\n", "t.yaml:1:13:", "below /proc, /sys or /dev"),
+	ROW("control.socket in /dev", "control:\n  socket: /dev/null\n", "t.yaml:2:11:",
+	    "bad 'control.socket' '/dev/null': it is below /proc, /sys or /dev"),
+	ROW("state_file through ..", "state_file: /var/../proc/x\n", "t.yaml:1:13:",
+	    "it must be a plain path, without '//', '.' or '..'"),
+	ROW("control.socket with //", "control:\n  socket: /run//x\n", "t.yaml:2:11:",
+	    "without '//', '.' or '..'"),
 
 	/* against the system */
 	ROW("CPUs that do not exist", CA "    cpus: 3,7\n", "t.yaml:3:11:",
@@ -663,6 +707,7 @@ static void test_load_exactly_1mib(void **state)
 	cs_config_free(&cfg);
 }
 
+#define IFACE_WHY IFACE " (cgroup.*, cpu.*, cpuset.*, memory.*, io.*, pids.*, ...)"
 #define DOTS "'.' and '..' would leave the parent"
 #define ABS "it must be relative, not absolute"
 
@@ -670,6 +715,7 @@ static void test_bad_cgroup(void **state)
 {
 	static const char *const good[] = {
 		"a", "a/b", "a/b/c", "A-z_0.9", ".a", "a.", "..a", "a..", "a/.b/c..d", "...",
+		"cgroup", "cpu", "cpus.x", "mycpu.max", "cgroupx.procs", "x.cgroup.procs",
 	};
 	static const struct { const char *in, *why; } bad[] = {
 		{ "", "it is empty" }, { "/a", ABS }, { "/", ABS },
@@ -679,6 +725,8 @@ static void test_bad_cgroup(void **state)
 		{ "a/", "it ends with '/'" }, { "a/b/", "it ends with '/'" },
 		{ "a b", PATHS }, { "a\\b", PATHS }, { "a:b", PATHS }, { "a\nb", PATHS },
 		{ "caf\xc3\xa9", PATHS },
+		{ "cgroup.procs", IFACE_WHY }, { "cgroup.", IFACE_WHY }, { "a/cpu.max", IFACE_WHY },
+		{ "cpuset.cpus/a", IFACE_WHY }, { "io.weight", IFACE_WHY }, { "pids.max", IFACE_WHY },
 	};
 	const char *why;
 

@@ -2,11 +2,14 @@
 /*
  * tests/unit/test_ctl.c: orchestrator/ctl.c, the control socket, both ends,
  * on the host (a server loop in a thread, the real socket): socket and
- * directory modes, a second daemon refused, a request answered, a handler's
+ * directory modes, a second daemon refused (also while it holds only the
+ * socket's lock, and two starting at once), a request answered, a handler's
  * refusal carried with its exit code, and every kind of bad request (not
- * JSON, not an object, no or non-string "cmd", trailing bytes, oversized,
+ * JSON, not an object, no or non-string "cmd", trailing bytes, a key twice
+ * in an object, not strict JSON, oversized,
  * nested too deep, a client that sends nothing, one that hangs up, one that
- * sends a byte every 200 ms and must not hold the daemon) answered
+ * sends a byte every 200 ms and must not hold the daemon, 20 silent ones
+ * beside a request, more than the slots) answered
  * with an error or dropped while the server keeps serving; a client without
  * the rights refused by the file modes and, with those opened up, by the
  * peer credential check; a member of control.group let in (socket 0660);
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +39,7 @@
 #include "ctl_client.h"
 #include "ctl_server.h"
 #include "exit_codes.h"
+#include "lockfile.h"
 #include "log.h"
 
 static char dir[32], sock_path[96];
@@ -61,14 +66,41 @@ static int handler(void *ctx, const char *cmd, json_object *req, uid_t peer,
 	return CS_EXIT_NOT_FOUND;
 }
 
+enum { TICK_MS = 20 };
+static volatile long long max_tick_gap;	/* ms between two ticks the loop took */
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The daemon's loop in small (daemon/run.c): one poll for a tick and the control socket. */
 static void *serve(void *arg)
 {
-	struct pollfd p = { .fd = server.fd, .events = POLLIN };
+	struct itimerspec its = { .it_interval.tv_nsec = TICK_MS * 1000000L,
+				  .it_value.tv_nsec = TICK_MS * 1000000L };
+	struct pollfd p[1 + 1 + CS_CTL_MAX_CONNS];
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	long long last = mono_ms();
+	uint64_t n;
 
 	(void)arg;
-	while (!stop_server)
-		if (poll(&p, 1, 50) > 0)
-			cs_ctl_serve(&server, handler, NULL);
+	timerfd_settime(tfd, 0, &its, NULL);
+	while (!stop_server) {
+		p[0] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+		if (poll(p, 1 + cs_ctl_pollfds(&server, p + 1), cs_ctl_timeout_ms(&server)) < 0)
+			continue;
+		if (p[0].revents & POLLIN && read(tfd, &n, sizeof(n)) == sizeof(n)) {
+			if (mono_ms() - last > max_tick_gap)
+				max_tick_gap = mono_ms() - last;
+			last = mono_ms();
+		}
+		cs_ctl_serve(&server, handler, NULL);
+	}
+	close(tfd);
 	return NULL;
 }
 
@@ -150,6 +182,18 @@ static void assert_still_serving(void)
 	json_object_put(req);
 }
 
+static bool someone_answers(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	bool yes;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	yes = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return yes;
+}
+
 static void test_modes(void **state)
 {
 	struct stat sb;
@@ -173,6 +217,92 @@ static void test_second_daemon(void **state)
 	assert_int_equal(cs_ctl_listen(&other, sock_path, "", err, sizeof(err)), -EADDRINUSE);
 	assert_non_null(strstr(err, "another cellsched answers on"));
 	assert_still_serving();
+}
+
+/*
+ * Issue 13 item 7: two daemons starting at once could both find nobody
+ * listening, and the second unlinked the first one's socket. The socket's
+ * path is claimed with SOCKET.lock first: while another holds it, listen
+ * refuses and leaves even a stale socket file alone.
+ */
+static void test_lock_held(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[100], lock[110], err[256] = "";
+	struct stat before, after;
+	struct cs_ctl other;
+	long holder;
+	int fd, lfd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/run/stale.sock", dir);
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	/* a socket file nobody listens on (bound, never listening) */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	assert_int_equal(lstat(path, &before), 0);
+	assert_int_equal(cs_lockfile_take(lock, &lfd, &holder), 0);
+	assert_int_equal(cs_ctl_listen(&other, path, "", err, sizeof(err)), -EADDRINUSE);
+	assert_non_null(strstr(err, "another cellsched answers on"));
+	assert_int_equal(lstat(path, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	/* released: the stale socket is replaced */
+	cs_lockfile_release(&lfd);
+	assert_int_equal(cs_ctl_listen(&other, path, "", err, sizeof(err)), 0);
+	cs_ctl_close(&other);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+/* 20 times two processes listen on one path at once: one wins, its socket stays. */
+static void test_two_at_once(void **state)
+{
+	char path[160];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/run/race.sock", dir);
+	for (int round = 0; round < 20; round++) {
+		int go[2], done[2], status, won = 0;
+		pid_t pid[2];
+		char c = 0;
+
+		assert_int_equal(pipe(go), 0);
+		assert_int_equal(pipe(done), 0);
+		for (int i = 0; i < 2; i++) {
+			pid[i] = fork();
+			if (pid[i] == 0) {
+				struct cs_ctl s;
+				char err[256];
+				int ret;
+
+				close(go[1]);
+				close(done[1]);
+				(void)!read(go[0], &c, 1);
+				ret = cs_ctl_listen(&s, path, "", err, sizeof(err));
+				if (!ret)	/* keep listening until the parent has looked */
+					(void)!read(done[0], &c, 1);
+				if (!ret)
+					cs_ctl_close(&s);
+				_exit(ret == 0 ? 0 : ret == -EADDRINUSE ? 1 : 2);
+			}
+		}
+		close(go[0]);
+		close(done[0]);
+		close(go[1]);	/* both start */
+		/* whoever won still answers on the path, whatever the loser did */
+		for (int i = 0; i < 200 && !someone_answers(path); i++)
+			usleep(5000);
+		assert_true(someone_answers(path));
+		close(done[1]);
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) < 2);
+			won += WEXITSTATUS(status) == 0;
+		}
+		if (won != 1)
+			fail_msg("round %d: %d listeners won", round, won);
+	}
 }
 
 static void test_request(void **state)
@@ -225,6 +355,69 @@ static void test_bad_cmd(void **state)
 	assert_still_serving();
 }
 
+/*
+ * Issue 13 item 4: json-c keeps the last of two equal keys, so
+ * {"cmd":"status","cmd":"stop"} stopped the daemon. A key twice in any object
+ * of a request makes it malformed; the handler never sees it.
+ */
+static void test_duplicate_keys(void **state)
+{
+	static const char *const dups[] = {
+		"{\"cmd\": \"cell-show\", \"cmd\": \"echo\"}\n",
+		"{\"cmd\": \"echo\", \"cmd\": \"echo\"}\n",
+		"{\"cmd\": \"echo\", \"\\u0063md\": \"cell-show\"}\n",	/* the same key, escaped */
+		"{\"cmd\": \"echo\", \"x\": {\"a\": 1, \"b\": [{\"c\": 1, \"c\": 2}]}}\n",
+		"{\"cmd\": \"echo\", \"x\": {\"a\": {\"z\": 1}, \"a\": 2}, \"y\": {}}\n",
+	};
+	int before = served;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dups) / sizeof(dups[0]); i++)
+		assert_refused(dups[i], strlen(dups[i]), "malformed request: an object has the "
+			       "same key twice");
+	assert_int_equal(served, before);
+	assert_still_serving();
+}
+
+/* cs_ctl_parse_request() itself: what strict JSON without duplicates lets through. */
+static void test_parse_request(void **state)
+{
+	static const char *const good[] = {
+		"{\"cmd\":\"a\"}",
+		"  {\"cmd\": \"a\", \"x\": {\"a\": 1, \"b\": [{\"a\": 1}, {\"a\": 2}, []]}}\r\n",
+		"{\"cmd\": \"a\", \"k\\\":\": 1, \"k2\": \"x:y{[\", \"e\": {}}\n",
+		"{\"cmd\": \"a\", \"A\": 1, \"a\": 2}",
+	};
+	static const char *const bad[] = {
+		"{\"cmd\": \"a\", \"x\": 1, \"x\": 1}",
+		"{\"cmd\": \"a\", /* comment */ \"x\": 1}",	/* json-c takes it unless strict */
+		"{'cmd': 'a'}",
+		"{\"cmd\": \"a\",}",
+		"{\"cmd\": \"a\"} x",
+		"{\"cmd\": \"\xff\"}",	/* not UTF-8 */
+		"",
+	};
+	char err[256];
+	json_object *o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		o = cs_ctl_parse_request(good[i], strlen(good[i]), err, sizeof(err));
+		if (!o)
+			fail_msg("refused %s: %s", good[i], err);
+		json_object_put(o);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = cs_ctl_parse_request(bad[i], strlen(bad[i]), err, sizeof(err));
+		if (o)
+			fail_msg("accepted %s", bad[i]);
+		assert_non_null(strstr(err, "malformed request"));
+	}
+	/* a NUL inside ends nothing: the bytes after it are refused */
+	o = cs_ctl_parse_request("{\"cmd\":\"a\"}\0x", 14, err, sizeof(err));
+	assert_null(o);
+}
+
 static void test_oversized(void **state)
 {
 	size_t n = CS_CTL_MAX_REQ + 4096;
@@ -271,14 +464,6 @@ static void test_silent_and_hasty_clients(void **state)
 	assert_true(served > before);
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* One byte every 200 ms: the connection still ends within CS_CTL_READ_MS or so. */
 static void test_trickling_client(void **state)
 {
@@ -308,6 +493,95 @@ static void test_trickling_client(void **state)
 	if (mono_ms() - t0 > CS_CTL_READ_MS + 700)
 		fail_msg("a trickling client held its connection for %lld ms", mono_ms() - t0);
 	assert_still_serving();
+}
+
+static int connect_silent(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	/* with the backlog full a connect waits (EAGAIN) for a slot: that is fine */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EAGAIN)
+		fail_msg("connect: %s", strerror(errno));
+	return fd;
+}
+
+static bool no_connections(void)
+{
+	return server.nr_conns == 0;
+}
+
+/* Wait up to @ms for @cond. */
+static bool wait_for(bool (*cond)(void), int ms)
+{
+	long long end = mono_ms() + ms;
+
+	while (!cond()) {
+		struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+
+		if (mono_ms() > end)
+			return false;
+		nanosleep(&pause, NULL);
+	}
+	return true;
+}
+
+/*
+ * Issue 13 item 5: 17 to 20 connections that send nothing made `cellsched
+ * status` wait 7.5 s (each held the loop for 500 ms). Now a request is
+ * answered at once beside 20 silent connections, and the loop's tick keeps
+ * its period while they wait out their 500 ms.
+ */
+static void test_silent_clients_delay_nobody(void **state)
+{
+	int fds[20];
+	long long t0;
+
+	(void)state;
+	assert_true(wait_for(no_connections, 2000));
+	for (int i = 0; i < 20; i++)
+		fds[i] = connect_silent();
+	max_tick_gap = 0;
+	t0 = mono_ms();
+	assert_still_serving();
+	/* before, the first silent connection alone held the loop CS_CTL_READ_MS; a
+	 * loaded machine may delay us, but not by that much */
+	if (mono_ms() - t0 >= CS_CTL_READ_MS)
+		fail_msg("a request beside 20 silent connections took %lld ms", mono_ms() - t0);
+	/* the silent ones are dropped after CS_CTL_READ_MS; the tick went on meanwhile */
+	assert_true(wait_for(no_connections, CS_CTL_READ_MS + 1500));
+	if (max_tick_gap >= CS_CTL_READ_MS)
+		fail_msg("the loop's %d ms tick waited %lld ms", TICK_MS, max_tick_gap);
+	for (int i = 0; i < 20; i++)
+		close(fds[i]);
+}
+
+/*
+ * More silent connections than slots (CS_CTL_MAX_CONNS): the others wait in
+ * the backlog, the loop neither spins nor stalls, and a request is answered
+ * once the first slots free (CS_CTL_READ_MS), not after all of them.
+ */
+static void test_more_connections_than_slots(void **state)
+{
+	enum { N = CS_CTL_MAX_CONNS + 8 };
+	int fds[N];
+	long long t0;
+
+	(void)state;
+	assert_true(wait_for(no_connections, 2000));
+	for (int i = 0; i < N; i++)
+		fds[i] = connect_silent();
+	max_tick_gap = 0;
+	t0 = mono_ms();
+	assert_still_serving();
+	if (mono_ms() - t0 > CS_CTL_READ_MS + 1000)
+		fail_msg("a request behind %d silent connections took %lld ms", N, mono_ms() - t0);
+	if (max_tick_gap >= 2 * CS_CTL_READ_MS)
+		fail_msg("the loop's %d ms tick waited %lld ms", TICK_MS, max_tick_gap);
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	assert_true(wait_for(no_connections, CS_CTL_READ_MS + 1500));
 }
 
 static void test_not_allowed(void **state)
@@ -403,16 +677,15 @@ static void test_group_member(void **state)
 		_exit(json_object_object_get_ex(resp, "ok", &v) && json_object_get_boolean(v) ?
 		      0 : 1);
 	}
-	/* serve this one socket until the member's request is answered */
-	for (int i = 0; i < 100; i++) {
-		struct pollfd p = { .fd = g.fd, .events = POLLIN };
+	/* serve this one socket until the member has its answer */
+	for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		struct pollfd p[1 + CS_CTL_MAX_CONNS];
 
-		if (poll(&p, 1, 50) > 0) {
-			cs_ctl_serve(&g, handler, NULL);
-			break;
-		}
+		poll(p, cs_ctl_pollfds(&g, p), 50);
+		cs_ctl_serve(&g, handler, NULL);
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (waitpid(pid, &status, WNOHANG) == 0)
+		assert_int_equal(waitpid(pid, &status, 0), pid);
 	cs_ctl_close(&g);
 	chmod(dir, 0700);
 	assert_true(WIFEXITED(status));
@@ -437,15 +710,21 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_second_daemon),
+		cmocka_unit_test(test_lock_held),
+		cmocka_unit_test(test_two_at_once),
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_refusal),
 		cmocka_unit_test(test_not_json),
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_bad_cmd),
+		cmocka_unit_test(test_duplicate_keys),
+		cmocka_unit_test(test_parse_request),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_too_deep),
 		cmocka_unit_test(test_silent_and_hasty_clients),
 		cmocka_unit_test(test_trickling_client),
+		cmocka_unit_test(test_silent_clients_delay_nobody),
+		cmocka_unit_test(test_more_connections_than_slots),
 		cmocka_unit_test(test_not_allowed),
 		cmocka_unit_test(test_peer_credentials),
 		cmocka_unit_test(test_group_member),

@@ -105,11 +105,33 @@ static void test_read_text_trims(void **state)
 	snprintf(path, sizeof(path), "%s/f", sysfs);
 	assert_int_equal(cs_kernel_read_text(path, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "abc");
-	/* truncates to the buffer, never overflows */
-	put("g", "0123456789\n");
-	snprintf(path, sizeof(path), "%s/g", sysfs);
+	/* exactly fits: the newline that does not is no loss */
+	put("h", "0123456\n\n");
+	snprintf(path, sizeof(path), "%s/h", sysfs);
 	assert_int_equal(cs_kernel_read_text(path, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "0123456");
+}
+
+/*
+ * Issue 13 item 9: a value longer than the buffer is refused, never cut
+ * short (before: "0123456789" read as "0123456", and a long online CPU list
+ * as a shorter list).
+ */
+static void test_read_text_never_cuts(void **state)
+{
+	char path[512], buf[8], cpus[1024];
+	size_t n = 0;
+
+	(void)state;
+	put("g", "0123456789\n");
+	snprintf(path, sizeof(path), "%s/g", sysfs);
+	assert_int_equal(cs_kernel_read_text(path, buf, sizeof(buf)), -EOVERFLOW);
+	assert_string_equal(buf, "");
+	for (int cpu = 0; cpu < 1024 && n < sizeof(cpus) - 8; cpu += 2)
+		n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, "%s%d", cpu ? "," : "", cpu);
+	strcat(cpus, "\n");
+	put("devices/system/cpu/online", cpus);
+	assert_int_equal(cs_kernel_online_cpus(sysfs, cpus, 512), -EOVERFLOW);
 }
 
 int main(void)
@@ -122,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_missing_sysfs),
 		cmocka_unit_test_setup_teardown(test_events, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_read_text_trims, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_read_text_never_cuts, tree_setup, tree_teardown),
 	};
 
 	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);

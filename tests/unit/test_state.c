@@ -7,8 +7,8 @@
  * lost, the file
  * (save/load round trip of fixed and resizable cells with tunables, mode
  * 0600, no temporary file left, an absent file = no changes), every kind of
- * damaged file refused with the change and field named, and setting a
- * damaged file aside under a new name.
+ * damaged file refused with the change and field named, setting a
+ * damaged file aside under a new name, and the lock a daemon holds on it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lockfile.h"
 #include "policies.h"
 #include "state.h"
 
@@ -277,9 +278,41 @@ static void test_set_aside(void **state)
 	assert_non_null(strstr(aside, "state.json.corrupt-"));
 }
 
+/*
+ * Issue 13 item 7: one daemon per state file. The lock (STATE.lock, made
+ * with its directory) is refused to a second taker, naming the holder's pid,
+ * until the first releases it; a lock path that is not a regular file is an
+ * error, never waited on.
+ */
+static void test_lock(void **state)
+{
+	char err[256] = "", want[64], lock[160];
+	int a, b;
+
+	(void)state;
+	assert_int_equal(cs_state_lock(path, &a, err, sizeof(err)), 0);
+	assert_true(a >= 0);
+	assert_int_equal(cs_state_lock(path, &b, err, sizeof(err)), -EBUSY);
+	assert_int_equal(b, -1);
+	snprintf(want, sizeof(want), "(pid %d holds ", (int)getpid());
+	assert_non_null(strstr(err, "another cellsched runs with the state file"));
+	assert_non_null(strstr(err, want));
+	cs_lockfile_release(&a);
+	assert_int_equal(a, -1);
+	assert_int_equal(cs_state_lock(path, &b, err, sizeof(err)), 0);
+	cs_lockfile_release(&b);
+	/* a FIFO where the lock goes: refused at once */
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	unlink(lock);
+	assert_int_equal(mkfifo(lock, 0600), 0);
+	assert_int_equal(cs_state_lock(path, &b, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	unlink(lock);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[5 + sizeof(damaged) / sizeof(damaged[0]) + 1] = {
+	struct CMUnitTest tests[5 + sizeof(damaged) / sizeof(damaged[0]) + 2] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_absent_file),
 		cmocka_unit_test(test_set_and_delete),
@@ -294,5 +327,6 @@ int main(void)
 		tests[n++].name = damaged[i].name;
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_set_aside);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_lock);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
