@@ -88,16 +88,20 @@ static const char *unapplied(const struct cs_cells *m, const struct cs_config *c
 			     size_t len)
 {
 	char cgroup[2 * CS_CGPATH_MAX];
+	struct cs_cpus online;
 
 	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
 		const struct cs_cell_cfg *w = &cfg->cells[i];
 		int idx = cs_cells_find(m, w->name);
 		const struct cs_cell_rt *c = idx >= 0 ? &m->cells[idx] : NULL;
 
+		/* a cell runs on its online CPUs (cells.c) */
+		online = w->cpus;
+		cs_cpus_and(&online, &m->si.online);
 		snprintf(cgroup, sizeof(cgroup), "%s/%s", m->parent, w->cgroup);
 		if (!c || strcmp(c->cgroup, cgroup))
 			snprintf(why, len, "cell '%s' could not be made", w->name);
-		else if (!w->resizable && !cs_cpus_equal(&c->cpus, &w->cpus))
+		else if (!w->resizable && !cs_cpus_equal(&c->cpus, &online))
 			snprintf(why, len, "cell '%s' could not be given its CPUs", w->name);
 		else if (strcmp(c->policy, w->policy) ||
 			 memcmp(c->tunables, w->tunables, sizeof(c->tunables)))
