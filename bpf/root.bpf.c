@@ -89,10 +89,31 @@ static __always_inline void stat_inc(enum cs_root_stat idx)
 static struct cs_cids idle_cids;	/* cids whose CPU is idle and not claimed */
 static struct cs_cids online_cids;	/* cids whose CPU is online */
 static __u64 vtime_now;
-static __u64 stranded_at[CS_MAX_CIDS];	/* ns, a stranded task last got its share there */
+static __u64 stranded_due[CS_MAX_CIDS];	/* ns, when root tasks may next take their share */
+static __u64 stranded_since[CS_MAX_CIDS];	/* ns, a share started on this cell's cid */
 
 #include "cells.bpf.h"
 #include "task.bpf.h"
+
+/* What the root keeps per task. */
+struct root_task {
+	__u64 queued_at;		/* ns, when last queued for one cid */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct root_task);
+} root_tasks SEC(".maps");
+
+/* When @p was queued on a cid's own DSQ (0 if unknown). */
+static u64 queued_at(struct task_struct *p)
+{
+	struct root_task *t = bpf_task_storage_get(&root_tasks, p, NULL, 0);
+
+	return t ? t->queued_at : 0;
+}
 
 static __always_inline u64 cid_dsq(s32 cid)
 {
@@ -241,6 +262,13 @@ s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 
 static void enqueue_on(struct task_struct *p, s32 cid, u64 enq_flags)
 {
 	bool cell_cid = !cs_cids_test(&root_cids, cid);
+	struct root_task *t;
+
+	if (cell_cid) {
+		t = bpf_task_storage_get(&root_tasks, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (t)
+			t->queued_at = bpf_ktime_get_ns();
+	}
 
 	scx_bpf_dsq_insert_vtime(p, cid_dsq(cid), cell_cid ? CS_STRANDED_SLICE_NS : root_slice_ns,
 				 task_vtime(p), enq_flags);
@@ -288,14 +316,38 @@ void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 /* ---- dispatch ------------------------------------------------------------------------- */
 
 /*
+ * The shared DSQ's head cannot run on @cid (its affinity): move the first
+ * task of it that can, unless the head of @cid's own DSQ (@mine_vtime; @mine
+ * false if empty) comes first.
+ */
+static bool dispatch_root_scan(s32 cid, bool mine, u64 mine_vtime)
+{
+	struct task_struct *p;
+
+	bpf_for_each(scx_dsq, p, CS_ROOT_DSQ, 0) {
+		if (!cs_task_allows_cid(p, cid))
+			continue;
+		if (mine && time_before(mine_vtime, p->scx.dsq_vtime))
+			break;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			return true;
+	}
+	return mine && scx_bpf_dsq_move_to_local(cid_dsq(cid), 0);
+}
+
+/*
  * Move the root task @cid should run next: from its own DSQ or the shared
- * one, whichever has the earlier vtime at its head (the shared DSQ's head
- * may not be allowed here: the kernel then moves the first one that is).
+ * one, whichever has the earlier vtime at its head. When the shared DSQ's
+ * head may not run here, the first one that may is compared instead: else a
+ * task queued for @cid could wait behind it forever.
  */
 static bool dispatch_root(s32 cid)
 {
 	struct task_struct *mine = scx_bpf_dsq_peek(cid_dsq(cid));
 	struct task_struct *shared = scx_bpf_dsq_peek(CS_ROOT_DSQ);
+
+	if (shared && !cs_task_allows_cid(shared, cid))
+		return dispatch_root_scan(cid, mine, mine ? mine->scx.dsq_vtime : 0);
 
 	if (mine && (!shared || !time_before(shared->scx.dsq_vtime, mine->scx.dsq_vtime))) {
 		if (scx_bpf_dsq_move_to_local(cid_dsq(cid), 0))
@@ -331,15 +383,17 @@ static void dispatch_idle(s32 cid, struct task_struct *prev, bool root_cid)
  */
 static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __arena *cell)
 {
-	bool stranded = scx_bpf_dsq_peek(cid_dsq(cid)) != NULL;
-	struct task_struct *curr;
+	struct task_struct *curr, *head = scx_bpf_dsq_peek(cid_dsq(cid));
+	bool stranded = head != NULL;
 	u64 now;
 
+	/* the share is due, or the oldest waiter has waited too long: the watchdog must not see it */
 	if (stranded && cid < CS_MAX_CIDS) {
 		now = bpf_ktime_get_ns();
-		if (now - stranded_at[cid] >= CS_STRANDED_PERIOD_NS &&
+		if ((!time_before(now, stranded_due[cid]) ||
+		     now - queued_at(head) > CS_STRANDED_MAX_WAIT_NS) &&
 		    scx_bpf_dsq_move_to_local(cid_dsq(cid), 0)) {
-			stranded_at[cid] = now;
+			stranded_since[cid] = now;
 			stat_inc(CS_STAT_STRANDED_SHARE);
 			return;
 		}
@@ -379,6 +433,12 @@ void BPF_STRUCT_OPS(cs_root_dispatch, s32 cid, struct task_struct *prev)
 
 void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 {
+	s32 cid = scx_bpf_task_cid(p);
+
+	/* a root task on a cell's cid other than in its share (the cell was idle): not charged */
+	if (cid >= 0 && cid < CS_MAX_CIDS && stranded_since[cid] &&
+	    bpf_ktime_get_ns() - stranded_since[cid] > CS_STRANDED_SLICE_NS)
+		stranded_since[cid] = 0;
 	/* the queue's clock follows the vtime of what runs; races only lag it */
 	if (time_before(vtime_now, p->scx.dsq_vtime))
 		vtime_now = p->scx.dsq_vtime;
@@ -387,9 +447,23 @@ void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 void BPF_STRUCT_OPS(cs_root_stopping, struct task_struct *p, bool runnable)
 {
 	u64 used = root_slice_ns - p->scx.slice;
+	s32 cid = scx_bpf_task_cid(p);
 
 	if (p->scx.slice > root_slice_ns)
 		used = 0;
+	/*
+	 * A share ended: what it really used (a slice lasts at least a tick,
+	 * capped at 4 slices) pays for it; the next is due after
+	 * CS_STRANDED_PERIOD_NS / CS_STRANDED_SLICE_NS times as long.
+	 */
+	if (cid >= 0 && cid < CS_MAX_CIDS && stranded_since[cid]) {
+		u64 now = bpf_ktime_get_ns(), ran = now - stranded_since[cid];
+
+		if (ran > 4 * CS_STRANDED_SLICE_NS)
+			ran = 4 * CS_STRANDED_SLICE_NS;
+		stranded_due[cid] = now + ran * (CS_STRANDED_PERIOD_NS / CS_STRANDED_SLICE_NS - 1);
+		stranded_since[cid] = 0;
+	}
 	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + scale_by_task_weight_inverse(p, used));
 }
 
@@ -425,8 +499,13 @@ void BPF_STRUCT_OPS(cs_root_cid_offline, s32 cid)
 	stat_inc(CS_STAT_CID_OFFLINE);
 	cs_cids_clear(&online_cids, cid);
 	cs_cids_clear(&idle_cids, cid);
-	/* what waits for this cid only: placed anew (on another cid, or fixed by the kernel) */
+	/*
+	 * What waits for this cid only, and what waits on the shared DSQ (a task
+	 * whose only root cids were this one would wait there forever), is
+	 * placed anew: on another cid, or on one of a cell's.
+	 */
 	scx_bpf_dsq_reenq(cid_dsq(cid), 0);
+	scx_bpf_dsq_reenq(CS_ROOT_DSQ, 0);
 	cs_event(CSQ_MSG_CID_OFFLINE, cid, 0);
 }
 

@@ -77,6 +77,7 @@ enum cs_root_consts {
 	 */
 	CS_STRANDED_SLICE_NS	= 1000000,	/* ns */
 	CS_STRANDED_PERIOD_NS	= 50000000,	/* ns */
+	CS_STRANDED_MAX_WAIT_NS	= 1000000000,	/* ns: a stranded task that waited this long runs next */
 	CS_CTL_LOCK_SPINS	= 1 << 16,	/* tries for the cell table's lock before -EAGAIN */
 };
 
