@@ -98,7 +98,30 @@ static __u64 stranded_since[CS_MAX_CIDS];	/* ns, a share started on this cell's 
 /* What the root keeps per task. */
 struct root_task {
 	__u64 queued_at;		/* ns, when last queued for one cid */
+	__u64 cgid;			/* its cgroup (for the cgroup's weight and count) */
+	__u32 runnable;			/* counted in its cgroup's nr_runnable */
+	__u32 pad;
 };
+
+/*
+ * The cgroups of the root cell (those outside cells): cpu.weight and how
+ * many of their tasks are runnable. A task's share is its cgroup's share
+ * divided among the cgroup's runnable tasks (by nice), as if each cgroup
+ * were one task of its cpu.weight: fairness between cgroups, as EEVDF's
+ * group scheduling and scx_flatcg give, flattened (a nested cgroup counts
+ * with its own weight). Tasks of the root cgroup itself count one each.
+ */
+struct root_cgroup {
+	__u32 weight;			/* cpu.weight, 100 = neutral */
+	__s32 nr_runnable;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, CS_ROOT_MAX_CGROUPS);
+	__type(key, __u64);
+	__type(value, struct root_cgroup);
+} root_cgroups SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -107,12 +130,45 @@ struct {
 	__type(value, struct root_task);
 } root_tasks SEC(".maps");
 
+static struct root_task *root_task(struct task_struct *p, bool create)
+{
+	return bpf_task_storage_get(&root_tasks, p, NULL,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
 /* When @p was queued on a cid's own DSQ (0 if unknown). */
 static u64 queued_at(struct task_struct *p)
 {
-	struct root_task *t = bpf_task_storage_get(&root_tasks, p, NULL, 0);
+	struct root_task *t = root_task(p, false);
 
 	return t ? t->queued_at : 0;
+}
+
+/* Count @t runnable (@delta 1) or not (-1) in its cgroup, once each way. */
+static void cgroup_count(struct root_task *t, s32 delta)
+{
+	struct root_cgroup *cg;
+
+	if (!t || t->runnable == (delta > 0))
+		return;
+	t->runnable = delta > 0;
+	cg = bpf_map_lookup_elem(&root_cgroups, &t->cgid);
+	if (cg)
+		__sync_fetch_and_add(&cg->nr_runnable, delta);
+}
+
+/* The virtual time @p's run of @used ns costs: scaled by its weight and its cgroup's. */
+static u64 vtime_cost(struct task_struct *p, u64 used)
+{
+	struct root_task *t = root_task(p, false);
+	struct root_cgroup *cg = t && t->cgid != CS_ROOT_CGROUP_ID ?
+				 bpf_map_lookup_elem(&root_cgroups, &t->cgid) : NULL;
+	u64 weight = p->scx.weight ?: 1, nr;
+
+	if (!cg)
+		return used * CS_WEIGHT_NEUTRAL / weight;
+	nr = cg->nr_runnable > 1 ? cg->nr_runnable : 1;
+	return used * CS_WEIGHT_NEUTRAL * CS_WEIGHT_NEUTRAL * nr / (weight * (cg->weight ?: 1));
 }
 
 static __always_inline u64 cid_dsq(s32 cid)
@@ -213,12 +269,17 @@ static __always_inline bool is_percpu_kthread(const struct task_struct *p)
 	return (p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1;
 }
 
-/* A sleeper comes back at most one slice behind the clock. */
-static __always_inline u64 task_vtime(const struct task_struct *p)
+/*
+ * A task that slept comes back at most one slice behind the clock: sleeping
+ * banks no credit. One that was only preempted or used up its slice keeps
+ * its vtime: clamping it too would erase what its weight (and its cgroup's)
+ * gave it.
+ */
+static __always_inline u64 task_vtime(const struct task_struct *p, u64 enq_flags)
 {
 	u64 vtime = p->scx.dsq_vtime;
 
-	if (time_before(vtime, vtime_now - root_slice_ns))
+	if ((enq_flags & SCX_ENQ_WAKEUP) && time_before(vtime, vtime_now - root_slice_ns))
 		vtime = vtime_now - root_slice_ns;
 	return vtime;
 }
@@ -241,12 +302,37 @@ static s32 online_cid(const struct task_struct *p, s32 prev_cid)
 	return prev_cid;
 }
 
-s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+/*
+ * A synchronous wakeup (the waker is about to wait, as in a pipe): the wakee
+ * may run on the waker's cid, after it, instead of waking another CPU; if
+ * that cid has nothing else queued and the root cell has idle CPUs (it is
+ * not short of CPU: the wakee jumps no queue). -1 if not.
+ */
+static s32 waker_cid(const struct task_struct *p, u64 wake_flags)
 {
 	s32 cid;
 
-	if (prev_cid >= 0 && cs_cids_test(&root_cids, prev_cid) && cs_task_allows_cid(p, prev_cid) &&
-	    cs_cids_claim(&idle_cids, prev_cid)) {
+	if (!(wake_flags & SCX_WAKE_SYNC))
+		return -1;
+	cid = scx_bpf_this_cid();
+	if (cid < 0 || !cs_cids_test(&root_cids, cid) || !cs_task_allows_cid(p, cid) ||
+	    scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL) ||
+	    cs_cids_next_and(&idle_cids, &root_cids, nr_cids, 0) >= nr_cids)
+		return -1;
+	return cid;
+}
+
+s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	s32 cid = waker_cid(p, wake_flags);
+
+	if (cid >= 0) {
+		/* (but an idle previous cid keeps its warm cache) */
+		if (prev_cid >= 0 && prev_cid != cid && cs_cids_test(&root_cids, prev_cid) &&
+		    cs_task_allows_cid(p, prev_cid) && cs_cids_claim(&idle_cids, prev_cid))
+			cid = prev_cid;
+	} else if (prev_cid >= 0 && cs_cids_test(&root_cids, prev_cid) &&
+		   cs_task_allows_cid(p, prev_cid) && cs_cids_claim(&idle_cids, prev_cid)) {
 		cid = prev_cid;
 	} else {
 		cid = claim_idle_cid(p, prev_cid >= 0 ? prev_cid : 0);
@@ -265,13 +351,13 @@ static void enqueue_on(struct task_struct *p, s32 cid, u64 enq_flags)
 	struct root_task *t;
 
 	if (cell_cid) {
-		t = bpf_task_storage_get(&root_tasks, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		t = root_task(p, false);
 		if (t)
 			t->queued_at = bpf_ktime_get_ns();
 	}
 
 	scx_bpf_dsq_insert_vtime(p, cid_dsq(cid), cell_cid ? CS_STRANDED_SLICE_NS : root_slice_ns,
-				 task_vtime(p), enq_flags);
+				 task_vtime(p, enq_flags), enq_flags);
 	if (cs_cids_claim(&idle_cids, cid))
 		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
 }
@@ -305,7 +391,8 @@ void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	stat_inc(CS_STAT_ENQ_SHARED);
-	scx_bpf_dsq_insert_vtime(p, CS_ROOT_DSQ, root_slice_ns, task_vtime(p), enq_flags);
+	scx_bpf_dsq_insert_vtime(p, CS_ROOT_DSQ, root_slice_ns, task_vtime(p, enq_flags),
+				 enq_flags);
 	cid = claim_idle_cid(p, scx_bpf_task_cid(p));
 	if (cid >= 0) {
 		stat_inc(CS_STAT_KICK_IDLE);
@@ -413,12 +500,43 @@ static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __ar
 	dispatch_idle(cid, prev, false);
 }
 
+/*
+ * @prev's slice ended on root cid @cid but nothing queued comes before it:
+ * it keeps the CPU for another slice (charged for the one it used), as
+ * EEVDF keeps the most deserving task running. Without this, a task of a
+ * small cgroup (few tasks, a large share each) was put back at every slice
+ * end and lost its CPU to whichever CPU dispatched first, and every slice
+ * cost a switch.
+ */
+static bool keep_prev(s32 cid, struct task_struct *prev)
+{
+	struct task_struct *mine, *shared;
+	u64 vtime, used;
+
+	if (!prev || !(prev->scx.flags & SCX_TASK_QUEUED) || !cs_task_allows_cid(prev, cid))
+		return false;
+	used = prev->scx.slice < root_slice_ns ? root_slice_ns - prev->scx.slice : 0;
+	vtime = prev->scx.dsq_vtime + vtime_cost(prev, used);
+	mine = scx_bpf_dsq_peek(cid_dsq(cid));
+	shared = scx_bpf_dsq_peek(CS_ROOT_DSQ);
+	if ((mine && time_before(mine->scx.dsq_vtime, vtime)) ||
+	    (shared && time_before(shared->scx.dsq_vtime, vtime)))
+		return false;
+	scx_bpf_task_set_dsq_vtime(prev, vtime);
+	scx_bpf_task_set_slice(prev, root_slice_ns);
+	return true;
+}
+
 void BPF_STRUCT_OPS(cs_root_dispatch, s32 cid, struct task_struct *prev)
 {
 	struct cs_cell __arena *cell = cs_cell_routed(cid);
 
 	if (cell) {
 		dispatch_cell(cid, prev, cell);
+		return;
+	}
+	if (keep_prev(cid, prev)) {
+		stat_inc(CS_STAT_KEEP_PREV);
 		return;
 	}
 	if (dispatch_root(cid)) {
@@ -464,12 +582,81 @@ void BPF_STRUCT_OPS(cs_root_stopping, struct task_struct *p, bool runnable)
 		stranded_due[cid] = now + ran * (CS_STRANDED_PERIOD_NS / CS_STRANDED_SLICE_NS - 1);
 		stranded_since[cid] = 0;
 	}
-	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + scale_by_task_weight_inverse(p, used));
+	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + vtime_cost(p, used));
+}
+
+void BPF_STRUCT_OPS(cs_root_runnable, struct task_struct *p, u64 enq_flags)
+{
+	cgroup_count(root_task(p, false), 1);
+}
+
+void BPF_STRUCT_OPS(cs_root_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	cgroup_count(root_task(p, false), -1);
 }
 
 void BPF_STRUCT_OPS(cs_root_enable, struct task_struct *p, struct scx_enable_args *args)
 {
 	scx_bpf_task_set_dsq_vtime(p, vtime_now);
+}
+
+/* ---- cgroups of the root cell ------------------------------------------------------ */
+
+s32 BPF_STRUCT_OPS(cs_root_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	struct root_task *t = root_task(p, true);
+
+	if (!t)
+		return -ENOMEM;
+	t->cgid = args->cgroup ? args->cgroup->kn->id : CS_ROOT_CGROUP_ID;
+	t->runnable = 0;
+	return 0;
+}
+
+/* The task leaves the root (exits, or moves into a cell): out of its cgroup's count. */
+void BPF_STRUCT_OPS(cs_root_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	cgroup_count(root_task(p, false), -1);
+}
+
+s32 BPF_STRUCT_OPS(cs_root_cpuctl_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	struct root_cgroup cg = { .weight = args->weight };
+	__u64 id = cgrp->kn->id;
+
+	bpf_map_update_elem(&root_cgroups, &id, &cg, BPF_ANY);
+	return 0;
+}
+
+void BPF_STRUCT_OPS(cs_root_cpuctl_exit, struct cgroup *cgrp)
+{
+	__u64 id = cgrp->kn->id;
+
+	bpf_map_delete_elem(&root_cgroups, &id);
+}
+
+void BPF_STRUCT_OPS(cs_root_cpuctl_set_weight, struct cgroup *cgrp, u32 weight)
+{
+	__u64 id = cgrp->kn->id;
+	struct root_cgroup *cg = bpf_map_lookup_elem(&root_cgroups, &id);
+
+	if (cg)
+		cg->weight = weight;
+}
+
+void BPF_STRUCT_OPS(cs_root_cpuctl_move, struct task_struct *p, struct cgroup *from,
+		    struct cgroup *to)
+{
+	struct root_task *t = root_task(p, false);
+	u32 runnable;
+
+	if (!t)
+		return;
+	runnable = t->runnable;
+	cgroup_count(t, -1);
+	t->cgid = to->kn->id;
+	if (runnable)
+		cgroup_count(t, 1);
 }
 
 void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
@@ -627,7 +814,15 @@ SCX_OPS_CID_DEFINE(cellsched_ops,
 	       .dispatch		= (void *)cs_root_dispatch,
 	       .running			= (void *)cs_root_running,
 	       .stopping		= (void *)cs_root_stopping,
+	       .runnable		= (void *)cs_root_runnable,
+	       .quiescent		= (void *)cs_root_quiescent,
 	       .enable			= (void *)cs_root_enable,
+	       .init_task		= (void *)cs_root_init_task,
+	       .exit_task		= (void *)cs_root_exit_task,
+	       .cpuctl_init		= (void *)cs_root_cpuctl_init,
+	       .cpuctl_exit		= (void *)cs_root_cpuctl_exit,
+	       .cpuctl_set_weight	= (void *)cs_root_cpuctl_set_weight,
+	       .cpuctl_move		= (void *)cs_root_cpuctl_move,
 	       .update_idle		= (void *)cs_root_update_idle,
 	       .cid_online		= (void *)cs_root_cid_online,
 	       .cid_offline		= (void *)cs_root_cid_offline,

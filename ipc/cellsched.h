@@ -79,6 +79,9 @@ enum cs_root_consts {
 	CS_STRANDED_PERIOD_NS	= 50000000,	/* ns */
 	CS_STRANDED_MAX_WAIT_NS	= 1000000000,	/* ns: a stranded task that waited this long runs next */
 	CS_CTL_LOCK_SPINS	= 1 << 16,	/* tries for the cell table's lock before -EAGAIN */
+	CS_ROOT_MAX_CGROUPS	= 16384,	/* cgroups of the root cell whose weight is kept */
+	CS_ROOT_CGROUP_ID	= 1,		/* the cgroup v2 root's id */
+	CS_WEIGHT_NEUTRAL	= 100,		/* cpu.weight and task weight of nice 0 */
 };
 
 _Static_assert(CS_CID_WORDS * 64 == CS_MAX_CIDS, "CS_MAX_CIDS must be a multiple of 64");
@@ -219,6 +222,7 @@ struct cs_cell_cmd {
 	X(ENQ_STRANDED,	"root tasks allowed only on cell CPUs, queued there")	\
 	X(DISPATCH,	"dispatch calls that moved a task to a local DSQ")	\
 	X(DISPATCH_NONE, "dispatch calls that found nothing for the CPU")	\
+	X(KEEP_PREV,	"slice ends where the running task stayed: nothing queued came first") \
 	X(STRANDED_SHARE, "stranded tasks run in their bounded share of a busy cell") \
 	X(STRANDED_IDLE, "stranded tasks run while the cell left the CPU idle")	\
 	X(KICK_IDLE,	"idle CPUs kicked to pick up queued work")		\

@@ -200,12 +200,19 @@ int cs_cells_drain_events(struct cs_cells *m)
 				m->gone[ev.cell].cgid = 0;	/* its last event */
 			break;
 		case CSQ_MSG_CID_OFFLINE:
-		case CSQ_MSG_CID_ONLINE:
-			cs_info("event: CPU %d (cid %u) went %s", ev.cell < CS_MAX_CIDS ?
-				sh->cid_to_cpu[ev.cell] : -1, ev.cell,
+		case CSQ_MSG_CID_ONLINE: {
+			int cpu = ev.cell < CS_MAX_CIDS ? sh->cid_to_cpu[ev.cell] : -1;
+
+			cs_info("event: CPU %d (cid %u) went %s", cpu, ev.cell,
 				ev.type == CSQ_MSG_CID_ONLINE ? "online" : "offline");
+			/* the kernel tells the root before sysfs shows it: wait for that */
+			if (cpu >= 0 && ev.type == CSQ_MSG_CID_ONLINE)
+				cs_cpus_set(&m->online_expected, cpu);
+			else if (cpu >= 0)
+				cs_cpus_clear(&m->online_expected, cpu);
 			m->hotplug = true;
 			break;
+		}
 		case CSQ_MSG_INVARIANT:
 			cs_err("event: invariant %u violated (%llu, %llu)", ev.invariant.code,
 			       (unsigned long long)ev.invariant.arg0,

@@ -322,8 +322,11 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 	return changes;
 }
 
-/* Remove the cells no longer wanted; note which want each remaining cell matched. */
-static int match_cells(struct cs_cells *m, struct wantlist *wl)
+/*
+ * Remove the cells no longer wanted; note which want each remaining cell
+ * matched. @full: the wants were just read from the cgroup tree.
+ */
+static int match_cells(struct cs_cells *m, struct wantlist *wl, bool full)
 {
 	int changes = 0;
 
@@ -336,9 +339,10 @@ static int match_cells(struct cs_cells *m, struct wantlist *wl)
 		for (unsigned int i = 0; i < wl->nr && !w; i++)
 			if (!wl->w[i].matched && !strcmp(wl->w[i].cgroup, c->cgroup))
 				w = &wl->w[i];
-		if (!w || w->origin != c->origin || !cs_cg_exists(c->cgroup)) {
-			remove_cell(m, idx, !cs_cg_exists(c->cgroup) ? "its cgroup is gone" :
-					    "no longer configured");
+		/* (a cgroup that went away is an inotify event: a full pass) */
+		if (!w || w->origin != c->origin || (full && !cs_cg_exists(c->cgroup))) {
+			remove_cell(m, idx, full && !cs_cg_exists(c->cgroup) ? "its cgroup is gone" :
+				    "no longer configured");
 			changes++;
 			continue;
 		}
@@ -397,41 +401,95 @@ static int add_cells(struct cs_cells *m, struct wantlist *wl, uint64_t now_ms)
 	return changes;
 }
 
-int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
+/* Read the cells wanted now into m->base (the configuration and the cgroup tree). */
+static int rebuild(struct cs_cells *m)
 {
-	struct cs_plan_cell *pc;
-	struct wantlist wl;
-	int changes = 0;
-
-	if (cs_want_alloc(&wl, &pc))
-		return -ENOMEM;
-	m->now_ms = now_ms;
 	if (m->hotplug) {
-		/* a CPU came or went: the online CPUs and the parent's cpuset changed */
-		m->hotplug = false;
-		if (cs_read_sysinfo(m->cfg, &m->si))
-			m->hotplug = true;	/* try again next time */
+		/*
+		 * A CPU came or went: the online CPUs and the parent's cpuset
+		 * changed; read them again until sysfs shows what the root was told.
+		 */
+		m->hotplug = cs_read_sysinfo(m->cfg, &m->si) ||
+			     !cs_cpus_equal(&m->si.online, &m->online_expected);
 	}
-	if (cs_want_build(m, &wl)) {
+	cs_want_reset(m->base);
+	if (cs_want_build(m, m->base)) {
 		cs_warn("listing the cgroups under %s failed; keeping the cells as they are",
 			m->parent);
-		cs_want_free(&wl, pc);
+		return -EIO;
+	}
+	m->nr_ignored = m->base->nr_ignored;
+	memcpy(m->ignored, m->base->ignored, m->nr_ignored * sizeof(m->ignored[0]));
+	m->dirty = false;
+	return 0;
+}
+
+/* Does the next pass have anything to do beyond the children? */
+static bool pass_due(const struct cs_cells *m, uint64_t now_ms)
+{
+	if (m->dirty || m->hotplug || m->retry || m->force_plan)
+		return true;
+	if (m->add_retry_at_ms && now_ms >= m->add_retry_at_ms)
+		return true;
+	/* resizable cells follow their demand, which the children report every 100 ms */
+	for (unsigned int i = 0; i < m->base->nr; i++)
+		if (m->base->w[i].resizable)
+			return true;
+	return false;
+}
+
+int cs_cells_tick(struct cs_cells *m, uint64_t now_ms)
+{
+	struct wantlist *wl = m->work;
+	bool full;
+	int changes = 0;
+
+	if (m->ifd < 0)
+		m->dirty = true;	/* nothing watches the cgroup tree: read it every time */
+	full = m->dirty || m->hotplug;
+
+	m->now_ms = now_ms;
+	if (!pass_due(m, now_ms)) {
 		cs_cells_children(m, now_ms);
 		return 0;
 	}
-	memcpy(m->ignored, wl.ignored, sizeof(wl.ignored));
-	m->nr_ignored = wl.nr_ignored;
-	cs_want_plan(m, &wl, now_ms, m->force_plan, pc, true);
+	if (full && rebuild(m)) {
+		cs_cells_children(m, now_ms);
+		return 0;
+	}
+	cs_want_copy(m, wl, m->base);
+	cs_want_plan(m, wl, now_ms, m->force_plan, m->pc, true);
 	m->force_plan = false;
+	m->retry = false;
+	m->add_retry_at_ms = 0;
 
-	changes += match_cells(m, &wl);
-	changes += shrink_cells(m, &wl);
+	changes += match_cells(m, wl, full);
+	changes += shrink_cells(m, wl);
 	/* grow: every CPU a cell gains was given back by a shrink or was the root's */
-	changes += grow_cells(m, &wl);
-	changes += add_cells(m, &wl, now_ms);
+	changes += grow_cells(m, wl);
+	changes += add_cells(m, wl, now_ms);
+	/* not there yet (a cgroup write or the root refused, or cells wait on each other) */
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS && !m->retry; idx++)
+		m->retry = wl->of_cell[idx] && !cs_cpus_equal(&wl->of_cell[idx]->cpus,
+							      &m->cells[idx].cpus);
 	cs_cells_children(m, now_ms);
-	cs_want_free(&wl, pc);
 	return changes;
+}
+
+int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
+{
+	m->dirty = true;
+	return cs_cells_tick(m, now_ms);
+}
+
+void cs_cells_mark_dirty(struct cs_cells *m)
+{
+	m->dirty = true;
+}
+
+void cs_cells_set_watch(struct cs_cells *m, int ifd)
+{
+	m->ifd = ifd;
 }
 
 int cs_cells_find(const struct cs_cells *m, const char *name)
@@ -452,7 +510,17 @@ int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_conf
 	m->root = root;
 	m->cfg = cfg;
 	m->si = *si;
+	m->ifd = -1;
+	m->dirty = true;
+	m->online_expected = si->online;
 	snprintf(m->parent, sizeof(m->parent), "%s", cfg->cell_parent);
+	/* the passes' buffers, once: a tick allocates nothing */
+	m->base = calloc(1, sizeof(*m->base));
+	m->work = calloc(1, sizeof(*m->work));
+	if (!m->base || !m->work || cs_want_alloc(m->base, &m->pc) || cs_want_alloc_list(m->work)) {
+		cs_err("out of memory for the cell table");
+		return -ENOMEM;
+	}
 	err = cs_cg_ensure_parent(m->parent, &m->created_parent);
 	if (err)
 		cs_err("preparing the cell parent cgroup %s/%s failed: %s", cs_cg_mount(), m->parent,
@@ -506,4 +574,12 @@ void cs_cells_shutdown(struct cs_cells *m)
 	}
 	if (m->created_parent && cs_cg_delete(m->parent) == 0)
 		cs_info("removed the cell parent cgroup %s/%s", cs_cg_mount(), m->parent);
+	if (m->base)
+		cs_want_free(m->base, m->pc);
+	if (m->work)
+		cs_want_free(m->work, NULL);
+	free(m->base);
+	free(m->work);
+	m->base = m->work = NULL;
+	m->pc = NULL;
 }

@@ -39,6 +39,8 @@ enum cs_cell_origin {
 	CS_FROM_CGROUP,		/* created by someone else under the cell parent */
 };
 
+struct wantlist;
+
 struct cs_cell_rt {
 	bool used;
 	enum cs_cell_origin origin;
@@ -87,6 +89,13 @@ struct cs_cells {
 	struct cs_topo topo;		/* what the planner places CPUs by */
 	bool force_plan;		/* next reconcile: rebalance ignoring the cooldown */
 	bool hotplug;			/* a CPU came or went: read the machine again */
+	struct cs_cpus online_expected;	/* the online CPUs as the root's events tell */
+	bool dirty;			/* rebuild the wanted cells (configuration, cgroups) */
+	bool retry;			/* a change failed: try again at the next tick */
+	int ifd;			/* inotify fd the cell parent is watched with (-1: none) */
+	struct wantlist *base;		/* the wanted cells as last built (cells_want.h) */
+	struct wantlist *work;		/* what one pass applies: base, planned */
+	struct cs_plan_cell *pc;	/* the planner's rows of that pass */
 	uint32_t next_child_id;		/* numbers children, never 0 */
 	uint64_t now_ms;		/* of the pass under way */
 	char plan_err[CS_ERR_MAX];	/* why the last plan failed ("" if it did not) */
@@ -120,11 +129,24 @@ int cs_cells_init(struct cs_cells *m, struct cs_root *root, const struct cs_conf
 void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg);
 
 /*
- * Make the kernel match the configuration and the cgroup tree, and look after
- * the children. Called on every tick and on cgroup events. Returns the number
- * of changes applied (0: nothing to do).
+ * Make the kernel match the configuration and the cgroup tree (read anew),
+ * and look after the children. Called when the configuration changed.
+ * Returns the number of changes applied (0: nothing to do), or -errno.
  */
 int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms);
+
+/*
+ * The tick: look after the children; and only when something may have
+ * changed (cgroup events, hotplug, a failed change to retry, resizable cells
+ * whose demand moves) reconcile, reading the cgroup tree only when it did.
+ */
+int cs_cells_tick(struct cs_cells *m, uint64_t now_ms);
+
+/* Something under the cell parent changed (inotify): the next pass reads it again. */
+void cs_cells_mark_dirty(struct cs_cells *m);
+
+/* The inotify fd that watches the cell parent: the cells found there are watched too. */
+void cs_cells_set_watch(struct cs_cells *m, int ifd);
 
 /*
  * Plan the resizable cells as the next reconcile would (@force: ignoring the

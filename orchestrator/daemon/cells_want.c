@@ -7,7 +7,9 @@
  * the resizable ones; `rebalance --dry-run` is the same plan, not applied.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <sys/inotify.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,22 @@ static void ignore(struct wantlist *wl, const char *cgroup, const char *cpus, co
 	}
 }
 
+/*
+ * An orchestrator's cgroup under the cell parent: watched for writes (its
+ * cpuset.cpus), so a pass reads it again only when it changed. The watch
+ * goes with the directory.
+ */
+static void watch(const struct cs_cells *m, const char *path, bool quiet)
+{
+	char full[PATH_MAX];
+
+	if (quiet || m->ifd < 0 ||
+	    snprintf(full, sizeof(full), "%s/%s", cs_cg_mount(), path) >= (int)sizeof(full))
+		return;
+	if (inotify_add_watch(m->ifd, full, IN_MODIFY | IN_ONLYDIR) < 0)
+		cs_dbg("cannot watch %s: %s", full, strerror(errno));
+}
+
 /* A direct child of the cell parent: a cell if it has a valid cpuset.cpus. */
 static int discover_one(const char *name, void *arg)
 {
@@ -70,6 +88,7 @@ static int discover_one(const char *name, void *arg)
 
 		for (unsigned int idx = 0; idx < CS_MAX_CELLS && !in_use; idx++)
 			in_use = m->cells[idx].used && !strcmp(m->cells[idx].cgroup, path);
+		watch(m, path, wl->quiet);	/* its emptying (cgroup.events) wakes us */
 		if (!wl->quiet && !in_use) {
 			int err = cs_cg_delete(path);
 
@@ -81,6 +100,7 @@ static int discover_one(const char *name, void *arg)
 		}
 		return 0;
 	}
+	watch(m, path, wl->quiet);
 	if (cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) || !raw[0])
 		return 0;	/* no cpuset of its own: not a cell (yet) */
 	if (cs_cpus_parse(raw, &cpus, why, sizeof(why))) {
@@ -252,19 +272,61 @@ void cs_want_free(struct wantlist *wl, struct cs_plan_cell *pc)
 	free(wl->w);
 	free(wl->of_cell);
 	free(pc);
+	wl->w = NULL;
+	wl->of_cell = NULL;
 }
 
-int cs_want_alloc(struct wantlist *wl, struct cs_plan_cell **pc)
+int cs_want_alloc_list(struct wantlist *wl)
 {
 	memset(wl, 0, sizeof(*wl));
 	wl->w = calloc(CS_MAX_CELLS, sizeof(*wl->w));
 	wl->of_cell = calloc(CS_MAX_CELLS, sizeof(*wl->of_cell));
-	*pc = calloc(CS_MAX_CELLS, sizeof(**pc));
-	if (!wl->w || !wl->of_cell || !*pc) {
-		cs_want_free(wl, *pc);
+	if (!wl->w || !wl->of_cell) {
+		cs_want_free(wl, NULL);
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int cs_want_alloc(struct wantlist *wl, struct cs_plan_cell **pc)
+{
+	*pc = calloc(CS_MAX_CELLS, sizeof(**pc));
+	if (!*pc || cs_want_alloc_list(wl)) {
+		free(*pc);
+		*pc = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void cs_want_reset(struct wantlist *wl)
+{
+	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
+		wl->of_cell[i] = NULL;
+	wl->nr = 0;
+	memset(&wl->taken, 0, sizeof(wl->taken));
+	wl->nr_ignored = 0;
+	wl->quiet = false;
+	wl->err[0] = '\0';
+}
+
+void cs_want_copy(struct cs_cells *m, struct wantlist *dst, const struct wantlist *src)
+{
+	cs_want_reset(dst);
+	dst->m = m;
+	dst->nr = src->nr;
+	dst->taken = src->taken;
+	memcpy(dst->w, src->w, src->nr * sizeof(*src->w));
+	/* a resizable cell has what it holds now, not what it held at the build */
+	for (unsigned int i = 0; i < dst->nr; i++) {
+		struct want *w = &dst->w[i];
+		int idx = w->resizable ? cs_cells_find(m, w->name) : -1;
+
+		if (idx >= 0 && !strcmp(m->cells[idx].cgroup, w->cgroup)) {
+			w->cpus = m->cells[idx].cpus;
+			cs_cpus_and(&w->cpus, &m->si.online);
+		}
+	}
 }
 
 int cs_cells_plan(struct cs_cells *m, uint64_t now_ms, bool force, struct cs_cells_plan *out)

@@ -37,9 +37,22 @@ struct wantlist {
 	char err[CS_ERR_MAX];		/* why cs_want_plan() failed */
 };
 
-/* Room for CS_MAX_CELLS wants and as many plan rows. 0 or -ENOMEM. */
+/*
+ * Room for CS_MAX_CELLS wants and (cs_want_alloc) as many plan rows; empty.
+ * 0 or -ENOMEM. cs_want_free frees both (@pc may be NULL).
+ */
 int cs_want_alloc(struct wantlist *wl, struct cs_plan_cell **pc);
+int cs_want_alloc_list(struct wantlist *wl);
 void cs_want_free(struct wantlist *wl, struct cs_plan_cell *pc);
+
+/* Empty @wl for a new build, keeping its buffers. */
+void cs_want_reset(struct wantlist *wl);
+
+/*
+ * @src's wants into @dst for one pass (their matches cleared), each
+ * resizable cell with the CPUs it holds now.
+ */
+void cs_want_copy(struct cs_cells *m, struct wantlist *dst, const struct wantlist *src);
 
 /*
  * The cells of m->cfg, then those an orchestrator made under the cell parent

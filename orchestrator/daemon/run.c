@@ -260,8 +260,10 @@ static bool loop(struct run_state *st)
 		if (pfd[1].revents & POLLIN)
 			work |= read(st->tfd, &expirations, sizeof(expirations)) > 0;
 		if (st->ifd >= 0 && pfd[2].revents & POLLIN)
-			while (read(st->ifd, evbuf, sizeof(evbuf)) > 0)
+			while (read(st->ifd, evbuf, sizeof(evbuf)) > 0) {
+				cs_cells_mark_dirty(st->d.cells);
 				work = true;
+			}
 		if (cs_root_exited(&st->d.root))
 			return false;
 		work |= cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d) > 0;
@@ -271,7 +273,7 @@ static bool loop(struct run_state *st)
 			continue;
 		/* events first: a CPU that went offline is planned around in this pass */
 		cs_cells_drain_events(st->d.cells);
-		cs_cells_reconcile(st->d.cells, cs_now_ms());
+		cs_cells_tick(st->d.cells, cs_now_ms());
 		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {
 			last_stats = cs_now_ms();
 			print_stats(&st->d.root);
@@ -490,6 +492,7 @@ static int run(struct run_state *st, const struct cs_root_opts *opts,
 	if (!d->cells || cs_cells_init(d->cells, &d->root, &d->cfg, si, topo))
 		return finish(st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
 	watch_parent(st);
+	cs_cells_set_watch(d->cells, st->ifd);
 	return finish(st, loop(st));
 }
 
