@@ -30,7 +30,8 @@
  *   - On a cell's cid the cell comes first. A stranded root task runs there
  *     when the cell leaves the CPU idle, and otherwise gets a bounded share:
  *     one slice of CS_STRANDED_SLICE_NS per CS_STRANDED_PERIOD_NS (2 %), like
- *     the kernel's own rescue path. Per-CPU kernel threads of a cell's CPU
+ *     the kernel's own rescue path; whatever has waited close to
+ *     CS_STRANDED_MAX_WAIT_NS runs anyway, so the watchdog never sees it. Per-CPU kernel threads of a cell's CPU
  *     run at once (the root holds every cap): they are the kernel's work
  *     for that CPU, short, and a cpuset would not hold them back either.
  *
@@ -91,6 +92,7 @@ static struct cs_cids online_cids;	/* cids whose CPU is online */
 static __u64 vtime_now;
 static __u64 stranded_due[CS_MAX_CIDS];	/* ns, when root tasks may next take their share */
 static __u64 stranded_since[CS_MAX_CIDS];	/* ns, a share started on this cell's cid */
+static __u64 stranded_scan_at[CS_MAX_CIDS];	/* ns, when overdue stranded tasks are next looked for */
 
 #include "cells.bpf.h"
 #include "task.bpf.h"
@@ -464,6 +466,35 @@ static void dispatch_idle(s32 cid, struct task_struct *prev, bool root_cid)
 }
 
 /*
+ * Every stranded task on @cid that has waited half of CS_STRANDED_MAX_WAIT_NS
+ * runs now, one short slice each, up to CS_STRANDED_BATCH at a time. The
+ * share serves the lowest vtime first: with dozens of tasks pinned to one
+ * cell CPU (an affinity storm), the last of them waited for the watchdog.
+ * Looked for every quarter of the limit, so none waits much over 3/4 of it.
+ */
+static bool dispatch_overdue(s32 cid, u64 now)
+{
+	struct task_struct *p;
+	u32 moved = 0;
+
+	if (cid >= CS_MAX_CIDS || time_before(now, stranded_scan_at[cid]))
+		return false;
+	stranded_scan_at[cid] = now + CS_STRANDED_MAX_WAIT_NS / 4;
+	bpf_for_each(scx_dsq, p, cid_dsq(cid), 0) {
+		if (now - queued_at(p) < CS_STRANDED_MAX_WAIT_NS / 2)
+			continue;
+		if (!scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			continue;
+		stat_inc(CS_STAT_STRANDED_OVERDUE);
+		if (++moved >= CS_STRANDED_BATCH) {
+			stranded_scan_at[cid] = now;	/* more may be due: look again next time */
+			break;
+		}
+	}
+	return moved > 0;
+}
+
+/*
  * @cid belongs to @cell. Stranded root tasks first if their share is due,
  * then the cell's child; if the child has nothing and its task does not keep
  * the CPU, the stranded tasks may have it.
@@ -474,16 +505,17 @@ static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __ar
 	bool stranded = head != NULL;
 	u64 now;
 
-	/* the share is due, or the oldest waiter has waited too long: the watchdog must not see it */
+	/* the share is due, or some waited too long: the watchdog must not see them */
 	if (stranded && cid < CS_MAX_CIDS) {
 		now = bpf_ktime_get_ns();
-		if ((!time_before(now, stranded_due[cid]) ||
-		     now - queued_at(head) > CS_STRANDED_MAX_WAIT_NS) &&
+		if (!time_before(now, stranded_due[cid]) &&
 		    scx_bpf_dsq_move_to_local(cid_dsq(cid), 0)) {
 			stranded_since[cid] = now;
 			stat_inc(CS_STAT_STRANDED_SHARE);
 			return;
 		}
+		if (dispatch_overdue(cid, now))
+			return;
 	}
 	stat_inc(CS_STAT_SUB_DISPATCH);
 	if (scx_bpf_sub_dispatch(cell->cgid))

@@ -77,7 +77,8 @@ enum cs_root_consts {
 	 */
 	CS_STRANDED_SLICE_NS	= 1000000,	/* ns */
 	CS_STRANDED_PERIOD_NS	= 50000000,	/* ns */
-	CS_STRANDED_MAX_WAIT_NS	= 1000000000,	/* ns: a stranded task that waited this long runs next */
+	CS_STRANDED_MAX_WAIT_NS	= 1000000000,	/* ns: no stranded task waits longer */
+	CS_STRANDED_BATCH	= 32,		/* overdue stranded tasks moved to run at once */
 	CS_CTL_LOCK_SPINS	= 1 << 16,	/* tries for the cell table's lock before -EAGAIN */
 	CS_ROOT_MAX_CGROUPS	= 16384,	/* cgroups of the root cell whose weight is kept */
 	CS_ROOT_CGROUP_ID	= 1,		/* the cgroup v2 root's id */
@@ -225,6 +226,7 @@ struct cs_cell_cmd {
 	X(KEEP_PREV,	"slice ends where the running task stayed: nothing queued came first") \
 	X(STRANDED_SHARE, "stranded tasks run in their bounded share of a busy cell") \
 	X(STRANDED_IDLE, "stranded tasks run while the cell left the CPU idle")	\
+	X(STRANDED_OVERDUE, "stranded tasks run because they had waited too long") \
 	X(KICK_IDLE,	"idle CPUs kicked to pick up queued work")		\
 	X(IDLE_RACE,	"idle CPUs claimed by another CPU first")		\
 	X(IDLE_RESTORED, "claimed CPUs that found nothing and were idle again")	\

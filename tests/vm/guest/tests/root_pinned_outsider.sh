@@ -2,7 +2,8 @@
 # (taskset -c 1, cell a = CPU 1 in configs/two-cells.yaml). Regression test:
 # it used to take ~87 % of cell a's CPU. Now it gets a bounded share while
 # the cell is busy (one 1 ms slice per 50 ms: 2 %; allowed here: <= 6 %,
-# TCG's ticks are coarse), and the CPU while the cell leaves it idle.
+# TCG's ticks are coarse), and the CPU while the cell leaves it idle. With
+# 41 of them on that CPU, none waits for the watchdog.
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cputime() { awk '{ print $14 + $15 }' /proc/$1/stat; }
@@ -20,6 +21,32 @@ pct=$((do * 100 / (dc + do + 1)))
 note "busy cell: cell task $dc ticks, pinned outsider $do ticks: $pct % of CPU 1"
 [ "$pct" -le 6 ] || fail "the pinned outsider took $pct % of the busy cell's CPU, want <= 6"
 [ "$do" -gt 0 ] || fail "the pinned outsider never ran (it must get its bounded share)"
+# Many outsiders pinned to the busy cell's CPU, and one that joins them
+# late with the vtime of a task that ran on the root cell's CPU all along:
+# the share serves the lowest vtime first, so it used to wait until the
+# watchdog ended the root. Every one of them must run within 3 s.
+slices() { awk '{ print $3 }' /proc/$1/schedstat; }
+many=
+for i in $(seq 40); do taskset -c 1 cs-work spin 60 & many="$many $!"; done
+cs-work spin 60 & late=$!
+t0=$(date +%s)
+wait_for 30 sh -c "[ \$(date +%s) -ge $((t0 + 4)) ]"
+taskset -pc 1 $late >/dev/null || fail "taskset -p on the late outsider"
+before=
+for p in $many $late; do before="$before $(slices $p)"; done
+t0=$(date +%s)
+wait_for 30 sh -c "[ \$(date +%s) -ge $((t0 + 3)) ]"
+cs_attached || { dmesg | tail -20; fail "the root was ejected with 41 outsiders on one cell CPU"; }
+set -- $before
+waited=0
+for p in $many $late; do
+	[ "$(slices $p)" -gt "$1" ] || waited=$((waited + 1))
+	shift
+done
+note "41 outsiders on the busy cell's CPU: $waited did not run in 3 s; root: $(cellsched --json stats | tr -d ' \n' | grep -o '"STRANDED_OVERDUE":[0-9]*')"
+[ "$waited" = 0 ] || fail "$waited of 41 outsiders pinned to a busy cell CPU did not run in 3 s"
+kill $many $late
+wait $many $late 2>/dev/null
 # the cell goes idle: the outsider may have the CPU
 kill $cell
 o0=$(cputime $out)
