@@ -147,6 +147,8 @@ cs_cleanup() {
 	wait_for 10 scx_is disabled || return 1
 	# the CLI's persisted changes belong to the test that made them
 	rm -rf /var/lib/cellsched /run/cellsched
+	# so is the kernel log: a stall one test caused must not fail the next ones
+	dmesg -c >/dev/null
 	# killed tasks leave their cgroups a moment later
 	wait_for 10 sh -c 'for d in $(find /sys/fs/cgroup/cellsched -depth -type d 2>/dev/null); do
 		rmdir "$d" 2>/dev/null; done; [ ! -d /sys/fs/cgroup/cellsched ]'
