@@ -57,6 +57,8 @@ __u64 __arena_global cs_cmask[CS_CMASK_U64S];
 
 /* cids the root schedules itself: not routed to an attached cell */
 static struct cs_cids root_cids;
+/* cids routed to an attached cell that lends its idle CPUs to the root cell */
+static struct cs_cids lend_cids;
 static __u32 nr_cids;
 
 /* The lock of the cell table; 0 = free. */
@@ -314,6 +316,7 @@ static s32 cs_cell_route(struct cs_cell __arena *cell, s32 idx, const struct cs_
 			continue;
 		cs_shared.cid_owner[cid] = idx;
 		cs_cids_clear(&root_cids, cid);
+		cs_cids_assign(&lend_cids, cid, cell->lend);
 	}
 	cell->state = CS_CELL_ATTACHED;
 	scx_bpf_dsq_reenq(CS_ROOT_DSQ, 0);
@@ -335,6 +338,7 @@ static void cs_cell_unroute(struct cs_cell __arena *cell, const struct cs_cids *
 		if (!cs_cids_test(m, cid))
 			continue;
 		cs_shared.cid_owner[cid] = CS_OWNER_ROOT;
+		cs_cids_clear(&lend_cids, cid);
 		cs_cids_set(&root_cids, cid);
 	}
 	if (revoke)
@@ -538,6 +542,8 @@ int cs_cell_add(struct cs_cell_cmd *cmd)
 	cell->cgid = cmd->cgid;
 	cell->nr_attach = 0;
 	cell->detach_pending = 0;
+	cell->lend = !!(cmd->flags & CS_CELL_F_LEND);
+	cell->lent_ns = 0;
 	/* reserved, not routed: the cids serve the root cell until a child attaches */
 	cs_cell_set_cids(cell, cmd->cell, &ctl.want, n);
 	cell->state = CS_CELL_CONFIGURED;
@@ -585,6 +591,25 @@ int cs_cell_resize(struct cs_cell_cmd *cmd)
 		}
 	}
 	cs_cell_set_cids(cell, cmd->cell, &ctl.want, n);
+	return cs_cmd_done(cmd, cell, 0);
+}
+
+/* Set cell cmd->cell's flags (cmd->flags): whether it lends its idle cids. */
+SEC("syscall")
+int cs_cell_flags(struct cs_cell_cmd *cmd)
+{
+	struct cs_cell __arena *cell = cs_cmd_begin(cmd, false);
+	__u32 cid;
+
+	if (!cell)
+		return 0;
+	cell->lend = !!(cmd->flags & CS_CELL_F_LEND);
+	if (cell->state == CS_CELL_ATTACHED) {
+		bpf_for(cid, 0, nr_cids) {
+			if (cs_shared.cid_owner[cid] == (s32)cmd->cell)
+				cs_cids_assign(&lend_cids, cid, cell->lend);
+		}
+	}
 	return cs_cmd_done(cmd, cell, 0);
 }
 

@@ -93,6 +93,7 @@ static __u64 vtime_now;
 static __u64 stranded_due[CS_MAX_CIDS];	/* ns, when root tasks may next take their share */
 static __u64 stranded_since[CS_MAX_CIDS];	/* ns, a share started on this cell's cid */
 static __u64 stranded_scan_at[CS_MAX_CIDS];	/* ns, when overdue stranded tasks are next looked for */
+static __u64 lent_since[CS_MAX_CIDS];		/* ns, a root task started on this lent cid */
 
 #include "cells.bpf.h"
 #include "task.bpf.h"
@@ -103,6 +104,7 @@ struct root_task {
 	__u64 cgid;			/* its cgroup (for the cgroup's weight and count) */
 	__u32 runnable;			/* counted in its cgroup's nr_runnable */
 	__u32 pad;
+	__u64 ran_from;			/* its sum_exec_runtime when it last started running */
 };
 
 /*
@@ -206,7 +208,7 @@ static int cs_root_timer_fn(void *map, int *key, struct bpf_timer *timer)
  * narrower affinity scans the cids once, testing its affinity only on idle
  * root ones: it must find an idle allowed cid whenever there is one.
  */
-static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
+static s32 claim_in(const struct task_struct *p, const struct cs_cids *usable, __u32 from)
 {
 	__u32 i, cid;
 
@@ -215,7 +217,7 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 	if (p->nr_cpus_allowed >= nr_cids) {
 		/* a lost race cleared the bit: the next scan from @from finds another */
 		bpf_for(i, 0, CS_ROOT_CLAIM_TRIES) {
-			cid = cs_cids_next_and(&idle_cids, &root_cids, nr_cids, from);
+			cid = cs_cids_next_and(&idle_cids, usable, nr_cids, from);
 			if (cid >= nr_cids)
 				return -1;
 			if (cs_cids_claim(&idle_cids, cid))
@@ -224,7 +226,25 @@ static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
 		}
 		return -1;
 	}
-	return cs_task_claim_idle(p, &idle_cids, &root_cids, nr_cids, from);
+	return cs_task_claim_idle(p, &idle_cids, usable, nr_cids, from);
+}
+
+static s32 claim_idle_cid(const struct task_struct *p, __u32 from)
+{
+	return claim_in(p, &root_cids, from);
+}
+
+/*
+ * No idle root cid: an idle cid a cell lends (lend: true), where @p runs
+ * until the cell wants its CPU back (its child preempts it). -1 if none.
+ */
+static s32 claim_lent_cid(const struct task_struct *p, __u32 from)
+{
+	s32 cid = claim_in(p, &lend_cids, from);
+
+	if (cid >= 0)
+		stat_inc(CS_STAT_LEND);
+	return cid;
 }
 
 /* The cid of a task allowed on exactly one online CPU, else -1. */
@@ -275,7 +295,9 @@ static __always_inline bool is_percpu_kthread(const struct task_struct *p)
  * A task that slept comes back at most one slice behind the clock: sleeping
  * banks no credit. One that was only preempted or used up its slice keeps
  * its vtime: clamping it too would erase what its weight (and its cgroup's)
- * gave it.
+ * gave it. No task is ever more than CS_ROOT_MAX_LEAD_NS ahead: a nice-19
+ * task (weight 1) pays 100 ns per ns it runs, and with a dozen busy tasks
+ * per CPU its next turn would come after the watchdog's limit.
  */
 static __always_inline u64 task_vtime(const struct task_struct *p, u64 enq_flags)
 {
@@ -283,6 +305,8 @@ static __always_inline u64 task_vtime(const struct task_struct *p, u64 enq_flags
 
 	if ((enq_flags & SCX_ENQ_WAKEUP) && time_before(vtime, vtime_now - root_slice_ns))
 		vtime = vtime_now - root_slice_ns;
+	if (time_before(vtime_now + CS_ROOT_MAX_LEAD_NS, vtime))
+		vtime = vtime_now + CS_ROOT_MAX_LEAD_NS;
 	return vtime;
 }
 
@@ -338,6 +362,8 @@ s32 BPF_STRUCT_OPS(cs_root_select_cid, struct task_struct *p, s32 prev_cid, u64 
 		cid = prev_cid;
 	} else {
 		cid = claim_idle_cid(p, prev_cid >= 0 ? prev_cid : 0);
+		if (cid < 0)
+			cid = claim_lent_cid(p, prev_cid >= 0 ? prev_cid : 0);
 		if (cid < 0)
 			return online_cid(p, prev_cid);
 	}
@@ -396,6 +422,8 @@ void BPF_STRUCT_OPS(cs_root_enqueue, struct task_struct *p, u64 enq_flags)
 	scx_bpf_dsq_insert_vtime(p, CS_ROOT_DSQ, root_slice_ns, task_vtime(p, enq_flags),
 				 enq_flags);
 	cid = claim_idle_cid(p, scx_bpf_task_cid(p));
+	if (cid < 0)
+		cid = claim_lent_cid(p, scx_bpf_task_cid(p));
 	if (cid >= 0) {
 		stat_inc(CS_STAT_KICK_IDLE);
 		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
@@ -497,7 +525,8 @@ static bool dispatch_overdue(s32 cid, u64 now)
 /*
  * @cid belongs to @cell. Stranded root tasks first if their share is due,
  * then the cell's child; if the child has nothing and its task does not keep
- * the CPU, the stranded tasks may have it.
+ * the CPU, the stranded tasks may have it, and then, if the cell lends its
+ * idle CPUs, the root cell's queue.
  */
 static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __arena *cell)
 {
@@ -526,6 +555,11 @@ static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __ar
 		return;
 	if (stranded && scx_bpf_dsq_move_to_local(cid_dsq(cid), 0)) {
 		stat_inc(CS_STAT_STRANDED_IDLE);
+		return;
+	}
+	/* a cell that lends its idle CPUs: root-cell work, until its child takes it back */
+	if (cell->lend && scx_bpf_dsq_move_to_local(CS_ROOT_DSQ, 0)) {
+		stat_inc(CS_STAT_LEND);
 		return;
 	}
 	stat_inc(CS_STAT_DISPATCH_NONE);
@@ -583,12 +617,27 @@ void BPF_STRUCT_OPS(cs_root_dispatch, s32 cid, struct task_struct *prev)
 
 void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 {
+	struct root_task *t = root_task(p, false);
 	s32 cid = scx_bpf_task_cid(p);
+	u64 now;
 
-	/* a root task on a cell's cid other than in its share (the cell was idle): not charged */
-	if (cid >= 0 && cid < CS_MAX_CIDS && stranded_since[cid] &&
-	    bpf_ktime_get_ns() - stranded_since[cid] > CS_STRANDED_SLICE_NS)
-		stranded_since[cid] = 0;
+	if (t)
+		t->ran_from = p->se.sum_exec_runtime;
+
+	/*
+	 * A root task on a cell's cid other than in its bounded share: the cell
+	 * lent the CPU (or left it idle to a stranded task); its child may take
+	 * it back at once, and the time counts as lent.
+	 */
+	if (cid >= 0 && cid < CS_MAX_CIDS && cs_cell_routed(cid) && !is_percpu_kthread(p)) {
+		now = bpf_ktime_get_ns();
+		if (stranded_since[cid] && now - stranded_since[cid] > CS_STRANDED_SLICE_NS)
+			stranded_since[cid] = 0;	/* not this run's: stale */
+		if (!stranded_since[cid]) {
+			cs_shared.lent[cid] = 1;
+			lent_since[cid] = now;
+		}
+	}
 	/* the queue's clock follows the vtime of what runs; races only lag it */
 	if (time_before(vtime_now, p->scx.dsq_vtime))
 		vtime_now = p->scx.dsq_vtime;
@@ -596,11 +645,25 @@ void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 
 void BPF_STRUCT_OPS(cs_root_stopping, struct task_struct *p, bool runnable)
 {
-	u64 used = root_slice_ns - p->scx.slice;
+	struct root_task *t = root_task(p, false);
 	s32 cid = scx_bpf_task_cid(p);
+	u64 used;
 
-	if (p->scx.slice > root_slice_ns)
-		used = 0;
+	/*
+	 * What it ran (the kernel brought sum_exec_runtime up to date): slices
+	 * differ (1 ms on a cell's CPU), so the slice left does not say.
+	 */
+	if (t && p->se.sum_exec_runtime > t->ran_from)
+		used = p->se.sum_exec_runtime - t->ran_from;
+	else
+		used = p->scx.slice < root_slice_ns ? root_slice_ns - p->scx.slice : 0;
+	if (cid >= 0 && cid < CS_MAX_CIDS && cs_shared.lent[cid]) {
+		struct cs_cell __arena *cell = cs_cell_routed(cid);
+
+		cs_shared.lent[cid] = 0;
+		if (cell)
+			__sync_fetch_and_add(&cell->lent_ns, bpf_ktime_get_ns() - lent_since[cid]);
+	}
 	/*
 	 * A share ended: what it really used (a slice lasts at least a tick,
 	 * capped at 4 slices) pays for it; the next is due after

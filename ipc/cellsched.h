@@ -68,6 +68,7 @@ enum cs_root_consts {
 	 */
 	CS_ROOT_TIMEOUT_MS	= 5000,
 	CS_ROOT_CLAIM_TRIES	= 4,		/* idle claims lost to other CPUs before giving up */
+	CS_ROOT_MAX_LEAD_NS	= 100000000,	/* ns a root task's vtime may be ahead of the clock */
 	/*
 	 * A root task that may run only on CPUs of cells (a user task pinned
 	 * there) runs when the cell leaves the CPU idle, and besides that gets at
@@ -124,7 +125,7 @@ enum cs_ipc_consts {
 };
 
 /* Version of struct cs_shared; bumped whenever its layout changes. */
-enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 5 };
+enum { CS_SHARED_MAGIC = 0x63656c6c /* "cell" */, CS_SHARED_ABI = 6 };
 
 /* Owner of a cid in struct cs_shared.cid_owner[]: a cell index, or this. */
 enum { CS_OWNER_ROOT = -1 };
@@ -162,10 +163,12 @@ struct cs_cell {
 	__u32 nr_cids;
 	__u32 nr_attach;		/* times a child attached (restarts + 1) */
 	__u32 detach_pending;		/* its child detached while the table was locked */
-	__u32 pad;
+	__u32 lend;			/* its idle cids may run root-cell tasks */
 	struct cs_cids cids;		/* the cids reserved for the cell */
 	__u64 demand_q;			/* arena address of the child -> root queue */
 	__u64 ctl_q;			/* arena address of the controller -> child queue */
+	__u64 lent_ns;			/* ns root-cell tasks ran on its cids while it lent them */
+	__u64 rsvd;
 	struct cs_demand demand;
 };
 
@@ -186,13 +189,20 @@ struct cs_shared {
 	__s32 cpu_to_cid[CS_MAX_CIDS];	/* -1: no such cpu */
 	__s32 cid_to_cpu[CS_MAX_CIDS];	/* -1: no such cid */
 	__s32 cid_owner[CS_MAX_CIDS];	/* cell index or CS_OWNER_ROOT */
+	/*
+	 * [cid]: 1 while a root-cell task runs there on a cell's behalf (lent,
+	 * or a stranded task in the cell's idle time); written by that CPU only
+	 * (the root's running/stopping), read by the cell's child to take the
+	 * CPU back at once (SCX_ENQ_PREEMPT, SCX_KICK_PREEMPT).
+	 */
+	__u8 lent[CS_MAX_CIDS];
 	struct cs_cell cells[CS_MAX_CELLS];
 };
 
 _Static_assert(sizeof(struct cs_demand) == 48, "struct cs_demand layout changed");
-_Static_assert(sizeof(struct cs_cell) == 32 + 8 * CS_CID_WORDS + 16 + sizeof(struct cs_demand),
+_Static_assert(sizeof(struct cs_cell) == 32 + 8 * CS_CID_WORDS + 32 + sizeof(struct cs_demand),
 	       "struct cs_cell layout changed");
-_Static_assert(sizeof(struct cs_shared) == 32 + 12 * CS_MAX_CIDS +
+_Static_assert(sizeof(struct cs_shared) == 32 + 13 * CS_MAX_CIDS +
 	       CS_MAX_CELLS * sizeof(struct cs_cell),
 	       "struct cs_shared layout changed: bump CS_SHARED_ABI");
 
@@ -206,8 +216,12 @@ struct cs_cell_cmd {
 	__s32 ret;			/* out: 0 or -errno */
 	__u64 cgid;			/* add: the cell's cgroup id */
 	__u32 seq;			/* out: cs_shared.seq after the change */
-	__u32 pad;
+	__u32 flags;			/* add, cs_cell_flags: CS_CELL_F_* */
 	struct cs_cids cids;		/* add, resize: the cell's new cids */
+};
+
+enum cs_cell_flags {
+	CS_CELL_F_LEND		= 1,	/* the cell lends its idle CPUs to the root cell */
 };
 
 /*
@@ -227,6 +241,7 @@ struct cs_cell_cmd {
 	X(STRANDED_SHARE, "stranded tasks run in their bounded share of a busy cell") \
 	X(STRANDED_IDLE, "stranded tasks run while the cell left the CPU idle")	\
 	X(STRANDED_OVERDUE, "stranded tasks run because they had waited too long") \
+	X(LEND,		"root tasks placed on an idle CPU a cell lends")		\
 	X(KICK_IDLE,	"idle CPUs kicked to pick up queued work")		\
 	X(IDLE_RACE,	"idle CPUs claimed by another CPU first")		\
 	X(IDLE_RESTORED, "claimed CPUs that found nothing and were idle again")	\
@@ -255,6 +270,8 @@ enum cs_root_stat {
 	X(ENQ_LOCAL,	"waking tasks placed straight on an idle CPU of the cell") \
 	X(RESCUE,	"tasks handed to the kernel's rescue path (no granted CPU allowed)") \
 	X(KICK_IDLE,	"idle CPUs of the cell kicked for queued work")		\
+	X(RECLAIM,	"lent CPUs taken back from the root cell (preempting it)") \
+	X(RECLAIM_NS,	"ns from taking a lent CPU back to the cell's task running") \
 	X(PREEMPT,	"CPU hogs preempted for an interactive task (latency)")	\
 	X(DISPATCH,	"dispatches that moved a task to a CPU")		\
 	X(DISPATCH_NONE, "dispatches that found the queue empty")

@@ -33,6 +33,8 @@ static const char client_usage[] =
 	"  cell show NAME                 everything about a cell\n"
 	"  cell create NAME (--cpus LIST | [--min N] [--max N] [--weight W])\n"
 	"                   [--policy P] [--cgroup PATH] [--set TUNABLE=VALUE]...\n"
+	"                   [--lend | --no-lend]  idle CPUs to the root cell (default:\n"
+	"                                         on if sized by cellsched, off if --cpus)\n"
 	"  cell resize NAME (--cpus LIST | [--min N] [--max N] [--weight W])\n"
 	"  cell delete NAME\n"
 	"  cell assign NAME (--pid PID | --cgroup PATH)\n"
@@ -131,11 +133,13 @@ static void cell_mode(json_object *c, char *buf, size_t len)
 {
 	json_object *v;
 
+	bool lend = json_object_object_get_ex(c, "lend", &v) && json_object_get_boolean(v);
+
 	if (json_object_object_get_ex(c, "resizable", &v) && json_object_get_boolean(v))
-		snprintf(buf, len, "auto %lld..%lld w%lld", num(c, "min"), num(c, "max"),
-			 num(c, "weight"));
+		snprintf(buf, len, "auto %lld..%lld w%lld%s", num(c, "min"), num(c, "max"),
+			 num(c, "weight"), lend ? " lend" : "");
 	else
-		snprintf(buf, len, "fixed");
+		snprintf(buf, len, "fixed%s", lend ? " lend" : "");
 }
 
 static void print_cells(json_object *res)
@@ -247,6 +251,8 @@ static int cell_options(int argc, char **argv, json_object *req, bool *json)
 		{ "pid", required_argument, NULL, 'P' },
 		{ "set", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "lend", no_argument, NULL, 'l' },
+		{ "no-lend", no_argument, NULL, 'L' },
 		{ 0 },
 	};
 	json_object *tun = NULL;
@@ -268,6 +274,9 @@ static int cell_options(int argc, char **argv, json_object *req, bool *json)
 			break;
 		case 'j':
 			*json = true;
+			break;
+		case 'l': case 'L':
+			json_object_object_add(req, "lend", json_object_new_boolean(c == 'l'));
 			break;
 		case 's':
 			eq = strchr(optarg, '=');

@@ -105,6 +105,23 @@ static int get_uint(struct ctx *c, const yaml_node_t *n, const char *key, unsign
 	return 0;
 }
 
+/* YAML 1.2's core booleans: true, false (and their capitalised forms). */
+static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, bool *out)
+{
+	const char *s;
+
+	if (want_scalar(c, n, key))
+		return -EINVAL;
+	s = scalar(n);
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+		*out = true;
+	else if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+		*out = false;
+	else
+		return fail_at(c, n, "'%s' must be true or false, not '%s'", key, s);
+	return 0;
+}
+
 static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char *out, size_t len)
 {
 	if (want_scalar(c, n, key))
@@ -216,6 +233,10 @@ static int cell_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 			return fail_at(c, v, "'cpus' must name at least one CPU");
 		return 0;
 	}
+	if (!strcmp(key, "lend")) {
+		cell->lend_set = true;
+		return get_bool(c, v, key, &cell->lend);
+	}
 	return 0;	/* maybe a tunable: cell_tunables() decides once the policy is known */
 }
 
@@ -228,7 +249,7 @@ static int cell_tunables(struct ctx *c, yaml_node_t *item, struct cs_cell_cfg *c
 	size_t n = 0;
 
 	cs_policy_defaults(pi, cell->tunables);
-	n += snprintf(known, sizeof(known), "name, cgroup, cpus, policy");
+	n += snprintf(known, sizeof(known), "name, cgroup, cpus, policy, lend");
 	for (unsigned int i = 0; i < pi->nr_tunables && n < sizeof(known); i++)
 		n += snprintf(known + n, sizeof(known) - n, "%s%s%s%s", i ? ", " : "; policy '",
 			      i ? "" : pi->name, i ? "" : "' tunables: ", pi->tunables[i].name);
@@ -240,7 +261,8 @@ static int cell_tunables(struct ctx *c, yaml_node_t *item, struct cs_cell_cfg *c
 		int ti;
 
 		if (!strcmp(scalar(k), "name") || !strcmp(scalar(k), "cgroup") ||
-		    !strcmp(scalar(k), "cpus") || !strcmp(scalar(k), "policy"))
+		    !strcmp(scalar(k), "cpus") || !strcmp(scalar(k), "policy") ||
+		    !strcmp(scalar(k), "lend"))
 			continue;
 		ti = cs_policy_tunable(pi, scalar(k));
 		if (ti < 0)
@@ -283,7 +305,7 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 		struct cs_cell_cfg *cell = &cfg->cells[cfg->nr_cells];
 
 		cell->pos = pos_of(item);
-		if (walk_map(c, item, "a cell", "name, cgroup, cpus, policy", cell_key, cell))
+		if (walk_map(c, item, "a cell", "name, cgroup, cpus, policy, lend", cell_key, cell))
 			return -EINVAL;
 		if (!cell->policy[0]) {
 			snprintf(cell->policy, sizeof(cell->policy), "%s", CS_POLICY_DEFAULT);
@@ -297,6 +319,8 @@ static int parse_cells(struct ctx *c, yaml_node_t *seq, struct cs_config *cfg)
 		if (!cell->resizable && cs_cpus_empty(&cell->cpus))
 			return fail_at(c, item, "cell '%s' needs 'cpus' (a CPU list, or "
 				       "{min, max, weight})", cell->name);
+		if (!cell->lend_set)
+			cell->lend = cell->resizable;	/* a fixed cell's CPUs stay its own */
 		if (!cell->cgroup[0]) {
 			snprintf(cell->cgroup, sizeof(cell->cgroup), "%s", cell->name);
 			cell->cgroup_pos = cell->name_pos;

@@ -36,6 +36,8 @@
  *       cpus: "1-2"           fixed CPU list, non-empty; or resizable:
  *       cpus: {min: 1, max: 4, weight: 100}   the controller picks the CPUs
  *       policy: fifo          child policy, default fifo
+ *       lend: true            idle CPUs run root-cell tasks until the cell wants
+ *                             them; default true if resizable, false if fixed
  *       slice_us: 5000        ... and the policy's tunables (policies.c), by name
  */
 #ifndef CELLSCHED_CONFIG_H
@@ -87,6 +89,12 @@ struct cs_cell_cfg {
 	struct cs_cpus cpus;		/* fixed cells */
 	bool resizable;			/* cpus: {min, max, weight}: the planner picks */
 	unsigned int min, max, weight;
+	/*
+	 * lend: its idle CPUs run the root cell's tasks until it wants them back.
+	 * Default: on for resizable cells (their CPUs are the machine's, sized
+	 * by demand), off for fixed ones (a fixed list asks for dedicated CPUs).
+	 */
+	bool lend, lend_set;
 	/* the policy's tunables (policies.h), defaults where the YAML is silent */
 	unsigned long long tunables[CS_MAX_TUNABLES];
 	struct cs_pos pos, name_pos, cgroup_pos, cpus_pos, policy_pos;

@@ -193,6 +193,7 @@ static json_object *cell_json(const struct cs_change *ch)
 	if (ch->op == CS_CHANGE_SET) {
 		json_object_object_add(o, "cgroup", json_object_new_string(c->cgroup));
 		json_object_object_add(o, "policy", json_object_new_string(c->policy));
+		json_object_object_add(o, "lend", json_object_new_boolean(c->lend));
 	}
 	if (c->resizable) {
 		json_object_object_add(o, "min", json_object_new_int(c->min));
@@ -442,7 +443,7 @@ static int read_cpus(struct rd *r, json_object *o, struct cs_cell_cfg *c)
 static int read_set(struct rd *r, json_object *o, struct cs_cell_cfg *c)
 {
 	const struct cs_policy_info *pi;
-	json_object *tun;
+	json_object *tun, *v;
 	char msg[300];
 
 	if (get_string(r, o, "cgroup", c->cgroup, sizeof(c->cgroup), true) ||
@@ -453,6 +454,12 @@ static int read_set(struct rd *r, json_object *o, struct cs_cell_cfg *c)
 		return bad(r, "unknown policy");
 	if (read_cpus(r, o, c))
 		return -EINVAL;
+	c->lend = c->resizable;		/* files from before 'lend' existed */
+	if (json_object_object_get_ex(o, "lend", &v)) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return bad(r, "'lend' must be true or false");
+		c->lend = json_object_get_boolean(v);
+	}
 	cs_policy_defaults(pi, c->tunables);
 	if (json_object_object_get_ex(o, "tunables", &tun)) {
 		if (!json_object_is_type(tun, json_type_object))

@@ -118,6 +118,21 @@ static int req_cpus(json_object *req, struct cs_cell_cfg *c, bool creating, char
 	return 0;
 }
 
+/* "lend": true/false; absent: on for a cell cellsched sizes, off for a fixed one. */
+static int req_lend(json_object *req, struct cs_cell_cfg *c, char *err, size_t errlen)
+{
+	json_object *v;
+
+	c->lend = c->resizable;
+	if (!json_object_object_get_ex(req, "lend", &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return FAIL(CS_EXIT_USAGE, "'lend' must be true or false");
+	c->lend = json_object_get_boolean(v);
+	c->lend_set = true;
+	return 0;
+}
+
 static int req_tunables(json_object *req, struct cs_cell_cfg *c, char *err, size_t errlen)
 {
 	const struct cs_policy_info *pi = cs_policy_find(c->policy);
@@ -195,6 +210,9 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 		json_object_object_add(o, "max", json_object_new_int(c->max));
 		json_object_object_add(o, "weight", json_object_new_int(c->weight));
 	}
+	json_object_object_add(o, "lend", json_object_new_boolean(c->lend));
+	json_object_object_add(o, "lent_us", json_object_new_int64(
+		(int64_t)(d->root.shared->cells[idx].lent_ns / 1000)));
 	json_object_object_add(o, "state", json_object_new_string(cell_state(d, idx)));
 	json_object_object_add(o, "failures", json_object_new_int(c->failures));
 	json_object_object_add(o, "runnable", json_object_new_int(dm->nr_runnable));
@@ -357,6 +375,8 @@ static int cell_create(struct cs_daemon *d, json_object *req, char *err, size_t 
 		return FAIL(CS_EXIT_CONFIG, "unknown policy '%.64s' (known: %s)", s,
 			    cs_policy_names());
 	ret = req_cpus(req, &c, true, err, errlen);
+	if (!ret)
+		ret = req_lend(req, &c, err, errlen);
 	if (!ret)
 		ret = req_tunables(req, &c, err, errlen);
 	if (!ret)

@@ -61,6 +61,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		.tunables = c->tunables,
 		.demand_q = m->root->shared->cells[idx].demand_q,
 		.ctl_q = m->root->shared->cells[idx].ctl_q,
+		.root_shared = (uint64_t)(uintptr_t)m->root->shared,
 		.child_id = next_child_id(m),
 	};
 	struct cs_exit_info ei;

@@ -189,7 +189,8 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	err = cs_cg_id(c->cgroup, &c->cgid);
 	if (!err) {
 		cpus_to_cids(m, &w->cpus, &cids);
-		err = cs_root_cell_add(m->root, idx, c->cgid, &cids, NULL);
+		err = cs_root_cell_add(m->root, idx, c->cgid, &cids, w->lend ? CS_CELL_F_LEND : 0,
+				       NULL);
 		if (err)
 			cs_err("cell %s: the root refused the cell: %s", c->name, strerror(-err));
 	}
@@ -205,6 +206,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	c->min = w->min;
 	c->max = w->max;
 	c->weight = w->weight;
+	c->lend = w->lend;
 	note_change(m, idx);
 	c->used = true;
 	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)", c->name, c->cgroup,
@@ -353,6 +355,11 @@ static int match_cells(struct cs_cells *m, struct wantlist *wl, bool full)
 		c->min = w->min;
 		c->max = w->max;
 		c->weight = w->weight;
+		if (c->lend != w->lend && !cs_root_cell_flags(m->root, idx, w->lend ? CS_CELL_F_LEND : 0)) {
+			c->lend = w->lend;
+			cs_info("cell %s: lending its idle CPUs %s", c->name, c->lend ? "on" : "off");
+			changes++;
+		}
 		changes += update_child(c, w);
 	}
 	return changes;

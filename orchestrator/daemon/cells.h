@@ -52,6 +52,7 @@ struct cs_cell_rt {
 	struct cs_cpus cpus;		/* what the root has for this cell */
 	bool resizable;			/* the planner sizes it within min..max */
 	unsigned int min, max, weight;
+	bool lend;			/* its idle CPUs run root-cell tasks (cs_shared lend) */
 	uint64_t changed_at_ms;		/* when its CPUs last changed */
 	uint32_t child_id;		/* our number for its child (in the child's reports) */
 	uint32_t demand_child_at_change; /* the report seen at that change: its child */

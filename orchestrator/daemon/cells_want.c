@@ -160,6 +160,7 @@ int cs_want_build(struct cs_cells *m, struct wantlist *wl)
 		snprintf(w->policy, sizeof(w->policy), "%s", c->policy);
 		memcpy(w->tunables, c->tunables, sizeof(w->tunables));
 		w->origin = CS_FROM_CONFIG;
+		w->lend = c->lend;
 		w->cpus = c->cpus;
 		cs_cpus_or(&wl->taken, &w->cpus);
 		/* its offline CPUs are still its own; it runs on the others */

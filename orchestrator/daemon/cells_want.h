@@ -22,6 +22,7 @@ struct want {
 	struct cs_cpus offline;		/* its CPUs that are offline now */
 	bool resizable;			/* cpus from the planner (cs_want_plan) */
 	unsigned int min, max, weight;
+	bool lend;			/* its idle CPUs run root-cell tasks */
 	bool matched;
 };
 

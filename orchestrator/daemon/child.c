@@ -51,6 +51,7 @@ struct cs_child_ops {
 		skel->rodata->cell_idx = (p)->cell_idx;					\
 		skel->rodata->demand_q = (p)->demand_q;					\
 		skel->rodata->ctl_q = (p)->ctl_q;					\
+		skel->rodata->root_shared = (p)->root_shared;				\
 		skel->rodata->child_id = (p)->child_id;					\
 		UEI_SET_SIZE(skel, ops_field, uei);					\
 	} while (0)

@@ -34,6 +34,7 @@ struct cs_child_params {
 	const unsigned long long *tunables; /* the policy's, in policies.c's order and units */
 	uint64_t demand_q;		/* arena address of the cell's demand queue */
 	uint64_t ctl_q;			/* arena address of the cell's control queue */
+	uint64_t root_shared;		/* arena address of the root's struct cs_shared */
 	uint32_t child_id;		/* our number for this child, in its demand reports */
 };
 

@@ -197,11 +197,18 @@ static int run_cell_prog(struct bpf_program *prog, struct cs_cell_cmd *cmd, unsi
 }
 
 int cs_root_cell_add(struct cs_root *root, unsigned int cell, unsigned long long cgid,
-		     const struct cs_cids *cids, unsigned int *seq)
+		     const struct cs_cids *cids, unsigned int flags, unsigned int *seq)
 {
-	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid, .cids = *cids };
+	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid, .flags = flags, .cids = *cids };
 
 	return run_cell_prog(root->skel->progs.cs_cell_add, &cmd, seq);
+}
+
+int cs_root_cell_flags(struct cs_root *root, unsigned int cell, unsigned int flags)
+{
+	struct cs_cell_cmd cmd = { .cell = cell, .flags = flags };
+
+	return run_cell_prog(root->skel->progs.cs_cell_flags, &cmd, NULL);
 }
 
 int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs_cids *cids,

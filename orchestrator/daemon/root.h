@@ -71,7 +71,9 @@ int cs_root_arena_fd(const struct cs_root *root);
  * argument); *seq gets the configuration sequence number after the change.
  */
 int cs_root_cell_add(struct cs_root *root, unsigned int cell, unsigned long long cgid,
-		     const struct cs_cids *cids, unsigned int *seq);
+		     const struct cs_cids *cids, unsigned int flags, unsigned int *seq);
+/* Set the cell's CS_CELL_F_* flags (whether it lends its idle CPUs). */
+int cs_root_cell_flags(struct cs_root *root, unsigned int cell, unsigned int flags);
 int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs_cids *cids,
 			unsigned int *seq);
 int cs_root_cell_remove(struct cs_root *root, unsigned int cell, unsigned int *seq);

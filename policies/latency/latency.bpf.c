@@ -208,12 +208,8 @@ void BPF_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 	cs_child_stat(CS_CSTAT_ENQ);
 	scx_bpf_dsq_insert_vtime(p, CS_CELL_DSQ, slice, vrt + request, enq_flags);
 
-	cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
-	if (cid >= 0) {
-		cs_child_stat(CS_CSTAT_KICK_IDLE);
-		scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
-		return;
-	}
+	if (cs_child_kick_idle(p))
+		return;		/* an idle cid, or one we lent, takes it */
 	if (interactive(t)) {
 		cid = hog_cid(scx_bpf_task_cid(p));
 		if (cid >= 0)

@@ -16,6 +16,11 @@
  *     cids (only while a cpuset and a grant disagree) goes to the kernel's
  *     rescue path (cs_child_rescue); after queueing, an idle held cid is
  *     kicked (cs_child_kick_idle).
+ *   - Lending: while the cell has nothing to run on a cid, the root may run
+ *     a root-cell task there (cs_shared.lent[cid], read through root_shared).
+ *     Such a cid counts as idle for us: a waking task is inserted with
+ *     SCX_ENQ_PREEMPT, a queued one kicks it with SCX_KICK_PREEMPT, and the
+ *     wait until our task runs is counted (RECLAIM, RECLAIM_NS).
  *   - The statistics of CS_CELL_STATS (ipc/cellsched.h), per-CPU.
  */
 #include "child.h"
@@ -23,6 +28,9 @@
 char _license[] SEC("license") = "GPL";
 
 const volatile __u32 cell_idx;
+const volatile __u64 root_shared;	/* arena address of the root's struct cs_shared */
+
+static __u64 cs_reclaim_at[CS_MAX_CIDS];	/* ns, when we took a lent cid back */
 __u64 cs_tun[CS_MAX_TUNABLES] = { [CS_TUN_SLICE] = CS_CELL_SLICE_NS_DFL };
 
 UEI_DEFINE(uei);
@@ -40,13 +48,53 @@ struct {
 	__uint(max_entries, CS_NR_CELL_STATS);
 } cell_stats SEC(".maps");
 
-__hidden void cs_child_stat(enum cs_cell_stat idx)
+static __always_inline void stat_add(enum cs_cell_stat idx, __u64 n)
 {
 	__u32 key = idx;
 	__u64 *cnt = bpf_map_lookup_elem(&cell_stats, &key);
 
 	if (cnt)
-		(*cnt)++;
+		*cnt += n;
+}
+
+__hidden void cs_child_stat(enum cs_cell_stat idx)
+{
+	stat_add(idx, 1);
+}
+
+/*
+ * Is a root-cell task running on our @cid right now (we lent it, or left it
+ * idle to a stranded task)? The root says so in its arena, cid by cid.
+ */
+static bool cid_lent(s32 cid)
+{
+	struct cs_shared __arena *sh = (struct cs_shared __arena *)root_shared;
+
+	asm volatile("" :: "r"(&arena));
+	return sh && cid >= 0 && cid < CS_MAX_CIDS && sh->lent[cid];
+}
+
+/* We take lent @cid back: its root task is preempted; the wait is measured. */
+static void reclaim(s32 cid)
+{
+	if (cid < 0 || cid >= CS_MAX_CIDS)
+		return;
+	cs_child_stat(CS_CSTAT_RECLAIM);
+	if (!cs_reclaim_at[cid])
+		cs_reclaim_at[cid] = bpf_ktime_get_ns();
+}
+
+__hidden void cs_child_reclaimed(s32 cid)
+{
+	__u64 at, wait;
+
+	if (cid < 0 || cid >= CS_MAX_CIDS || !cs_reclaim_at[cid])
+		return;
+	at = __sync_lock_test_and_set(&cs_reclaim_at[cid], 0);
+	if (!at)
+		return;
+	wait = bpf_ktime_get_ns() - at;
+	stat_add(CS_CSTAT_RECLAIM_NS, wait);
 }
 
 __hidden s32 cs_child_claim_idle(const struct task_struct *p, __u32 from)
@@ -88,6 +136,12 @@ s32 CS_CHILD_OP(cs_child_op_select_cid, struct task_struct *p, s32 prev_cid, u64
 	if (cid < 0)
 		return online_cid(p, prev_cid);
 	cs_child_stat(CS_CSTAT_ENQ_LOCAL);
+	if (cid_lent(cid)) {
+		/* "idle" for us, but the root runs a task there: take it back at once */
+		reclaim(cid);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, cs_tun[CS_TUN_SLICE], SCX_ENQ_PREEMPT);
+		return cid;
+	}
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, cs_tun[CS_TUN_SLICE], 0);
 	return cid;
 }
@@ -143,12 +197,31 @@ __hidden bool cs_child_rescue(struct task_struct *p, u64 enq_flags)
 	return true;
 }
 
+/* A held cid @p may run on that we lent to the root cell; -1 if none. */
+static s32 lent_cid(const struct task_struct *p)
+{
+	__u32 cid;
+
+	bpf_for(cid, 0, cs_nr_cids) {
+		if (cs_cids_test(&cs_held, cid) && cid_lent(cid) && cs_task_allows_cid(p, cid))
+			return cid;
+	}
+	return -1;
+}
+
 __hidden bool cs_child_kick_idle(struct task_struct *p)
 {
 	s32 cid = cs_child_claim_idle(p, scx_bpf_task_cid(p));
 
+	if (cid < 0 && root_shared)
+		cid = lent_cid(p);	/* none idle: one we lent is ours first */
 	if (cid < 0)
 		return false;
+	if (cid_lent(cid)) {
+		reclaim(cid);
+		scx_bpf_kick_cid(cid, SCX_KICK_PREEMPT);
+		return true;
+	}
 	cs_child_stat(CS_CSTAT_KICK_IDLE);
 	scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
 	return true;

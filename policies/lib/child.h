@@ -46,6 +46,7 @@
 extern const volatile __u32 cell_idx;		/* the cell's slot in the root's table */
 extern const volatile __u64 demand_q;		/* arena address of the demand queue (0: none) */
 extern const volatile __u64 ctl_q;		/* arena address of the control queue (0: none) */
+extern const volatile __u64 root_shared;	/* arena address of the root's cs_shared (0: none) */
 
 /*
  * The policy's tunables, by enum cs_tunable_idx, in the child's units; the
@@ -75,7 +76,10 @@ s32 cs_child_claim_idle(const struct task_struct *p, __u32 from) __hidden;
  */
 void cs_child_dispatch_idle(s32 cid, struct task_struct *prev) __hidden;
 
-/* After queueing @p: wake an idle held cid it may run on. Returns true if one was. */
+/*
+ * After queueing @p: wake an idle held cid it may run on, or take back one we
+ * lent to the root cell (preempting the root's task there). True if one was.
+ */
 bool cs_child_kick_idle(struct task_struct *p) __hidden;
 
 /* The enqueue of a one-FIFO-queue policy: rescue, or queue on CS_CELL_DSQ and kick. */
@@ -106,6 +110,9 @@ s32 cs_child_op_init(unsigned long long *ctx);
 void cs_child_op_update_idle(unsigned long long *ctx);
 void cs_child_op_sub_ecaps_updated(unsigned long long *ctx);
 void cs_child_op_exit(unsigned long long *ctx);
+
+/* A task of ours started on @cid: if we had taken it back from the root, the wait ends. */
+void cs_child_reclaimed(s32 cid) __hidden;
 
 /* ---- demand accounting (demand.bpf.c): call from the ops of the same name ---------- */
 void cs_demand_enqueue(struct task_struct *p) __hidden;

@@ -69,6 +69,7 @@ __hidden void cs_demand_running(struct task_struct *p)
 
 	if (cid >= 0 && cid < CS_MAX_CIDS)
 		cs_demand_since[cid] = now;
+	cs_child_reclaimed(cid);
 	__sync_fetch_and_add(&cs_demand_running_nr, 1);
 	t = bpf_task_storage_get(&cs_demand_tasks, p, NULL, 0);
 	if (!t || !t->enq_at)

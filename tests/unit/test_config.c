@@ -122,10 +122,14 @@ static const struct bad_config bad_configs[] = {
 	ROW("cell is a scalar", "cells:\n  - a\n", "t.yaml:2:5:",
 	    "a cell must be a mapping, not a scalar"),
 	ROW("unknown cell key cpuz", CA "    cpuz: 1\n", "t.yaml:3:5:",
-	    "unknown key 'cpuz' in a cell (known keys: name, cgroup, cpus, policy; "
+	    "unknown key 'cpuz' in a cell (known keys: name, cgroup, cpus, policy, lend; "
 	    "policy 'fifo' tunables: slice_us)"),
 
 	/* cell values */
+	ROW("lend not a boolean", CA "    cpus: 1\n    lend: yes\n", "t.yaml:4:11:",
+	    "'lend' must be true or false, not 'yes'"),
+	ROW("lend a list", CA "    cpus: 1\n    lend: [true]\n", "t.yaml:4:11:",
+	    "'lend' must be a scalar, not a list"),
 	ROW("cell without name", "cells:\n  - cpus: 1\n", "t.yaml:2:5:", "a cell needs a 'name'"),
 	ROW("cell without cpus", CA, "t.yaml:2:5:", "cell 'a' needs 'cpus'"),
 	ROW("cpus empty", CA "    cpus: \"\"\n", "t.yaml:3:11:", "'cpus' must name at least one"),
@@ -147,12 +151,12 @@ static const struct bad_config bad_configs[] = {
 	ROW("slice_us below its range", CA "    cpus: 1\n    slice_us: 99\n", "t.yaml:4:15:",
 	    "'slice_us' is 99, outside the allowed range 100..100000"),
 	ROW("tunable of another policy", CA "    cpus: 1\n    lag_us: 5\n", "t.yaml:4:5:",
-	    "unknown key 'lag_us' in a cell (known keys: name, cgroup, cpus, policy; "
+	    "unknown key 'lag_us' in a cell (known keys: name, cgroup, cpus, policy, lend; "
 	    "policy 'fifo' tunables: slice_us)"),
 	ROW("vtime lag_us not a number", CA "    cpus: 1\n    policy: vtime\n    lag_us: lots\n",
 	    "t.yaml:5:13:", "'lag_us' must be a whole number, not 'lots'"),
 	ROW("external takes no slice", CA "    cpus: 1\n    policy: external\n    slice_us: 100\n",
-	    "t.yaml:5:5:", "unknown key 'slice_us' in a cell (known keys: name, cgroup, cpus, policy)"),
+	    "t.yaml:5:5:", "unknown key 'slice_us' in a cell (known keys: name, cgroup, cpus, policy, lend)"),
 	ROW("unknown policy", CA "    cpus: 1\n    policy: lottery\n", "t.yaml:4:13:",
 	    "unknown policy 'lottery' (known: fifo"),
 	ROW("cgroup of 256 characters", CA "    cgroup: " X64 X64 X64 X64 "\n", "t.yaml:3:13:",
@@ -532,6 +536,25 @@ static void test_accepted(void **state)
 	}
 }
 
+/* lend: what is written, else on for resizable cells and off for fixed ones. */
+static void test_lend(void **state)
+{
+	struct cs_config cfg;
+	char err[CS_ERR_MAX];
+
+	(void)state;
+	if (parse_check("cells:\n  - {name: f, cpus: 1}\n  - {name: r, cpus: {max: 1}}\n"
+			"  - {name: fl, cpus: 2, lend: true}\n  - {name: rn, cpus: {max: 1}, lend: false}\n",
+			"0-7", &cfg, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nr_cells, 4);
+	assert_false(cfg.cells[0].lend);
+	assert_true(cfg.cells[1].lend);
+	assert_true(cfg.cells[2].lend);
+	assert_false(cfg.cells[3].lend);
+	cs_config_free(&cfg);
+}
+
 /* At most CS_MAX_CELLS cells; the position is the list. */
 static void test_too_many_cells(void **state)
 {
@@ -751,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_explicit_empty_document),
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_accepted),
+		cmocka_unit_test(test_lend),
 		cmocka_unit_test(test_too_many_cells),
 		cmocka_unit_test(test_two_cells_file),
 		cmocka_unit_test(test_load_missing),
