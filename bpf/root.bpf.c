@@ -5,16 +5,19 @@
  *
  * Owns the ops table of the root and the root cell's policy. The cell table,
  * the parent-side sub-scheduler ops and the controller's syscall entry points
- * live in bpf/cells.bpf.h, included below.
+ * live in bpf/cells.bpf.h, what it keeps per task and per cgroup of the
+ * root cell in bpf/root_tasks.bpf.h; both are included below.
  *
  * Routing: dispatch(cid) on a cid of an attached cell hands the CPU to that
  * cell's child (scx_bpf_sub_dispatch); every other cid runs the root cell.
  *
  * Policy of the root cell: weighted virtual time.
- *   - A task's vtime advances by its run time scaled by 100/weight when it
- *     stops, so a task of weight 200 gets twice the CPU of one of weight 100.
- *     A task that slept comes back no further than one slice behind the
- *     clock (vtime_now): sleeping cannot bank unlimited credit.
+ *   - A task's vtime advances by what it ran, scaled by 100/weight and by
+ *     its cgroup's cpu.weight and runnable tasks (vtime_cost), when it
+ *     stops: a task of weight 200 gets twice the CPU of one of weight 100,
+ *     and cgroups share by cpu.weight. A task that slept comes back no
+ *     further than one slice behind the clock (vtime_now): sleeping cannot
+ *     bank unlimited credit; none is more than CS_ROOT_MAX_LEAD_NS ahead.
  *   - Tasks that may run on several root cids wait on one shared DSQ
  *     (CS_ROOT_DSQ) ordered by vtime; a waking task goes straight to an idle
  *     root cid it may use (select_cid), or is queued and an idle allowed root
@@ -31,9 +34,14 @@
  *     when the cell leaves the CPU idle, and otherwise gets a bounded share:
  *     one slice of CS_STRANDED_SLICE_NS per CS_STRANDED_PERIOD_NS (2 %), like
  *     the kernel's own rescue path; whatever has waited close to
- *     CS_STRANDED_MAX_WAIT_NS runs anyway, so the watchdog never sees it. Per-CPU kernel threads of a cell's CPU
- *     run at once (the root holds every cap): they are the kernel's work
- *     for that CPU, short, and a cpuset would not hold them back either.
+ *     CS_STRANDED_MAX_WAIT_NS runs anyway, so the watchdog never sees it.
+ *     Per-CPU kernel threads of a cell's CPU run at once (the root holds
+ *     every cap): they are the kernel's work for that CPU, short, and a
+ *     cpuset would not hold them back either.
+ *   - Lending: the idle cids of a cell with lend set (lend_cids) take
+ *     root-cell work when no root cid is idle; while a root task runs on
+ *     one, cs_shared.lent[cid] tells the cell's child, which preempts it as
+ *     soon as a task of its own wants the CPU.
  *
  * Idle tracking: cid-form has no built-in idle cpumask; ops.update_idle feeds
  * a cid set of bpf/cids.bpf.h and cids are claimed atomically from it. A cid
@@ -98,82 +106,7 @@ static __u64 lent_since[CS_MAX_CIDS];		/* ns, a root task started on this lent c
 #include "cells.bpf.h"
 #include "task.bpf.h"
 
-/* What the root keeps per task. */
-struct root_task {
-	__u64 queued_at;		/* ns, when last queued for one cid */
-	__u64 cgid;			/* its cgroup (for the cgroup's weight and count) */
-	__u32 runnable;			/* counted in its cgroup's nr_runnable */
-	__u32 pad;
-	__u64 ran_from;			/* its sum_exec_runtime when it last started running */
-};
-
-/*
- * The cgroups of the root cell (those outside cells): cpu.weight and how
- * many of their tasks are runnable. A task's share is its cgroup's share
- * divided among the cgroup's runnable tasks (by nice), as if each cgroup
- * were one task of its cpu.weight: fairness between cgroups, as EEVDF's
- * group scheduling and scx_flatcg give, flattened (a nested cgroup counts
- * with its own weight). Tasks of the root cgroup itself count one each.
- */
-struct root_cgroup {
-	__u32 weight;			/* cpu.weight, 100 = neutral */
-	__s32 nr_runnable;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, CS_ROOT_MAX_CGROUPS);
-	__type(key, __u64);
-	__type(value, struct root_cgroup);
-} root_cgroups SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct root_task);
-} root_tasks SEC(".maps");
-
-static struct root_task *root_task(struct task_struct *p, bool create)
-{
-	return bpf_task_storage_get(&root_tasks, p, NULL,
-				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
-}
-
-/* When @p was queued on a cid's own DSQ (0 if unknown). */
-static u64 queued_at(struct task_struct *p)
-{
-	struct root_task *t = root_task(p, false);
-
-	return t ? t->queued_at : 0;
-}
-
-/* Count @t runnable (@delta 1) or not (-1) in its cgroup, once each way. */
-static void cgroup_count(struct root_task *t, s32 delta)
-{
-	struct root_cgroup *cg;
-
-	if (!t || t->runnable == (delta > 0))
-		return;
-	t->runnable = delta > 0;
-	cg = bpf_map_lookup_elem(&root_cgroups, &t->cgid);
-	if (cg)
-		__sync_fetch_and_add(&cg->nr_runnable, delta);
-}
-
-/* The virtual time @p's run of @used ns costs: scaled by its weight and its cgroup's. */
-static u64 vtime_cost(struct task_struct *p, u64 used)
-{
-	struct root_task *t = root_task(p, false);
-	struct root_cgroup *cg = t && t->cgid != CS_ROOT_CGROUP_ID ?
-				 bpf_map_lookup_elem(&root_cgroups, &t->cgid) : NULL;
-	u64 weight = p->scx.weight ?: 1, nr;
-
-	if (!cg)
-		return used * CS_WEIGHT_NEUTRAL / weight;
-	nr = cg->nr_runnable > 1 ? cg->nr_runnable : 1;
-	return used * CS_WEIGHT_NEUTRAL * CS_WEIGHT_NEUTRAL * nr / (weight * (cg->weight ?: 1));
-}
+#include "root_tasks.bpf.h"
 
 static __always_inline u64 cid_dsq(s32 cid)
 {
@@ -582,7 +515,7 @@ static bool keep_prev(s32 cid, struct task_struct *prev)
 	if (!prev || !(prev->scx.flags & SCX_TASK_QUEUED) || !cs_task_allows_cid(prev, cid))
 		return false;
 	used = prev->scx.slice < root_slice_ns ? root_slice_ns - prev->scx.slice : 0;
-	vtime = prev->scx.dsq_vtime + vtime_cost(prev, used);
+	vtime = prev->scx.dsq_vtime + vtime_cost(prev, NULL, used);
 	mine = scx_bpf_dsq_peek(cid_dsq(cid));
 	shared = scx_bpf_dsq_peek(CS_ROOT_DSQ);
 	if ((mine && time_before(mine->scx.dsq_vtime, vtime)) ||
@@ -629,7 +562,8 @@ void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 	 * lent the CPU (or left it idle to a stranded task); its child may take
 	 * it back at once, and the time counts as lent.
 	 */
-	if (cid >= 0 && cid < CS_MAX_CIDS && cs_cell_routed(cid) && !is_percpu_kthread(p)) {
+	if (cid >= 0 && cid < CS_MAX_CIDS && !cs_cids_test(&root_cids, cid) &&
+	    cs_cell_routed(cid) && !is_percpu_kthread(p)) {
 		now = bpf_ktime_get_ns();
 		if (stranded_since[cid] && now - stranded_since[cid] > CS_STRANDED_SLICE_NS)
 			stranded_since[cid] = 0;	/* not this run's: stale */
@@ -638,8 +572,13 @@ void BPF_STRUCT_OPS(cs_root_running, struct task_struct *p)
 			lent_since[cid] = now;
 		}
 	}
-	/* the queue's clock follows the vtime of what runs; races only lag it */
-	if (time_before(vtime_now, p->scx.dsq_vtime))
+	/*
+	 * The queue's clock follows the vtime of what runs on the root cell's
+	 * own cids (races only lag it). Not what runs on a cell's: a stranded
+	 * task's vtime may be far ahead (it ran only in its share), and a clock
+	 * pulled there put every new task behind the running ones for seconds.
+	 */
+	if (cid >= 0 && cs_cids_test(&root_cids, cid) && time_before(vtime_now, p->scx.dsq_vtime))
 		vtime_now = p->scx.dsq_vtime;
 }
 
@@ -677,81 +616,12 @@ void BPF_STRUCT_OPS(cs_root_stopping, struct task_struct *p, bool runnable)
 		stranded_due[cid] = now + ran * (CS_STRANDED_PERIOD_NS / CS_STRANDED_SLICE_NS - 1);
 		stranded_since[cid] = 0;
 	}
-	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + vtime_cost(p, used));
-}
-
-void BPF_STRUCT_OPS(cs_root_runnable, struct task_struct *p, u64 enq_flags)
-{
-	cgroup_count(root_task(p, false), 1);
-}
-
-void BPF_STRUCT_OPS(cs_root_quiescent, struct task_struct *p, u64 deq_flags)
-{
-	cgroup_count(root_task(p, false), -1);
+	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + vtime_cost(p, t, used));
 }
 
 void BPF_STRUCT_OPS(cs_root_enable, struct task_struct *p, struct scx_enable_args *args)
 {
 	scx_bpf_task_set_dsq_vtime(p, vtime_now);
-}
-
-/* ---- cgroups of the root cell ------------------------------------------------------ */
-
-s32 BPF_STRUCT_OPS(cs_root_init_task, struct task_struct *p, struct scx_init_task_args *args)
-{
-	struct root_task *t = root_task(p, true);
-
-	if (!t)
-		return -ENOMEM;
-	t->cgid = args->cgroup ? args->cgroup->kn->id : CS_ROOT_CGROUP_ID;
-	t->runnable = 0;
-	return 0;
-}
-
-/* The task leaves the root (exits, or moves into a cell): out of its cgroup's count. */
-void BPF_STRUCT_OPS(cs_root_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
-{
-	cgroup_count(root_task(p, false), -1);
-}
-
-s32 BPF_STRUCT_OPS(cs_root_cpuctl_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
-{
-	struct root_cgroup cg = { .weight = args->weight };
-	__u64 id = cgrp->kn->id;
-
-	bpf_map_update_elem(&root_cgroups, &id, &cg, BPF_ANY);
-	return 0;
-}
-
-void BPF_STRUCT_OPS(cs_root_cpuctl_exit, struct cgroup *cgrp)
-{
-	__u64 id = cgrp->kn->id;
-
-	bpf_map_delete_elem(&root_cgroups, &id);
-}
-
-void BPF_STRUCT_OPS(cs_root_cpuctl_set_weight, struct cgroup *cgrp, u32 weight)
-{
-	__u64 id = cgrp->kn->id;
-	struct root_cgroup *cg = bpf_map_lookup_elem(&root_cgroups, &id);
-
-	if (cg)
-		cg->weight = weight;
-}
-
-void BPF_STRUCT_OPS(cs_root_cpuctl_move, struct task_struct *p, struct cgroup *from,
-		    struct cgroup *to)
-{
-	struct root_task *t = root_task(p, false);
-	u32 runnable;
-
-	if (!t)
-		return;
-	runnable = t->runnable;
-	cgroup_count(t, -1);
-	t->cgid = to->kn->id;
-	if (runnable)
-		cgroup_count(t, 1);
 }
 
 void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)

@@ -13,6 +13,9 @@
 #               tick_ms 1000 (under single-threaded TCG a 100 ms tick on CPU 0
 #               delays the other vCPUs; the tick's cost is the `daemon`
 #               benchmark's subject)
+#   cs-POLICY-lend  the same with lend: true: the victim's idle CPU time runs
+#               the aggressor, and the victim takes its CPUs back when it wakes
+#               (the cell is a fixed CPU list: lending is off unless asked for)
 #   cpuset-aa   cpuset again: the A/A pair that shows the noise floor
 # An arm is one line of ARMS; a cellsched arm's words after the policy are
 # extra keys of the cell (e.g. `cs-fifo-lend cells fifo lend:true`).
@@ -42,6 +45,8 @@ qmap       qmap
 cs-fifo    cells fifo
 cs-vtime   cells vtime
 cs-latency cells latency
+cs-fifo-lend    cells fifo lend:true
+cs-latency-lend cells latency lend:true
 cpuset-aa  eevdf cpuset
 "
 bench_header "neighbour: victim 2 spinners + 1 ms sleeper on CPUs $VCPUS, aggressor $AGGR spinners, ${SECS} s windows"

@@ -49,7 +49,6 @@ struct {
 } cs_demand_timer SEC(".maps");
 
 static __u64 cs_demand_busy_ns, cs_demand_max_wait_ns, cs_demand_seq;
-static __s64 cs_demand_running_nr;
 static __u64 cs_demand_since[CS_MAX_CIDS];	/* ns, a task started running on the cid */
 
 __hidden void cs_demand_enqueue(struct task_struct *p)
@@ -70,7 +69,6 @@ __hidden void cs_demand_running(struct task_struct *p)
 	if (cid >= 0 && cid < CS_MAX_CIDS)
 		cs_demand_since[cid] = now;
 	cs_child_reclaimed(cid);
-	__sync_fetch_and_add(&cs_demand_running_nr, 1);
 	t = bpf_task_storage_get(&cs_demand_tasks, p, NULL, 0);
 	if (!t || !t->enq_at)
 		return;
@@ -86,7 +84,6 @@ __hidden void cs_demand_stopping(struct task_struct *p)
 	s32 cid = scx_bpf_task_cid(p);
 	__u64 since;
 
-	__sync_fetch_and_sub(&cs_demand_running_nr, 1);
 	if (cid < 0 || cid >= CS_MAX_CIDS)
 		return;
 	/* xchg: the report may be taking this run's time at the same moment */
@@ -99,7 +96,7 @@ static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 {
 	struct csq_demand d = { .type = CSQ_MSG_DEMAND, .cell = cell_idx, .child = child_id };
 	__u64 held_ns = (__u64)cs_cids_weight(&cs_held) * CS_DEMAND_PERIOD_NS;
-	s64 running = cs_demand_running_nr;
+	s64 running = 0;	/* cids with a run going: no shared counter on the hot path */
 	s32 queued = scx_bpf_dsq_nr_queued(CS_CELL_DSQ);
 
 	__u64 now = bpf_ktime_get_ns(), since;
@@ -111,7 +108,10 @@ static int cs_demand_report(void *map, int *key, struct bpf_timer *timer)
 		if (cid >= cs_nr_cids)
 			break;
 		since = cs_demand_since[cid];
-		if (!since || since >= now)
+		if (!since)
+			continue;
+		running++;
+		if (since >= now)
 			continue;
 		/* only if the run is still going: a stopping task clears the slot */
 		if (__sync_val_compare_and_swap(&cs_demand_since[cid], since, now) == since)

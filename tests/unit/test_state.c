@@ -97,6 +97,8 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	a.tunables[1] = 777;	/* vtime lag_us */
+	a.lend = true;		/* a fixed cell asked to lend */
+	x.lend = false;		/* a resizable one asked not to */
 	assert_int_equal(cs_state_set(&st, &a, false), 0);
 	assert_int_equal(cs_state_set(&st, &x, false), 0);
 	assert_int_equal(cs_state_delete(&st, "b", true), 0);
@@ -115,6 +117,8 @@ static void test_round_trip(void **state)
 	assert_false(back.changes[0].cell.resizable);
 	assert_string_equal(back.changes[0].cell.policy, "vtime");
 	assert_int_equal(back.changes[0].cell.tunables[1], 777);
+	assert_true(back.changes[0].cell.lend);
+	assert_false(back.changes[1].cell.lend);
 	assert_true(back.changes[1].cell.resizable);
 	assert_int_equal(back.changes[1].cell.min, 1);
 	assert_int_equal(back.changes[1].cell.max, 3);
