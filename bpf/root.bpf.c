@@ -510,12 +510,19 @@ static void dispatch_cell(s32 cid, struct task_struct *prev, struct cs_cell __ar
 static bool keep_prev(s32 cid, struct task_struct *prev)
 {
 	struct task_struct *mine, *shared;
-	u64 vtime, used;
+	struct root_task *t;
+	u64 vtime, used, ran;
 
 	if (!prev || !(prev->scx.flags & SCX_TASK_QUEUED) || !cs_task_allows_cid(prev, cid))
 		return false;
-	used = prev->scx.slice < root_slice_ns ? root_slice_ns - prev->scx.slice : 0;
-	vtime = prev->scx.dsq_vtime + vtime_cost(prev, NULL, used);
+	/* what it ran since running() or the last keep, as stopping() counts it */
+	t = root_task(prev, false);
+	ran = prev->se.sum_exec_runtime;
+	if (t && ran > t->ran_from)
+		used = ran - t->ran_from;
+	else
+		used = prev->scx.slice < root_slice_ns ? root_slice_ns - prev->scx.slice : 0;
+	vtime = prev->scx.dsq_vtime + vtime_cost(prev, t, used);
 	mine = scx_bpf_dsq_peek(cid_dsq(cid));
 	shared = scx_bpf_dsq_peek(CS_ROOT_DSQ);
 	if ((mine && time_before(mine->scx.dsq_vtime, vtime)) ||
@@ -523,6 +530,8 @@ static bool keep_prev(s32 cid, struct task_struct *prev)
 		return false;
 	scx_bpf_task_set_dsq_vtime(prev, vtime);
 	scx_bpf_task_set_slice(prev, root_slice_ns);
+	if (t)
+		t->ran_from = ran;	/* charged: stopping() counts from here */
 	return true;
 }
 
