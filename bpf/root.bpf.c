@@ -6,7 +6,8 @@
  * Owns the ops table of the root and the root cell's policy. The cell table,
  * the parent-side sub-scheduler ops and the controller's syscall entry points
  * live in bpf/cells.bpf.h, what it keeps per task and per cgroup of the
- * root cell in bpf/root_tasks.bpf.h; both are included below.
+ * root cell in bpf/root_tasks.bpf.h, its hotplug ops in
+ * bpf/root_hotplug.bpf.h; all are included below.
  *
  * Routing: dispatch(cid) on a cid of an attached cell hands the CPU to that
  * cell's child (scx_bpf_sub_dispatch); every other cid runs the root cell.
@@ -518,10 +519,7 @@ static bool keep_prev(s32 cid, struct task_struct *prev)
 	/* what it ran since running() or the last keep, as stopping() counts it */
 	t = root_task(prev, false);
 	ran = prev->se.sum_exec_runtime;
-	if (t && ran > t->ran_from)
-		used = ran - t->ran_from;
-	else
-		used = prev->scx.slice < root_slice_ns ? root_slice_ns - prev->scx.slice : 0;
+	used = run_to_charge(prev, t);
 	vtime = prev->scx.dsq_vtime + vtime_cost(prev, t, used);
 	mine = scx_bpf_dsq_peek(cid_dsq(cid));
 	shared = scx_bpf_dsq_peek(CS_ROOT_DSQ);
@@ -597,14 +595,7 @@ void BPF_STRUCT_OPS(cs_root_stopping, struct task_struct *p, bool runnable)
 	s32 cid = scx_bpf_task_cid(p);
 	u64 used;
 
-	/*
-	 * What it ran (the kernel brought sum_exec_runtime up to date): slices
-	 * differ (1 ms on a cell's CPU), so the slice left does not say.
-	 */
-	if (t && p->se.sum_exec_runtime > t->ran_from)
-		used = p->se.sum_exec_runtime - t->ran_from;
-	else
-		used = p->scx.slice < root_slice_ns ? root_slice_ns - p->scx.slice : 0;
+	used = run_to_charge(p, t);	/* the kernel brought sum_exec_runtime up to date */
 	if (cid >= 0 && cid < CS_MAX_CIDS && cs_shared.lent[cid]) {
 		struct cs_cell __arena *cell = cs_cell_routed(cid);
 
@@ -638,37 +629,7 @@ void BPF_STRUCT_OPS(cs_root_update_idle, s32 cid, bool idle)
 	cs_cids_assign(&idle_cids, cid, idle && cs_cids_test(&online_cids, cid));
 }
 
-/* ---- hotplug ---------------------------------------------------------------------------- */
-
-/*
- * The CPU went idle and busy while coming up, before it counted as online
- * (update_idle ignores an offline cid): start it as idle and have it look for
- * work. A busy CPU taken for idle is harmless: the kick does not preempt, and
- * its next dispatch puts the bit right.
- */
-void BPF_STRUCT_OPS(cs_root_cid_online, s32 cid)
-{
-	stat_inc(CS_STAT_CID_ONLINE);
-	cs_cids_set(&online_cids, cid);
-	cs_cids_set(&idle_cids, cid);
-	scx_bpf_kick_cid(cid, SCX_KICK_IDLE);
-	cs_event(CSQ_MSG_CID_ONLINE, cid, 0);
-}
-
-void BPF_STRUCT_OPS(cs_root_cid_offline, s32 cid)
-{
-	stat_inc(CS_STAT_CID_OFFLINE);
-	cs_cids_clear(&online_cids, cid);
-	cs_cids_clear(&idle_cids, cid);
-	/*
-	 * What waits for this cid only, and what waits on the shared DSQ (a task
-	 * whose only root cids were this one would wait there forever), is
-	 * placed anew: on another cid, or on one of a cell's.
-	 */
-	scx_bpf_dsq_reenq(cid_dsq(cid), 0);
-	scx_bpf_dsq_reenq(CS_ROOT_DSQ, 0);
-	cs_event(CSQ_MSG_CID_OFFLINE, cid, 0);
-}
+#include "root_hotplug.bpf.h"
 
 /* ---- life cycle ------------------------------------------------------------------------- */
 

@@ -89,6 +89,19 @@ static u64 vtime_cost(struct task_struct *p, struct root_task *t, u64 used)
 	return used * CS_WEIGHT_NEUTRAL * CS_WEIGHT_NEUTRAL * nr / (weight * (cg->weight ?: 1));
 }
 
+/*
+ * The run @p has not been charged for yet: what it ran since running() or
+ * the last keep_prev() (sum_exec_runtime, which the kernel keeps up to
+ * date); from the slice left if that is unknown. Slices differ (1 ms on a
+ * cell's CPU), so the slice left alone does not say.
+ */
+static u64 run_to_charge(struct task_struct *p, struct root_task *t)
+{
+	if (t && p->se.sum_exec_runtime > t->ran_from)
+		return p->se.sum_exec_runtime - t->ran_from;
+	return p->scx.slice < root_slice_ns ? root_slice_ns - p->scx.slice : 0;
+}
+
 /* ---- the cgroups' runnable counts ------------------------------------------------ */
 
 void BPF_STRUCT_OPS(cs_root_runnable, struct task_struct *p, u64 enq_flags)
