@@ -3,8 +3,10 @@
 # Cell a (CPUs 1-2, fifo) lends, cell b (CPU 3, vtime) does not; the root
 # cell has CPU 0. Three root spinners: with cell a idle they hold ~3 CPUs
 # (CPU 0 and the two lent), never CPU 3; a periodic task of cell a takes a
-# lent CPU back at each wakeup (preempting the root's task); then two spinners in cell a get their CPUs (each >= 0.9 of one),
-# and the cell counts the reclaims and the time lent.
+# lent CPU back at each wakeup (preempting the root's task); then two
+# spinners in cell a get their CPUs (each >= 0.9 of one), and the cell
+# counts the reclaims and the time lent. Last, a reload turns cell a's
+# lending off (the root spinners share CPU 0 again) and on again.
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cat > /tmp/lend.yaml <<'YAML'
@@ -75,7 +77,24 @@ lent=$(stat lent_us "$s2")
 note "cell a: lent $lent us in all, $(stat RECLAIM "$s2") reclaims"
 [ "$lent" -gt 1000000 ] || fail "cell a reports $lent us lent, want > 1 s"
 echo "$s2" | grep -q '"lend":true' || fail "cell show does not say a lends"
-kill $r1 $a
+# lending turned off and on again by a reload, cell a idle again: without
+# it the root spinners are back on CPU 0 alone, with it on CPUs 0-2
+kill $a
+wait $a 2>/dev/null
+sed -i 's/lend: true/lend: false/' /tmp/lend.yaml
+cellsched reload > /dev/null || fail "reload with lend: false failed"
+wait_log 10 "cell a: lending its idle CPUs off" || fail "the reload did not turn cell a's lending off"
+cellsched --json cell show a | tr -d ' \n' | grep -q '"lend":false' || fail "cell show says a still lends"
+held=$(share 4 $r1)
+note "lending off by reload: 3 root spinners held $held % of a CPU"
+[ "$held" -le 130 ] || fail "3 root spinners held $held % of a CPU with cell a's lending off, want <= 130"
+sed -i 's/lend: false/lend: true/' /tmp/lend.yaml
+cellsched reload > /dev/null || fail "reload with lend: true failed"
+wait_log 10 "cell a: lending its idle CPUs on" || fail "the reload did not turn cell a's lending on"
+held=$(share 4 $r1)
+note "lending on again by reload: 3 root spinners held $held % of a CPU"
+[ "$held" -ge 200 ] || fail "3 root spinners held $held % of a CPU with cell a's lending back on, want >= 200"
+kill $r1
 check_health
 stop_cellsched
 [ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC"; }
