@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * orchestrator/cli/check.c: `cellsched check -c FILE`: validate a
- * configuration against this machine (core/machine.c) and say what it would
- * run, without touching anything.
+ * orchestrator/cli/check.c: `cellsched check -c FILE [--mode M]`: validate a
+ * configuration against this machine and the mode it would run in
+ * (core/machine.c) and say what it would run, without touching anything.
  */
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "log.h"
 #include "machine.h"
 
 int cs_cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	static const char usage[] = "usage: cellsched check -c FILE\n";
+	static const char usage[] =
+		"usage: cellsched check -c FILE [--mode auto|native|embedded]\n"
+		"  --mode M  check for that mode (default: the configuration's 'mode', else what\n"
+		"            this kernel supports)\n";
+	enum cs_mode cli_mode = CS_MODE_AUTO, mode;
+	bool mode_set = false;
+	char why[CS_ERR_MAX];
 	const char *path = NULL;
 	struct cs_config cfg;
 	struct cs_sysinfo si;
@@ -28,6 +36,14 @@ int cs_cmd_check(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			path = optarg;
+			break;
+		case 'm':
+			if (cs_mode_parse(optarg, &cli_mode)) {
+				cs_err("check: unknown --mode '%s' (known: auto, native, embedded)",
+				       optarg);
+				return CS_EXIT_USAGE;
+			}
+			mode_set = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -44,6 +60,11 @@ int cs_cmd_check(int argc, char **argv)
 	ret = cs_load_config(path, &cfg, &si);
 	if (ret)
 		return ret;
+	ret = cs_machine_mode(&cfg, cli_mode, mode_set, true, &mode, why, sizeof(why));
+	if (ret) {
+		cs_config_free(&cfg);
+		return ret;
+	}
 	printf("%s: valid: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", path,
 	       cfg.nr_cells, cfg.nr_cells == 1 ? "" : "s", cfg.cell_parent, cfg.min_cpus,
 	       cfg.min_cpus == 1 ? "" : "s");
@@ -58,6 +79,7 @@ int cs_cmd_check(int argc, char **argv)
 		printf("  cell %s: cgroup %s/%s, CPUs %s, policy %s\n", c->name, cfg.cell_parent,
 		       c->cgroup, list, c->policy);
 	}
+	printf("  mode %s: %s\n", cs_mode_name(mode), why);
 	cs_config_free(&cfg);
 	return CS_EXIT_OK;
 }

@@ -171,6 +171,7 @@ static void print_status(json_object *r)
 	printf("changes:     %lld made by the CLI, kept in %s\n", num(r, "runtime_changes"),
 	       str(r, "state_file"));
 	printf("sched_ext:   %s, root scheduler '%s'\n", str(r, "sched_ext"), str(r, "root_ops"));
+	printf("mode:        %s (%s)\n", str(r, "mode"), str(r, "mode_reason"));
 	printf("cells:       %lld under cgroup %s\n", num(r, "cells"), str(r, "cell_parent"));
 	printf("CPUs:        online %s, root cell %s\n", str(r, "online_cpus"),
 	       str(r, "root_cell_cpus"));

@@ -457,6 +457,15 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 
 	if (!strcmp(key, "tick_ms"))
 		return get_uint(c, v, key, CS_TICK_MS_MIN, CS_TICK_MS_MAX, &cfg->tick_ms);
+	if (!strcmp(key, "mode")) {
+		cfg->mode_pos = pos_of(v);
+		if (want_scalar(c, v, key))
+			return -EINVAL;
+		if (cs_mode_parse(scalar(v), &cfg->mode))
+			return fail_at(c, v, "unknown 'mode' '%s' (known: auto, native, embedded)",
+				       scalar(v));
+		return 0;
+	}
 	if (!strcmp(key, "cell_parent")) {
 		cfg->cell_parent_pos = pos_of(v);
 		return get_str(c, v, key, cfg->cell_parent, sizeof(cfg->cell_parent));
@@ -671,7 +680,7 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 		ret = 0;	/* an empty document ("" or "---") is the default configuration */
 	else
 		ret = walk_map(&c, root, "the configuration",
-			       "tick_ms, cell_parent, state_file, control, root_cell, "
+			       "mode, tick_ms, cell_parent, state_file, control, root_cell, "
 			       "rebalance, topology, cells", top_key, cfg);
 	if (!ret) {
 		const char *why = cs_config_bad_cgroup(cfg->cell_parent);

@@ -48,6 +48,7 @@
 #include <stddef.h>
 
 #include "cpus.h"
+#include "mode.h"
 #include "planner.h"
 #include "policies.h"
 
@@ -103,6 +104,7 @@ struct cs_cell_cfg {
 struct cs_config {
 	char file[PATH_MAX];		/* for messages; "(built-in)" for the default */
 	unsigned int tick_ms;
+	enum cs_mode mode;		/* `mode:`; CS_MODE_AUTO when the YAML is silent */
 	char cell_parent[CS_CGPATH_MAX];
 	unsigned int min_cpus;
 	char socket[CS_PATH_MAX];
@@ -112,7 +114,7 @@ struct cs_config {
 	unsigned int nr_topo_cores, nr_topo_llcs;	/* 0, 0: no override */
 	struct cs_cpus *topo_cores, *topo_llcs;
 	struct cs_pos cell_parent_pos, min_cpus_pos, group_pos, rebalance_pos, topology_pos;
-	struct cs_pos socket_pos, state_file_pos;
+	struct cs_pos socket_pos, state_file_pos, mode_pos;
 	unsigned int nr_cells;
 	struct cs_cell_cfg *cells;	/* nr_cells entries */
 };
@@ -170,6 +172,14 @@ const char *cs_config_bad_cgroup(const char *cgroup);
  */
 const char *cs_config_bad_file_path(const char *path);
 int cs_config_check_paths(const struct cs_config *cfg, char *err, size_t errlen);
+
+/*
+ * What @cfg asks of the mode it will run in (mode.h), resolved as @why says:
+ * embedded mode has no sub-schedulers, so no cell may use `policy: external`.
+ * Returns 0 or -EINVAL with the message (file:line:column) in @err.
+ */
+int cs_config_check_mode(const struct cs_config *cfg, enum cs_mode mode, const char *why,
+			 char *err, size_t errlen);
 int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen);
 
 /* Is cgroup path @a below @b ("b/x", not "b" itself nor "bx")? */

@@ -5,8 +5,8 @@
  * paths, cells disjoint, on CPUs that exist (an offline one counts once it
  * is online again), the online ones inside the cell parent's cpuset, the
  * minimums of resizable cells and the root cell fitting (on the CPUs online
- * now), a topology override that describes the online CPUs. Pure: the machine comes in a struct
- * cs_sysinfo.
+ * now), a topology override that describes the online CPUs, the policies the
+ * mode can run. Pure: the machine comes in a struct cs_sysinfo, the mode as resolved.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -238,4 +238,22 @@ int cs_config_topology(const struct cs_config *cfg, const struct cs_cpus *online
 	}
 	return cs_topo_from_groups(online, cfg->topo_cores, cfg->nr_topo_cores, cfg->topo_llcs,
 				   cfg->nr_topo_llcs, out, err, errlen);
+}
+
+int cs_config_check_mode(const struct cs_config *cfg, enum cs_mode mode, const char *why,
+			 char *err, size_t errlen)
+{
+	if (mode != CS_MODE_EMBEDDED)
+		return 0;
+	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *c = &cfg->cells[i];
+
+		if (strcmp(c->policy, "external"))
+			continue;
+		return check_fail(cfg, c->policy_pos, err, errlen,
+				  "cell '%s': policy 'external' needs native mode (a sched_ext "
+				  "sub-scheduler per cell: Linux 7.3 or later), and this "
+				  "configuration runs in embedded mode (%s)", c->name, why);
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
  * file and the socket, the group database. Nothing is created or loaded.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "machine.h"
+#include "mode.h"
 
 enum { CS_CPULIST_MAX = 8192 };	/* bytes of a CPU list read from the kernel */
 
@@ -77,6 +79,46 @@ int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *s
 	    cs_config_check_system(cfg, err, sizeof(err))) {
 		cs_err("%s", err);
 		cs_config_free(cfg);
+		return CS_EXIT_CONFIG;
+	}
+	return CS_EXIT_OK;
+}
+
+int cs_machine_mode(const struct cs_config *cfg, enum cs_mode cli, bool cli_set, bool lenient,
+		    enum cs_mode *mode, char *why, size_t len)
+{
+	enum cs_mode want = cli_set ? cli : cfg->mode;
+	struct cs_kernel_features f;
+	char source[PATH_MAX + 64], err[CS_ERR_MAX];
+	int ret;
+
+	if (cli_set)
+		snprintf(source, sizeof(source), "--mode %s", cs_mode_name(cli));
+	else
+		snprintf(source, sizeof(source), "'mode: %s' at %s:%d:%d", cs_mode_name(cfg->mode),
+			 cfg->file, cfg->mode_pos.line, cfg->mode_pos.col);
+	ret = cs_mode_probe(CS_SYSFS, &f);
+	if (ret && !lenient) {
+		cs_err("cannot read the kernel's BTF (%s/kernel/btf/vmlinux: %s); "
+		       "CONFIG_DEBUG_INFO_BTF is needed", CS_SYSFS, strerror(-ret));
+		return CS_EXIT_NO_SCHED_EXT;
+	}
+	ret = cs_mode_resolve(want, source, &f, mode, why, len);
+	if (ret == -ENOENT && lenient) {
+		/* checking for another machine: only what was asked for is known */
+		*mode = want;
+		if (want == CS_MODE_AUTO)
+			snprintf(why, len, "this kernel has no sched_ext: decided where it runs");
+		else
+			snprintf(why, len, "asked for by %s", source);
+		ret = 0;
+	}
+	if (ret) {
+		cs_err("%s", why);
+		return CS_EXIT_NO_SCHED_EXT;
+	}
+	if (cs_config_check_mode(cfg, *mode, why, err, sizeof(err))) {
+		cs_err("%s", err);
 		return CS_EXIT_CONFIG;
 	}
 	return CS_EXIT_OK;

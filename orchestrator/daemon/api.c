@@ -298,6 +298,8 @@ static json_object *status_json(const struct cs_daemon *d)
 	json_object_object_add(o, "runtime_changes", json_object_new_int(d->state.nr));
 	json_object_object_add(o, "tick_ms", json_object_new_int(d->cfg.tick_ms));
 	json_object_object_add(o, "cell_parent", json_object_new_string(d->cfg.cell_parent));
+	json_object_object_add(o, "mode", json_object_new_string(cs_mode_name(d->mode)));
+	json_object_object_add(o, "mode_reason", json_object_new_string(d->mode_why));
 	if (!cs_kernel_probe(CS_SYSFS, &ki)) {
 		json_object_object_add(o, "sched_ext", json_object_new_string(
 			cs_kernel_state_name(ki.state)));
@@ -580,6 +582,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 
 		root_cpus(d, &rc);
 		*res = json_object_new_object();
+		json_object_object_add(*res, "mode", json_object_new_string(cs_mode_name(d->mode)));
 		json_object_object_add(*res, "cells", cells_json(d, false));
 		json_object_object_add(*res, "root_cell_cpus", json_object_new_string(
 			cs_cpus_format(&rc, list, sizeof(list))));
@@ -591,6 +594,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 		*res = cell_json(d, idx, true);
 	} else if (!strcmp(cmd, "stats")) {
 		*res = json_object_new_object();
+		json_object_object_add(*res, "mode", json_object_new_string(cs_mode_name(d->mode)));
 		json_object_object_add(*res, "root", root_stats_json(d));
 		json_object_object_add(*res, "cells", cells_json(d, true));
 	} else if (!strcmp(cmd, "stop")) {

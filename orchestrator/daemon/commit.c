@@ -75,6 +75,14 @@ static int plan(struct cs_daemon *d, const struct cs_config *yaml, struct cs_sta
 	    cs_config_topology(&c->merged, &c->si.online, &d->machine_topo, &c->topo, why,
 			       sizeof(why)))
 		return FAIL(CS_EXIT_CONFIG, "%s", why);
+	/* the mode is the daemon's for its lifetime */
+	if (c->merged.mode != CS_MODE_AUTO && c->merged.mode != d->mode)
+		return FAIL(CS_EXIT_CONFIG, "%s:%d:%d: 'mode: %s' but cellsched runs in %s mode; "
+			    "the mode changes only with a restart", c->merged.file,
+			    c->merged.mode_pos.line, c->merged.mode_pos.col,
+			    cs_mode_name(c->merged.mode), cs_mode_name(d->mode));
+	if (cs_config_check_mode(&c->merged, d->mode, d->mode_why, why, sizeof(why)))
+		return FAIL(CS_EXIT_CONFIG, "%s", why);
 	/* against the running cells: the cgroup tree's, and where every cell is now */
 	ret = cs_cells_check(d->cells, &c->merged, &c->si, &c->topo, cs_now_ms(), why, sizeof(why));
 	if (ret)

@@ -36,6 +36,8 @@ struct cs_daemon {
 	struct cs_cells *cells;
 	struct cs_ctl ctl;
 	uint64_t started_ms;
+	enum cs_mode mode;		/* native or embedded, for the daemon's lifetime */
+	char mode_why[CS_ERR_MAX];	/* why (mode.h) */
 	bool stop;			/* `cellsched stop` asked */
 };
 

@@ -54,9 +54,13 @@ enum {
 };
 
 static const char run_usage[] =
-	"usage: cellsched run [-c FILE] [--slice-us N] [--stats SECONDS]\n"
+	"usage: cellsched run [-c FILE] [--mode auto|native|embedded] [--slice-us N]\n"
+	"                     [--stats SECONDS]\n"
 	"  -c, --config FILE  cells to run (YAML); without it: the root cell only, plus\n"
 	"                     cells found under the cell parent cgroup\n"
+	"  --mode M           native (a sub-scheduler per cell, Linux 7.3+), embedded (one\n"
+	"                     scheduler for all cells) or auto (default: the configuration's\n"
+	"                     'mode', else what the kernel supports)\n"
 	"  --slice-us N       root time slice in microseconds (100..100000, default 5000)\n"
 	"  --stats SECONDS    print scheduler statistics every SECONDS (default: at exit)\n";
 
@@ -65,6 +69,8 @@ struct run_state {
 	int sfd, tfd, ifd;
 	int state_lock;		/* STATE.lock (lockfile.h), held for the daemon's lifetime */
 	unsigned int stats_s;
+	enum cs_mode cli_mode;	/* --mode */
+	bool mode_set;
 };
 
 static int check_kernel(void)
@@ -354,6 +360,7 @@ static int parse_args(int argc, char **argv, struct run_state *st, struct cs_roo
 		{ "config", required_argument, NULL, 'c' },
 		{ "slice-us", required_argument, NULL, 's' },
 		{ "stats", required_argument, NULL, 'S' },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -376,6 +383,14 @@ static int parse_args(int argc, char **argv, struct run_state *st, struct cs_roo
 				return CS_EXIT_USAGE;
 			st->stats_s = val;
 			break;
+		case 'm':
+			if (cs_mode_parse(optarg, &st->cli_mode)) {
+				cs_err("run: unknown --mode '%s' (known: auto, native, embedded)",
+				       optarg);
+				return CS_EXIT_USAGE;
+			}
+			st->mode_set = true;
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return CS_EXIT_OK;
@@ -392,11 +407,36 @@ static int parse_args(int argc, char **argv, struct run_state *st, struct cs_roo
 	return -1;
 }
 
+/*
+ * The mode (mode.h) on this kernel. Embedded mode (one scheduler holding every
+ * cell, for kernels without sub-schedulers) is not part of this version: a
+ * kernel that needs it is refused with the reason.
+ */
+static int choose_mode(struct run_state *st)
+{
+	struct cs_daemon *d = &st->d;
+	int ret;
+
+	ret = cs_machine_mode(&d->yaml, st->cli_mode, st->mode_set, false, &d->mode, d->mode_why,
+			      sizeof(d->mode_why));
+	if (ret)
+		return ret;
+	if (d->mode == CS_MODE_EMBEDDED) {
+		cs_err("embedded mode (%s) is not available in cellsched %s: it runs cells as "
+		       "sched_ext sub-schedulers only (Linux 7.3 or later)", d->mode_why, CS_VERSION);
+		return CS_EXIT_NO_SCHED_EXT;
+	}
+	cs_info("mode %s: %s", cs_mode_name(d->mode), d->mode_why);
+	return CS_EXIT_OK;
+}
+
 /* Can this machine run a scheduler of ours: sched_ext free, root, cgroup2? */
-static int check_machine(void)
+static int check_machine(struct run_state *st)
 {
 	int ret = check_kernel();
 
+	if (ret == CS_EXIT_OK)
+		ret = choose_mode(st);
 	if (ret == CS_EXIT_OK && geteuid() != 0) {
 		cs_err("loading a scheduler needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
 		ret = CS_EXIT_PERM;
@@ -449,7 +489,7 @@ static int prepare(struct run_state *st, struct cs_sysinfo *si, struct cs_topo *
 	d->started_ms = cs_now_ms();
 	ret = cs_load_config(d->config_path, &d->yaml, si);
 	if (ret == CS_EXIT_OK)
-		ret = check_machine();
+		ret = check_machine(st);
 	if (ret == CS_EXIT_OK)
 		ret = lock_state(st);
 	if (ret)
