@@ -5,14 +5,21 @@
  * rebalance, reload, stats, stop.
  *
  * Each verb parses its own options, sends one request and prints the answer
- * as a table for people, or as the daemon's JSON with --json. The daemon's
- * refusals come back with their exit code (core/exit_codes.h), which becomes ours.
+ * as a table for people, or as the daemon's JSON with --json. What the
+ * command line alone shows to be wrong (an unknown option, a bad CPU list, an
+ * unknown policy, --cpus with --min) is refused here, before any request, and
+ * `VERB --help` prints the verb's usage without asking the daemon. Every
+ * mistake is one error line, or with --json one JSON object on stdout
+ * ({"ok": false, "exit": N, "error": "..."}, as the daemon answers). The
+ * daemon's refusals come back with their exit code (core/exit_codes.h),
+ * which becomes ours.
  * Names and values in the tables are printed escaped (escape.h): a cell may
  * be a cgroup someone named with control characters.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +29,11 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "cpus.h"
 #include "ctl_client.h"
 #include "escape.h"
 #include "log.h"
+#include "policies.h"
 
 static const char client_usage[] =
 	"usage: cellsched [--socket PATH] [--json] VERB ...\n"
@@ -43,10 +52,80 @@ static const char client_usage[] =
 	"  stats [--watch SECONDS]        scheduler counters per cell\n"
 	"  stop                           detach everything and exit the daemon\n";
 
+/* Each verb's own usage, for `VERB --help` (the verb's words as given, e.g. "cell resize"). */
+static const struct {
+	const char *verb, *usage;
+} verb_usage[] = {
+	{ "status", "usage: cellsched status [--json]\n"
+		    "  the daemon, its mode, the kernel, the partition\n" },
+	{ "cells", "usage: cellsched cells [--json]\n  one line per cell\n" },
+	{ "cell show", "usage: cellsched cell show NAME [--json]\n"
+		       "  everything about a cell: policy, tunables, demand, counters\n" },
+	{ "cell create", "usage: cellsched cell create NAME (--cpus LIST | [--min N] [--max N] "
+			 "[--weight W])\n"
+			 "                   [--policy P] [--cgroup PATH] [--set TUNABLE=VALUE]...\n"
+			 "                   [--lend | --no-lend]\n"
+			 "  --cpus LIST   fixed CPUs (\"2-3,6\"); or --min/--max/--weight: sized by\n"
+			 "                cellsched between min and max CPUs, shared by weight\n"
+			 "  --policy P    fifo (default), vtime, latency, external\n"
+			 "  --cgroup PATH the cell's cgroup under the cell parent (default NAME)\n"
+			 "  --set T=V     a tunable of the policy (cell show lists them)\n"
+			 "  --lend        idle CPUs run the root cell's tasks until the cell wants\n"
+			 "                them (default: on if sized by cellsched, off with --cpus)\n" },
+	{ "cell resize", "usage: cellsched cell resize NAME (--cpus LIST | [--min N] [--max N] "
+			 "[--weight W])\n" },
+	{ "cell delete", "usage: cellsched cell delete NAME\n"
+			 "  a cell made by the YAML or the CLI; its tasks go to the root cell\n" },
+	{ "cell assign", "usage: cellsched cell assign NAME (--pid PID | --cgroup PATH)\n"
+			 "  moves the process, or every process of the cgroup, into the cell's\n"
+			 "  cgroup (they leave their own cgroup and its limits)\n" },
+	{ "cell", "usage: cellsched cell show|create|resize|delete|assign NAME ...\n"
+		  "  `cellsched cell SUBCOMMAND --help` for each\n" },
+	{ "rebalance", "usage: cellsched rebalance [--dry-run] [--json]\n"
+		       "  re-plan the resizable cells now (--dry-run: show the plan only)\n" },
+	{ "reload", "usage: cellsched reload [--reset] [--json]\n"
+		    "  re-read the YAML (--reset: and drop the CLI's changes)\n" },
+	{ "stats", "usage: cellsched stats [--watch SECONDS] [--json]\n"
+		   "  scheduler counters per cell, every SECONDS with --watch until ^C\n" },
+	{ "stop", "usage: cellsched stop\n  detach everything and end the daemon\n" },
+};
+
 struct client {
 	const char *socket;
 	bool json;
 };
+
+static void print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static int client_fail(const struct client *cl, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One mistake, one line: plain on stderr, or a JSON error object on stdout with --json. */
+static int client_fail(const struct client *cl, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "ok", json_object_new_boolean(0));
+		json_object_object_add(o, "exit", json_object_new_int(code));
+		json_object_object_add(o, "error", json_object_new_string(msg));
+		print_json(o);
+		json_object_put(o);
+	} else {
+		cs_err("%s", msg);
+	}
+	return code;
+}
 
 /* @s escaped for printing, in one of a few rotating buffers (a line shows several). */
 static const char *esc(const char *s)
@@ -91,25 +170,28 @@ static int call(struct client *cl, json_object *req, json_object **resp, json_ob
 	ret = cs_ctl_request(cl->socket, req, resp, err, sizeof(err));
 	json_object_put(req);
 	if (ret) {
-		cs_err("%s", err);
 		switch (ret) {
 		case -ENOENT: case -ECONNREFUSED:
-			return CS_EXIT_NO_DAEMON;
+			return client_fail(cl, CS_EXIT_NO_DAEMON, "%s", err);
 		case -EACCES: case -EPERM:
-			return CS_EXIT_PERM;
+			return client_fail(cl, CS_EXIT_PERM, "%s", err);
 		case -ENAMETOOLONG:
-			return CS_EXIT_USAGE;
+			return client_fail(cl, CS_EXIT_USAGE, "%s", err);
 		default:	/* it answered badly, or not in time */
-			return CS_EXIT_FAILURE;
+			return client_fail(cl, CS_EXIT_FAILURE, "%s", err);
 		}
 	}
 	if (!json_object_object_get_ex(*resp, "ok", &ok) || !json_object_get_boolean(ok)) {
 		int code = (int)num(*resp, "exit");
 
-		cs_err("%s", str(*resp, "error"));
+		code = code > 0 && code < 64 ? code : CS_EXIT_FAILURE;
+		if (cl->json)
+			print_json(*resp);	/* the daemon's own error object */
+		else
+			client_fail(cl, code, "%s", str(*resp, "error"));
 		json_object_put(*resp);
 		*resp = NULL;
-		return code > 0 && code < 64 ? code : CS_EXIT_FAILURE;
+		return code;
 	}
 	json_object_object_get_ex(*resp, "result", result);
 	return CS_EXIT_OK;
@@ -121,12 +203,6 @@ static json_object *request(const char *cmd)
 
 	json_object_object_add(o, "cmd", json_object_new_string(cmd));
 	return o;
-}
-
-static void print_json(json_object *o)
-{
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static void cell_mode(json_object *c, char *buf, size_t len)
@@ -239,8 +315,75 @@ static void print_plan(json_object *r)
 	printf(dry ? "dry run: nothing changed\n" : "applied\n");
 }
 
+/* The option getopt stopped at, as the user wrote it (opterr is 0: we say it once). */
+static const char *bad_option(char **argv)
+{
+	return argv[optind - 1] ? argv[optind - 1] : "?";
+}
+
+/*
+ * What the command line alone shows about a create/resize request: a CPU
+ * list that does not parse, --cpus beside a size range, min above max, a
+ * policy that does not exist. The daemon checks everything again.
+ */
+static int check_cell_request(const struct client *cl, json_object *req)
+{
+	json_object *v;
+	struct cs_cpus cpus;
+	char why[200];
+	bool range = false;
+	long long min = -1, max = -1;
+
+	if (json_object_object_get_ex(req, "min", &v))
+		min = json_object_get_int64(v), range = true;
+	if (json_object_object_get_ex(req, "max", &v))
+		max = json_object_get_int64(v), range = true;
+	range |= json_object_object_get_ex(req, "weight", &v);
+	if (json_object_object_get_ex(req, "cpus", &v)) {
+		const char *list = json_object_get_string(v);
+
+		if (cs_cpus_parse(list, &cpus, why, sizeof(why)))
+			return client_fail(cl, CS_EXIT_USAGE, "bad --cpus '%s': %s", esc(list), why);
+		if (cs_cpus_empty(&cpus))
+			return client_fail(cl, CS_EXIT_USAGE, "--cpus must name at least one CPU "
+					   "(use 'cell delete' to remove a cell)");
+		if (range)
+			return client_fail(cl, CS_EXIT_USAGE, "--cpus (fixed CPUs) and --min/--max/"
+					   "--weight (sized by cellsched) exclude each other");
+	}
+	if (min >= 0 && max >= 0 && min > max)
+		return client_fail(cl, CS_EXIT_USAGE, "--min %lld is above --max %lld", min, max);
+	if (json_object_object_get_ex(req, "policy", &v) &&
+	    !cs_policy_find(json_object_get_string(v)))
+		return client_fail(cl, CS_EXIT_USAGE, "unknown --policy '%s' (known: %s)",
+				   esc(json_object_get_string(v)), cs_policy_names());
+	return CS_EXIT_OK;
+}
+
+/* A --set TUNABLE=NUMBER into @req's "tunables". */
+static int set_tunable(const struct client *cl, json_object *req, char *arg)
+{
+	json_object *tun;
+	char *end, *eq = strchr(arg, '=');
+	long long v;
+
+	errno = 0;
+	v = eq ? strtoll(eq + 1, &end, 10) : 0;
+	if (!eq || eq == arg || !eq[1] || *end || v < 0 || errno)
+		return client_fail(cl, CS_EXIT_USAGE, "--set wants TUNABLE=NUMBER, not '%s'",
+				   esc(arg));
+	*eq = '\0';
+	if (!json_object_object_get_ex(req, "tunables", &tun)) {
+		tun = json_object_new_object();
+		json_object_object_add(req, "tunables", tun);
+	}
+	json_object_object_add(tun, arg, json_object_new_int64(v));
+	return CS_EXIT_OK;
+}
+
 /* Options of the cell verbs, into @req. */
-static int cell_options(int argc, char **argv, json_object *req, bool *json)
+static int cell_options(struct client *cl, const char *sub, int argc, char **argv,
+			json_object *req)
 {
 	static const struct option longopts[] = {
 		{ "cpus", required_argument, NULL, 'c' },
@@ -256,13 +399,13 @@ static int cell_options(int argc, char **argv, json_object *req, bool *json)
 		{ "no-lend", no_argument, NULL, 'L' },
 		{ 0 },
 	};
-	json_object *tun = NULL;
-	char *end, *eq;
+	char *end;
 	long long v;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			json_object_object_add(req, "cpus", json_object_new_string(optarg));
@@ -274,45 +417,35 @@ static int cell_options(int argc, char **argv, json_object *req, bool *json)
 			json_object_object_add(req, "cgroup", json_object_new_string(optarg));
 			break;
 		case 'j':
-			*json = true;
+			cl->json = true;
 			break;
 		case 'l': case 'L':
 			json_object_object_add(req, "lend", json_object_new_boolean(c == 'l'));
 			break;
 		case 's':
-			eq = strchr(optarg, '=');
-			v = eq ? strtoll(eq + 1, &end, 10) : 0;
-			if (!eq || eq == optarg || !eq[1] || *end || v < 0) {
-				cs_err("--set wants TUNABLE=NUMBER, not '%s'", optarg);
+			if (set_tunable(cl, req, optarg))
 				return CS_EXIT_USAGE;
-			}
-			*eq = '\0';
-			if (!tun) {
-				tun = json_object_new_object();
-				json_object_object_add(req, "tunables", tun);
-			}
-			json_object_object_add(tun, optarg, json_object_new_int64(v));
 			break;
 		case 'm': case 'M': case 'w': case 'P':
 			errno = 0;
 			v = strtoll(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < 0) {
-				cs_err("--%s wants a number, not '%s'", c == 'm' ? "min" : c == 'M' ?
-				       "max" : c == 'w' ? "weight" : "pid", optarg);
-				return CS_EXIT_USAGE;
-			}
+			if (errno || end == optarg || *end || v < 0)
+				return client_fail(cl, CS_EXIT_USAGE, "--%s wants a number, not '%s'",
+						   c == 'm' ? "min" : c == 'M' ? "max" : c == 'w' ?
+						   "weight" : "pid", esc(optarg));
 			json_object_object_add(req, c == 'm' ? "min" : c == 'M' ? "max" :
 					       c == 'w' ? "weight" : "pid", json_object_new_int64(v));
 			break;
+		case ':':
+			return client_fail(cl, CS_EXIT_USAGE, "%s needs a value", esc(bad_option(argv)));
 		default:
-			return CS_EXIT_USAGE;
+			return client_fail(cl, CS_EXIT_USAGE, "cell %s: unknown option '%s'", sub,
+					   esc(bad_option(argv)));
 		}
 	}
-	if (optind != argc) {
-		cs_err("unexpected argument '%s'", argv[optind]);
-		return CS_EXIT_USAGE;
-	}
-	return CS_EXIT_OK;
+	if (optind != argc)
+		return client_fail(cl, CS_EXIT_USAGE, "unexpected argument '%s'", esc(argv[optind]));
+	return check_cell_request(cl, req);
 }
 
 static int cmd_cell(struct client *cl, int argc, char **argv)
@@ -322,20 +455,20 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 	char cmd[32] = "";
 	int ret;
 
-	if (argc < 3) {
-		cs_err("cell: want a subcommand (show, create, resize, delete, assign) and a name");
-		return CS_EXIT_USAGE;
-	}
+	if (argc < 2)
+		return client_fail(cl, CS_EXIT_USAGE, "cell: want a subcommand (show, create, "
+				   "resize, delete, assign) and a name");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i]))
 			snprintf(cmd, sizeof(cmd), "cell-%s", subs[i]);
-	if (!cmd[0]) {
-		cs_err("cell: unknown subcommand '%s'", argv[1]);
-		return CS_EXIT_USAGE;
-	}
+	if (!cmd[0])
+		return client_fail(cl, CS_EXIT_USAGE, "cell: unknown subcommand '%s'",
+				   esc(argv[1]));
+	if (argc < 3 || argv[2][0] == '-')
+		return client_fail(cl, CS_EXIT_USAGE, "cell %s: want a cell NAME first", argv[1]);
 	req = request(cmd);
 	json_object_object_add(req, "name", json_object_new_string(argv[2]));
-	ret = cell_options(argc - 2, argv + 2, req, &cl->json);
+	ret = cell_options(cl, argv[1], argc - 2, argv + 2, req);
 	if (ret) {
 		json_object_put(req);
 		return ret;
@@ -383,7 +516,8 @@ static int simple(struct client *cl, int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (c == 'j')
 			cl->json = true;
 		else if (c == 'd' && !strcmp(verb, "rebalance"))
@@ -394,16 +528,21 @@ static int simple(struct client *cl, int argc, char **argv)
 			 (watch = strtoul(optarg, &end, 10)) > 0 && !*end && watch <= 86400)
 			;
 		else {
-			cs_err("%s: unexpected option%s%s", verb, c == 'w' ? " value " : "",
-			       c == 'w' ? optarg : "");
 			json_object_put(extra);
-			return CS_EXIT_USAGE;
+			if (c == 'w' && !strcmp(verb, "stats"))
+				return client_fail(cl, CS_EXIT_USAGE, "stats: --watch wants seconds "
+						   "1..86400, not '%s'", esc(optarg));
+			if (c == ':')
+				return client_fail(cl, CS_EXIT_USAGE, "%s: %s needs a value", verb,
+						   esc(bad_option(argv)));
+			return client_fail(cl, CS_EXIT_USAGE, "%s: unknown option '%s'", verb,
+					   esc(bad_option(argv)));
 		}
 	}
 	if (optind != argc) {
-		cs_err("%s: unexpected argument '%s'", verb, argv[optind]);
 		json_object_put(extra);
-		return CS_EXIT_USAGE;
+		return client_fail(cl, CS_EXIT_USAGE, "%s: unexpected argument '%s'", verb,
+				   esc(argv[optind]));
 	}
 	if (watch) {	/* ^C ends the watch between two answers */
 		signal(SIGINT, on_signal);
@@ -458,11 +597,26 @@ bool cs_is_client_verb(const char *verb)
 int cs_cmd_client(const char *socket, bool json, int argc, char **argv)
 {
 	struct client cl = { .socket = socket, .json = json };
+	char words[64];
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	/* VERB [SUB] ... --help: that verb's usage; nothing is asked of the daemon */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") && strcmp(argv[i], "--help"))
+			continue;
+		snprintf(words, sizeof(words), "%s%s%s", argv[0],
+			 !strcmp(argv[0], "cell") && i > 1 ? " " : "",
+			 !strcmp(argv[0], "cell") && i > 1 ? argv[1] : "");
+		for (size_t v = 0; v < sizeof(verb_usage) / sizeof(verb_usage[0]); v++) {
+			if (!strcmp(words, verb_usage[v].verb)) {
+				fputs(verb_usage[v].usage, stdout);
+				return CS_EXIT_OK;
+			}
+		}
 		fputs(client_usage, stdout);
 		return CS_EXIT_OK;
 	}
+	for (int i = 1; i < argc; i++)	/* a mistake before --json is seen still answers in JSON */
+		cl.json |= !strcmp(argv[i], "--json");
 	if (!strcmp(argv[0], "cell"))
 		return cmd_cell(&cl, argc, argv);
 	return simple(&cl, argc, argv);

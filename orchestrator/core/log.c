@@ -6,13 +6,18 @@
  * characters in it (a cgroup named with a newline, an escape sequence in a
  * request) are printed escaped (escape.h), never raw. While a caller
  * captures (cs_log_capture), error messages are also collected for it: the
- * daemon hands them to the client whose change failed.
+ * daemon hands them to the client whose change failed. When stderr is the
+ * systemd journal (JOURNAL_STREAM names its device and inode, see
+ * systemd.exec(5)), each line starts with its syslog priority ("<3>" for an
+ * error, sd-daemon(3)), so `journalctl -p warning` shows errors and warnings.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 
 #include <bpf/libbpf.h>
 
@@ -57,8 +62,35 @@ static void capture(const char *msg)
 		cs_escape(msg, out, room);
 }
 
+/*
+ * "<N>" (syslog priority) when stderr is the journal's stream, else "".
+ * Decided once, at the first message: JOURNAL_STREAM is "DEV:INODE" of the
+ * stream systemd connected; a redirected stderr no longer matches it.
+ */
+static const char *journal_prio(int syslog_level)
+{
+	static const char *const prio[] = { "<0>", "<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>" };
+	static int journal = -1;
+
+	if (journal < 0) {
+		const char *env = getenv("JOURNAL_STREAM");
+		unsigned long long dev, ino;
+		struct stat st;
+
+		journal = env && sscanf(env, "%llu:%llu", &dev, &ino) == 2 && !fstat(2, &st) &&
+			  (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+	}
+	return journal && syslog_level >= 0 && syslog_level <= 7 ? prio[syslog_level] : "";
+}
+
 static void cs_vlog(enum cs_log_level level, const char *fmt, va_list ap)
 {
+	static const int syslog_level[] = {
+		[CS_LOG_ERROR] = LOG_ERR,
+		[CS_LOG_WARN] = LOG_WARNING,
+		[CS_LOG_INFO] = LOG_INFO,
+		[CS_LOG_DEBUG] = LOG_DEBUG,
+	};
 	static const char *const prefix[] = {
 		[CS_LOG_ERROR] = "error: ",
 		[CS_LOG_WARN] = "warning: ",
@@ -71,8 +103,8 @@ static void cs_vlog(enum cs_log_level level, const char *fmt, va_list ap)
 	if (level > cs_log_level && !(level == CS_LOG_ERROR && capture_buf))
 		return;
 	if (vasprintf(&msg, fmt, ap) < 0) {
-		fprintf(stderr, "cellsched: %s(out of memory formatting a message)\n",
-			prefix[level]);
+		fprintf(stderr, "%scellsched: %s(out of memory formatting a message)\n",
+			journal_prio(syslog_level[level]), prefix[level]);
 		return;
 	}
 	if (level == CS_LOG_ERROR && capture_buf)
@@ -87,7 +119,7 @@ static void cs_vlog(enum cs_log_level level, const char *fmt, va_list ap)
 		if (safe)
 			cs_escape(msg, safe, n);
 	}
-	fprintf(stderr, "cellsched: %s%s\n", prefix[level],
+	fprintf(stderr, "%scellsched: %s%s\n", journal_prio(syslog_level[level]), prefix[level],
 		!cs_escape_needed(msg) ? msg : safe ? safe : "(out of memory escaping a message)");
 	free(safe);
 	free(msg);
@@ -109,6 +141,7 @@ static int cs_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 		return 0;
 	if (level == LIBBPF_INFO && cs_log_level < CS_LOG_DEBUG)
 		return 0;
+	fputs(journal_prio(level == LIBBPF_WARN ? LOG_WARNING : LOG_DEBUG), stderr);
 	fputs("libbpf: ", stderr);
 	return vfprintf(stderr, fmt, ap);
 }

@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..22"
+echo "1..41"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -53,7 +53,7 @@ check "cell without a subcommand" 2 "cell: want a subcommand" -- cell
 check "cell with an unknown subcommand" 2 "cell: unknown subcommand 'grow'" -- cell grow a
 check "cell --min wants a number" 2 "--min wants a number, not 'x'" -- cell create a --min x
 check "cell --set wants TUNABLE=NUMBER" 2 "--set wants TUNABLE=NUMBER, not 'slice_us'" -- cell create a --cpus 1 --set slice_us
-check "stats --watch wants seconds" 2 "stats: unexpected option value 0" -- stats --watch 0
+check "stats --watch wants seconds" 2 "stats: --watch wants seconds 1..86400, not '0'" -- stats --watch 0
 check "rebalance takes no argument" 2 "rebalance: unexpected argument 'now'" -- rebalance now
 
 # issue 13 item 1: a deeply nested file is refused at once (4.6 s before), exit 8
@@ -80,4 +80,48 @@ check "check: control.socket is a regular file" 8 \
 yaml "state_file: $tmp/c.yaml"
 check "check: state_file is the configuration file" 8 \
 	"c.yaml:1:13: 'state_file' $tmp/c.yaml: it is the configuration file itself" -- check -c "$tmp/c.yaml"
+
+# the CLI answers what the command line alone can tell, without a daemon:
+# verb help, bad values, one error line per mistake, global options anywhere
+export CELLSCHED_SOCKET=$nosock
+check "cell show --help is help, not a cell" 0 "usage: cellsched cell show NAME" -- cell show --help
+check "cell create NAME --help" 0 "--policy P    fifo (default)" -- cell create web --help
+check "stats -h" 0 "usage: cellsched stats [--watch SECONDS]" -- stats -h
+check "cell --help" 0 "cellsched cell SUBCOMMAND --help" -- cell --help
+check "--cpus 1- is refused here" 2 "bad --cpus '1-': '1-' is not a CPU number or range" -- cell create a --cpus 1-
+check "--policy nope is refused here" 2 "unknown --policy 'nope' (known: fifo, vtime, latency, external" -- cell create a --cpus 1 --policy nope
+check "--cpus with --min" 2 "--cpus (fixed CPUs) and --min/--max/--weight (sized by cellsched) exclude each other" -- cell resize a --cpus 1 --min 2
+check "--min above --max" 2 "--min 3 is above --max 2" -- cell create a --min 3 --max 2
+check "an option without its value" 2 "--cpus needs a value" -- cell create a --cpus
+check "an unknown verb option" 2 "cell create: unknown option '--frob'" -- cell create a --frob
+check "--socket without a value" 2 "--socket needs a PATH" -- status --socket
+check "--socket after the verb" 10 "nothing answers on $tmp/after.sock" -- status --socket "$tmp/after.sock"
+check "--verbose after the verb" 10 "nothing answers on $nosock" -- cells -v
+check "--json error is JSON on stdout" 2 '"error": "bad --cpus' -- cell create a --cpus 1- --json
+check "--json daemon error is JSON" 10 '"exit": 10,' -- --json status
+# one line per mistake, nothing else on stderr
+lines() { # lines WANT ARGS...: stderr of cellsched ARGS has WANT lines
+	local want=$1 got
+	shift
+	n=$((n + 1))
+	got=$("$cs" "$@" 2>&1 >/dev/null | wc -l)
+	if [ "$got" = "$want" ]; then echo "ok $n - $* : $want stderr line(s)"; else
+		echo "not ok $n - $* : $got stderr lines, want $want"; failed=$((failed + 1)); fi
+}
+lines 1 cell create a --frob
+lines 1 --frob
+
+# journal priorities: "<3>" before an error when stderr is the stream that
+# JOURNAL_STREAM names (as systemd sets it), plain when it is not
+journal() { # journal NAME WANT_FIRST_LINE STREAM_OF_FILE
+	n=$((n + 1))
+	: > "$tmp/j.err"
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$3") "$cs" frob 2>>"$tmp/j.err"
+	if [ "$(head -n 1 "$tmp/j.err")" = "$2" ]; then echo "ok $n - $1"; else
+		echo "not ok $n - $1: got '$(head -n 1 "$tmp/j.err")'"; failed=$((failed + 1)); fi
+}
+journal "stderr is the journal: <3> before an error" \
+	"<3>cellsched: error: unknown command 'frob' (cellsched --help lists them)" "$tmp/j.err"
+journal "stderr is not the journal's stream: no prefix" \
+	"cellsched: error: unknown command 'frob' (cellsched --help lists them)" "$out"
 [ "$failed" = 0 ]

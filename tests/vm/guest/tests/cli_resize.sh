@@ -55,7 +55,7 @@ expect 8 "overlap cell 'a'" cellsched cell resize b --cpus 1,3
 expect 8 "root_cell.min_cpus is 1" cellsched cell resize b --cpus 0,2-3
 expect 2 "bad --cpus" cellsched cell resize b --cpus 3-1
 expect 8 "exists already" cellsched cell create a --cpus 2
-expect 8 "unknown policy 'nope'" cellsched cell create c --cpus 2 --policy nope
+expect 2 "unknown --policy 'nope'" cellsched cell create c --cpus 2 --policy nope
 expect 8 "no tunable 'lag_us'" cellsched cell create c --cpus 2 --set lag_us=5
 expect 2 "usage\|unexpected" cellsched cell resize b --cpus 3 extra
 [ "$(cat /sys/fs/cgroup/cellsched/b/cpuset.cpus)" = 3 ] || fail "a refused request changed b"
