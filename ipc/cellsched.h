@@ -284,6 +284,38 @@ enum cs_cell_stat {
 };
 
 /*
+ * Embedded mode (bpf/embedded.bpf.c, for kernels without sub-schedulers): one
+ * cpu-form scheduler runs the root cell and every cell's policy, with the same
+ * struct cs_shared in its arena (cid = cpu there) and the same cell programs
+ * (cs_cell_add, _flags, _resize, _remove), plus cs_cell_attach, which starts
+ * (cmd.flags = the policy) or stops (0) running the cell's policy: the
+ * counterpart of a child attaching or detaching.
+ */
+enum cs_emb_policy {
+	CS_EMB_NONE		= 0,	/* not running: the cell's tasks run in the root cell */
+	CS_EMB_FIFO		= 1,
+	CS_EMB_VTIME		= 2,
+	CS_EMB_LATENCY		= 3,
+};
+
+enum cs_emb_consts {
+	CS_EMB_ROOT_DSQ		= 0,		/* the root cell's vtime DSQ */
+	CS_EMB_CELL_DSQ		= 0x10000,	/* + cell index: a cell's queue */
+	CS_EMB_CPU_DSQ		= 0x20000,	/* + cpu: root tasks only cell CPUs may run */
+};
+
+/*
+ * What the controller sets for a cell in embedded mode (the map cell_conf,
+ * indexed by cell): read by the scheduling paths at each use, so a tunable
+ * written there applies from the next use on.
+ */
+struct cs_emb_cell {
+	__u32 policy;			/* enum cs_emb_policy, as cs_cell_attach set it */
+	__u32 child_id;			/* the controller's number for this run, in the reports */
+	__u64 tunables[CS_MAX_TUNABLES];	/* enum cs_tunable_idx, the policy's units */
+};
+
+/*
  * Exit codes the root passes to scx_bpf_exit() / records in its exit info.
  * Userspace-requested unregistration carries 0.
  */

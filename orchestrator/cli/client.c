@@ -274,6 +274,8 @@ static void print_stats(json_object *r)
 {
 	json_object *root, *arr, *st;
 
+	if (str(r, "mode")[0])
+		printf("mode: %s\n", str(r, "mode"));
 	if (json_object_object_get_ex(r, "root", &root)) {
 		printf("root:");
 		json_object_object_foreach(root, key, val)

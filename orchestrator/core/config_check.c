@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "escape.h"
+#include "policies.h"
 #include "topology.h"
 
 static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
@@ -248,12 +249,21 @@ int cs_config_check_mode(const struct cs_config *cfg, enum cs_mode mode, const c
 	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
 		const struct cs_cell_cfg *c = &cfg->cells[i];
 
-		if (strcmp(c->policy, "external"))
+		const struct cs_policy_info *pi = cs_policy_find(c->policy);
+
+		if (!pi || pi->embedded)
 			continue;
+		if (pi->external)
+			return check_fail(cfg, c->policy_pos, err, errlen,
+					  "cell '%s': policy 'external' needs native mode (a "
+					  "sched_ext sub-scheduler per cell: Linux 7.3 or later), "
+					  "and this configuration runs in embedded mode (%s)",
+					  c->name, why);
 		return check_fail(cfg, c->policy_pos, err, errlen,
-				  "cell '%s': policy 'external' needs native mode (a sched_ext "
-				  "sub-scheduler per cell: Linux 7.3 or later), and this "
-				  "configuration runs in embedded mode (%s)", c->name, why);
+				  "cell '%s': policy '%s' does not run in embedded mode (fifo, "
+				  "vtime and latency do), and this configuration runs in "
+				  "embedded mode (%s)",
+				  c->name, c->policy, why);
 	}
 	return 0;
 }

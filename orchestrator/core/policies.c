@@ -15,13 +15,13 @@ enum { US = 1000 /* ns per us: the YAML says us, the children count ns */ };
 
 static const struct cs_policy_info cs_policies[] = {
 	{ "fifo", "one FIFO queue per cell, round robin with a time slice", false,
-	  1, { SLICE_US(5000) } },
+	  1, { SLICE_US(5000) }, .embedded = true },
 	{ "vtime", "weighted fair: task nice and sub-cgroup cpu.weight, bounded sleeper credit",
 	  false, 2, {
 		SLICE_US(5000),
 		[CS_VTIME_LAG] = { "lag_us", 0, 1000000, 20000, US,
 		  "most vtime credit a sleeping task keeps, in microseconds" },
-	  } },
+	  }, .embedded = true },
 	{ "latency", "short, frequent runs before CPU hogs; deadlines bound every wait", false,
 	  3, {
 		SLICE_US(5000),
@@ -30,16 +30,16 @@ static const struct cs_policy_info cs_policies[] = {
 		[CS_LAT_MIN_RUN] = { "min_run_us", 0, 100000, 3000, US,
 		  "a CPU hog keeps the CPU at least this long before an interactive task "
 		  "preempts it, in microseconds" },
-	  } },
+	  }, .embedded = true },
 	{ "external", "a sub-scheduler cellsched did not build, attached by the user", true,
-	  0, { { 0 } } },
+	  0, { { 0 } }, .embedded = false },
 #ifdef CS_TEST_POLICIES
 	{ "test-fault", "TEST ONLY: fifo that calls scx_bpf_error() after fault_after enqueues",
 	  false, 2, {
 		SLICE_US(5000),
 		[CS_FAULT_AFTER] = { "fault_after", 1, 100000000, 200, 1,
 		  "enqueues before the error" },
-	  } },
+	  }, .embedded = false },
 #endif
 };
 

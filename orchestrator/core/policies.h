@@ -36,6 +36,7 @@ struct cs_policy_info {
 	bool external;			/* cellsched loads nothing for the cell */
 	unsigned int nr_tunables;
 	struct cs_tunable tunables[CS_MAX_TUNABLES];
+	bool embedded;			/* embedded mode's scheduler runs it too */
 };
 
 /* The policy called @name, or NULL. */

@@ -63,6 +63,7 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		.ctl_q = m->root->shared->cells[idx].ctl_q,
 		.root_shared = (uint64_t)(uintptr_t)m->root->shared,
 		.child_id = next_child_id(m),
+		.emb = m->root->emb ? m->root : NULL,
 	};
 	struct cs_exit_info ei;
 	char text[1400];
@@ -73,8 +74,12 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 		c->running = true;
 		c->child_id = p.child_id;
 		c->started_at_ms = now_ms;
-		cs_info("cell %s: child '%s' attached (cgroup id %llu)", c->name, c->policy,
-			(unsigned long long)c->cgid);
+		if (p.emb)
+			cs_info("cell %s: policy '%s' running in the embedded scheduler (cgroup "
+				"id %llu)", c->name, c->policy, (unsigned long long)c->cgid);
+		else
+			cs_info("cell %s: child '%s' attached (cgroup id %llu)", c->name,
+				c->policy, (unsigned long long)c->cgid);
 		return;
 	}
 	c->failures++;

@@ -98,6 +98,23 @@ static int write_cpuset(struct cs_cell_rt *c, const struct cs_cpus *cpus)
 	return err;
 }
 
+/*
+ * A cell's cgroup that stays (it still has tasks) gives its CPUs back: its
+ * cpuset.cpus empty, so it follows the cell parent. Kernels before 7.x
+ * refuse an empty cpuset with tasks in it (ENOSPC): there it gets the
+ * parent's CPUs as they are now.
+ */
+static void release_cpuset(struct cs_cells *m, const struct cs_cell_rt *c)
+{
+	char cpus[CS_LIST_MAX];
+
+	if (!cs_cg_write(c->cgroup, "cpuset.cpus", ""))
+		return;
+	if (cs_cg_read(m->parent, "cpuset.cpus.effective", cpus, sizeof(cpus)) ||
+	    cs_cg_write(c->cgroup, "cpuset.cpus", cpus))
+		cs_warn("cell %s: cannot give cgroup %s's CPUs back", c->name, c->cgroup);
+}
+
 static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 {
 	struct cs_cell_rt *c = &m->cells[idx];
@@ -112,7 +129,7 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 		err = cs_cg_delete(c->cgroup);
 		/* its tasks follow the root cell (the parent's CPUs) until it is empty */
 		if (err == -EBUSY)
-			cs_cg_write(c->cgroup, "cpuset.cpus", "");
+			release_cpuset(m, c);
 		if (err)
 			cs_warn("cell %s: leaving cgroup %s in place: %s", c->name, c->cgroup,
 				err == -EBUSY ? "it still has tasks or children, which now run in the "

@@ -16,6 +16,7 @@
 #include <scx/common.h>
 
 #include "child.h"
+#include "embedded.h"
 #include "log.h"
 #include "queue_impl.h"
 #include "scx_util.h"
@@ -140,7 +141,8 @@ static const struct cs_child_ops *const cs_child_policies[] = {
 
 bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei)
 {
-	return c->skel && cs_scx_exit_info(c->ops->uei(c), ei);
+	/* embedded: a cell's policy ends only with the scheduler, which the root watch sees */
+	return c->skel && !c->emb && cs_scx_exit_info(c->ops->uei(c), ei);
 }
 
 static const char *const cs_cell_stat_names[] = {
@@ -161,6 +163,8 @@ int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_C
 {
 	if (!c->skel)
 		return -ENOENT;
+	if (c->emb)
+		return cs_emb_cell_stats(c->emb, c->cell, out);
 	return cs_scx_sum_percpu(bpf_map__fd(c->ops->stats_map(c)), CS_NR_CELL_STATS, out);
 }
 
@@ -170,6 +174,8 @@ int cs_child_tunables(const struct cs_child *c, unsigned long long out[CS_MAX_TU
 
 	if (!c->skel)
 		return -ENOENT;
+	if (c->emb)
+		return cs_emb_cell_tunables(c->emb, c->cell, c->pi, out);
 	tun = c->ops->tun(c);
 	for (unsigned int i = 0; i < CS_MAX_TUNABLES; i++)
 		out[i] = i < c->pi->nr_tunables ?
@@ -183,6 +189,8 @@ int cs_child_set_tunables(struct cs_child *c, const unsigned long long *values)
 	unsigned long long now[CS_MAX_TUNABLES];
 	struct csq_ctl m = { .type = CSQ_MSG_TUNABLE };
 
+	if (c->skel && c->emb)
+		return cs_emb_cell_set_tunables(c->emb, c->cell, c->pi, values);
 	if (!c->skel || !c->ctl_q)
 		return -ENOENT;
 	cs_child_tunables(c, now);
@@ -203,6 +211,12 @@ int cs_child_set_tunables(struct cs_child *c, const unsigned long long *values)
 
 void cs_child_stop(struct cs_child *c)
 {
+	if (c->emb) {
+		if (c->skel)
+			cs_emb_cell_stop(c->emb, c->cell);
+		c->skel = NULL;
+		return;
+	}
 	if (c->link)
 		bpf_link__destroy(c->link);
 	if (c->skel)
@@ -223,6 +237,15 @@ int cs_child_start(struct cs_child *c, const struct cs_child_params *p, struct c
 			c->ops = cs_child_policies[i];
 	c->pi = cs_policy_find(p->policy);
 	c->ctl_q = p->ctl_q;
+	if (p->emb && c->pi) {
+		err = cs_emb_cell_start(p->emb, p->cell_idx, c->pi, p->tunables, p->child_id);
+		if (err)
+			return err;
+		c->emb = p->emb;
+		c->cell = p->cell_idx;
+		c->skel = p->emb->emb;	/* "loaded": the scheduler runs the cell */
+		return 0;
+	}
 	if (!c->ops || !c->pi) {
 		cs_err("cell %u: no loader for policy '%s'", p->cell_idx, p->policy);
 		return -ENOENT;

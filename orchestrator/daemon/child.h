@@ -9,8 +9,10 @@
  * the tunables written, load, attach, and reading the exit info right after
  * attaching (the kernel reports a refused attach, e.g. "parent rejected",
  * only there); and live tunable changes through the cell's control queue
- * (policies/lib/ctl.bpf.c). Never exits the process; errors are -errno after
- * a message.
+ * (policies/lib/ctl.bpf.c). In embedded mode (params.emb set) a cell's
+ * policy is not a scheduler of its own: the same calls start, stop, tune and
+ * read it in the one scheduler (embedded.h). Never exits the process; errors
+ * are -errno after a message.
  * Prefix: cs_child.
  */
 #ifndef CELLSCHED_CHILD_H
@@ -24,6 +26,7 @@
 #include "policies.h"
 
 struct cs_child_ops;
+struct cs_root;
 struct bpf_link;
 
 struct cs_child_params {
@@ -36,6 +39,7 @@ struct cs_child_params {
 	uint64_t ctl_q;			/* arena address of the cell's control queue */
 	uint64_t root_shared;		/* arena address of the root's struct cs_shared */
 	uint32_t child_id;		/* our number for this child, in its demand reports */
+	struct cs_root *emb;		/* embedded mode: the one scheduler; NULL: native */
 };
 
 struct cs_child {
@@ -45,6 +49,8 @@ struct cs_child {
 	struct bpf_link *link;
 	uint64_t ctl_q;			/* the control queue (arena address) */
 	uint64_t ctl_seq;		/* number of the last control message sent */
+	struct cs_root *emb;		/* embedded mode: the scheduler running the cell */
+	uint32_t cell;			/* embedded mode: the cell it runs */
 };
 
 /*

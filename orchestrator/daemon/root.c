@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include <scx/common.h>
 
+#include "embedded.h"
 #include "kernel.h"
 #include "log.h"
 #include "root.h"
@@ -56,6 +57,8 @@ int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 		       CS_ROOT_SLICE_NS_MIN, CS_ROOT_SLICE_NS_MAX);
 		return -EINVAL;
 	}
+	if (opts->embedded)
+		return cs_emb_load(root, opts);
 
 	skel = cs_root_bpf__open();
 	if (!skel) {
@@ -91,21 +94,33 @@ int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 		}
 	}
 	root->skel = skel;
+	root->obj = skel->obj;
+	root->ops_map = skel->maps.cellsched_ops;
+	root->stats_map = skel->maps.root_stats;
+	root->arena_map = skel->maps.arena;
+	root->uei = &skel->data->uei;
+	root->uei_dump = skel->data_uei_dump ? skel->data_uei_dump->uei_dump : NULL;
 	root->shared = &skel->arena->cs_shared;
 	return 0;
+}
+
+/* Attach the programs that are not the scheduler itself (none but struct_ops today). */
+static int attach_progs(struct cs_root *root)
+{
+	return root->skel ? cs_root_bpf__attach(root->skel) : 0;
 }
 
 int cs_root_attach(struct cs_root *root)
 {
 	int err;
 
-	bpf_map__set_autoattach(root->skel->maps.cellsched_ops, false);
-	err = cs_root_bpf__attach(root->skel);
+	bpf_map__set_autoattach(root->ops_map, false);
+	err = attach_progs(root);
 	if (err) {
 		cs_err("attaching the root's programs failed: %s", strerror(-err));
 		return err;
 	}
-	root->link = bpf_map__attach_struct_ops(root->skel->maps.cellsched_ops);
+	root->link = bpf_map__attach_struct_ops(root->ops_map);
 	if (!root->link) {
 		err = -errno;
 		if (err == -EBUSY || err == -EEXIST)
@@ -119,12 +134,14 @@ int cs_root_attach(struct cs_root *root)
 
 bool cs_root_exited(const struct cs_root *root)
 {
-	return root->skel && UEI_EXITED(root->skel, uei);
+	/* use __sync to force a memory barrier, as UEI_EXITED() does */
+	return root->uei &&
+	       __sync_val_compare_and_swap((int *)&root->uei->kind, -1, -1);
 }
 
 void cs_root_exit_info(const struct cs_root *root, struct cs_exit_info *ei)
 {
-	if (!root->skel || !cs_scx_exit_info(&root->skel->data->uei, ei)) {
+	if (!root->uei || !cs_scx_exit_info(root->uei, ei)) {
 		memset(ei, 0, sizeof(*ei));
 		ei->cpu = -1;
 	}
@@ -132,14 +149,12 @@ void cs_root_exit_info(const struct cs_root *root, struct cs_exit_info *ei)
 
 const char *cs_root_exit_dump(const struct cs_root *root)
 {
-	if (!root->skel || !root->skel->data_uei_dump)
-		return "";
-	return root->skel->data_uei_dump->uei_dump;
+	return root->uei_dump ? root->uei_dump : "";
 }
 
 int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_ROOT_STATS])
 {
-	return cs_scx_sum_percpu(bpf_map__fd(root->skel->maps.root_stats), CS_NR_ROOT_STATS, out);
+	return cs_scx_sum_percpu(bpf_map__fd(root->stats_map), CS_NR_ROOT_STATS, out);
 }
 
 int cs_root_detach(struct cs_root *root, int timeout_ms)
@@ -150,7 +165,7 @@ int cs_root_detach(struct cs_root *root, int timeout_ms)
 		bpf_link__destroy(root->link);
 		root->link = NULL;
 	}
-	if (!root->skel)
+	if (!root->obj)
 		return 0;
 	/* the kernel disables the scheduler asynchronously; ops.exit records the reason */
 	for (int waited = 0; !cs_root_exited(root); waited += 10) {
@@ -163,7 +178,7 @@ int cs_root_detach(struct cs_root *root, int timeout_ms)
 
 int cs_root_arena_fd(const struct cs_root *root)
 {
-	return bpf_map__fd(root->skel->maps.arena);
+	return bpf_map__fd(root->arena_map);
 }
 
 /*
@@ -171,14 +186,20 @@ int cs_root_arena_fd(const struct cs_root *root)
  * kernel's sub-scheduler work for microseconds at a time: -EAGAIN is tried
  * again, for up to CS_CELL_PROG_RETRIES ms.
  */
-static int run_cell_prog(struct bpf_program *prog, struct cs_cell_cmd *cmd, unsigned int *seq)
+static int run_cell_prog(const struct cs_root *root, const char *name, struct cs_cell_cmd *cmd,
+			 unsigned int *seq)
 {
+	struct bpf_program *prog = bpf_object__find_program_by_name(root->obj, name);
 	/* a syscall program's context is copied back: ret and seq carry the result */
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = cmd, .ctx_size_in = sizeof(*cmd));
 	const struct timespec ms = { .tv_nsec = 1000 * 1000 };
 	const struct cs_cell_cmd in = *cmd;
 	int err;
 
+	if (!prog) {
+		cs_err("the root has no program %s", name);
+		return -ENOENT;
+	}
 	for (int i = 0;; i++) {
 		*cmd = in;
 		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
@@ -201,14 +222,14 @@ int cs_root_cell_add(struct cs_root *root, unsigned int cell, unsigned long long
 {
 	struct cs_cell_cmd cmd = { .cell = cell, .cgid = cgid, .flags = flags, .cids = *cids };
 
-	return run_cell_prog(root->skel->progs.cs_cell_add, &cmd, seq);
+	return run_cell_prog(root, "cs_cell_add", &cmd, seq);
 }
 
 int cs_root_cell_flags(struct cs_root *root, unsigned int cell, unsigned int flags)
 {
 	struct cs_cell_cmd cmd = { .cell = cell, .flags = flags };
 
-	return run_cell_prog(root->skel->progs.cs_cell_flags, &cmd, NULL);
+	return run_cell_prog(root, "cs_cell_flags", &cmd, NULL);
 }
 
 int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs_cids *cids,
@@ -216,14 +237,14 @@ int cs_root_cell_resize(struct cs_root *root, unsigned int cell, const struct cs
 {
 	struct cs_cell_cmd cmd = { .cell = cell, .cids = *cids };
 
-	return run_cell_prog(root->skel->progs.cs_cell_resize, &cmd, seq);
+	return run_cell_prog(root, "cs_cell_resize", &cmd, seq);
 }
 
 int cs_root_cell_remove(struct cs_root *root, unsigned int cell, unsigned int *seq)
 {
 	struct cs_cell_cmd cmd = { .cell = cell };
 
-	return run_cell_prog(root->skel->progs.cs_cell_remove, &cmd, seq);
+	return run_cell_prog(root, "cs_cell_remove", &cmd, seq);
 }
 
 void cs_root_destroy(struct cs_root *root)
@@ -232,5 +253,6 @@ void cs_root_destroy(struct cs_root *root)
 		bpf_link__destroy(root->link);
 	if (root->skel)
 		cs_root_bpf__destroy(root->skel);
+	cs_emb_destroy(root);
 	memset(root, 0, sizeof(*root));
 }

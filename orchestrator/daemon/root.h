@@ -5,8 +5,10 @@
  * Owns the root's libbpf skeleton (bpf/root.bpf.c): setting its load-time
  * tunables, loading it (verifier errors surface through the libbpf log hook),
  * attaching its struct_ops link, reading its exit info and statistics, and
- * detaching it. Never exits the process; every error is returned as -errno
- * after a message that names what failed.
+ * detaching it. In embedded mode the root is embedded mode's one scheduler
+ * (loaded by embedded.c into the same struct, with the same cell programs):
+ * everything below works on either. Never exits the process; every error is
+ * returned as -errno after a message that names what failed.
  * Prefix: cs_root.
  */
 #ifndef CELLSCHED_ROOT_H
@@ -18,16 +20,27 @@
 #include "exitinfo.h"
 
 struct cs_root_bpf;
+struct cs_emb_bpf;
 struct bpf_link;
+struct bpf_map;
+struct bpf_object;
+struct user_exit_info;
 
 enum { CS_CELL_PROG_RETRIES = 1000 /* ms a cell program waits for the table's lock */ };
 
 struct cs_root_opts {
 	unsigned long long slice_ns;	/* CS_ROOT_SLICE_NS_MIN..MAX */
+	bool embedded;			/* load embedded mode's scheduler (embedded.h) */
 };
 
 struct cs_root {
-	struct cs_root_bpf *skel;
+	struct cs_root_bpf *skel;	/* native mode */
+	struct cs_emb_bpf *emb;		/* embedded mode */
+	/* of whichever is loaded: */
+	struct bpf_object *obj;
+	struct bpf_map *ops_map, *stats_map, *arena_map;
+	const struct user_exit_info *uei;
+	const char *uei_dump;
 	struct bpf_link *link;
 	const struct cs_shared *shared;	/* the root's arena block, once loaded */
 };

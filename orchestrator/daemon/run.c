@@ -407,11 +407,7 @@ static int parse_args(int argc, char **argv, struct run_state *st, struct cs_roo
 	return -1;
 }
 
-/*
- * The mode (mode.h) on this kernel. Embedded mode (one scheduler holding every
- * cell, for kernels without sub-schedulers) is not part of this version: a
- * kernel that needs it is refused with the reason.
- */
+/* The mode (mode.h) on this kernel, said in the log with the reason. */
 static int choose_mode(struct run_state *st)
 {
 	struct cs_daemon *d = &st->d;
@@ -421,11 +417,6 @@ static int choose_mode(struct run_state *st)
 			      sizeof(d->mode_why));
 	if (ret)
 		return ret;
-	if (d->mode == CS_MODE_EMBEDDED) {
-		cs_err("embedded mode (%s) is not available in cellsched %s: it runs cells as "
-		       "sched_ext sub-schedulers only (Linux 7.3 or later)", d->mode_why, CS_VERSION);
-		return CS_EXIT_NO_SCHED_EXT;
-	}
 	cs_info("mode %s: %s", cs_mode_name(d->mode), d->mode_why);
 	return CS_EXIT_OK;
 }
@@ -506,7 +497,7 @@ static int prepare(struct run_state *st, struct cs_sysinfo *si, struct cs_topo *
 }
 
 /* Load and attach the root, make the cell parent, run the loop, detach: the exit code. */
-static int run(struct run_state *st, const struct cs_root_opts *opts,
+static int run(struct run_state *st, struct cs_root_opts *opts,
 	       const struct cs_sysinfo *si, const struct cs_topo *topo)
 {
 	struct cs_daemon *d = &st->d;
@@ -516,14 +507,16 @@ static int run(struct run_state *st, const struct cs_root_opts *opts,
 		cs_err("setting up signal and timer handling failed: %s", strerror(errno));
 		return CS_EXIT_FAILURE;
 	}
+	opts->embedded = d->mode == CS_MODE_EMBEDDED;
 	ret = cs_root_load(&d->root, opts);
 	if (ret)
 		return ret == -EPERM ? CS_EXIT_PERM : CS_EXIT_BPF;
 	ret = cs_root_attach(&d->root);
 	if (ret)
 		return (ret == -EBUSY || ret == -EEXIST) ? CS_EXIT_BUSY : CS_EXIT_BPF;
-	cs_info("root scheduler 'cellsched' attached: %u cids, slice %llu us",
-		d->root.shared->nr_cids, opts->slice_ns / 1000);
+	cs_info("%s scheduler 'cellsched' attached: %u %s, slice %llu us",
+		opts->embedded ? "embedded" : "root", d->root.shared->nr_cids,
+		opts->embedded ? "CPUs" : "cids", opts->slice_ns / 1000);
 	for (unsigned int cpu = 0; cpu < d->root.shared->nr_cpu_ids && cpu < CS_MAX_CIDS; cpu++)
 		cs_dbg("cpu %u is cid %d", cpu, d->root.shared->cpu_to_cid[cpu]);
 	cs_info("control socket %s", d->ctl.path);

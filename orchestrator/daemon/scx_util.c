@@ -41,15 +41,21 @@ bool cs_scx_exit_info(const struct user_exit_info *uei, struct cs_exit_info *ei)
 
 int cs_scx_sum_percpu(int fd, unsigned int n, unsigned long long *out)
 {
+	return cs_scx_sum_percpu_at(fd, 0, n, out);
+}
+
+int cs_scx_sum_percpu_at(int fd, unsigned int first, unsigned int n, unsigned long long *out)
+{
 	int nr_cpus = libbpf_num_possible_cpus();
 
 	if (nr_cpus <= 0)
 		return nr_cpus ? nr_cpus : -EINVAL;
 	for (__u32 idx = 0; idx < n; idx++) {
 		unsigned long long vals[nr_cpus];
+		__u32 key = first + idx;
 
 		out[idx] = 0;
-		if (bpf_map_lookup_elem(fd, &idx, vals))
+		if (bpf_map_lookup_elem(fd, &key, vals))
 			return -errno;
 		for (int c = 0; c < nr_cpus; c++)
 			out[idx] += vals[c];

@@ -24,6 +24,8 @@ bool cs_scx_exit_info(const struct user_exit_info *uei, struct cs_exit_info *ei)
 
 /* Sum each of the @n per-CPU counters of array map @fd into @out. 0 or -errno. */
 int cs_scx_sum_percpu(int fd, unsigned int n, unsigned long long *out);
+/* The same for the counters at keys @first .. @first + @n - 1. */
+int cs_scx_sum_percpu_at(int fd, unsigned int first, unsigned int n, unsigned long long *out);
 
 /* With --verbose: collect and print the verifier's statistics of @obj's programs. */
 void cs_scx_verifier_stats_begin(struct bpf_object *obj);

@@ -3,7 +3,8 @@
  * tests/unit/test_mode.c: orchestrator/core/mode.c and the mode rule of
  * config_check.c: the BTF probe against kernel BTF made with libbpf in a
  * temporary sysfs tree (a 7.3-like kernel, a 6.18-like one, none), what each
- * requested mode resolves to on each, and `policy: external` in embedded mode.
+ * requested mode resolves to on each, `policy: external` refused in embedded
+ * mode and the other policies accepted in both.
  */
 #define _GNU_SOURCE		/* nftw() in fake_tree.h */
 #include <stdarg.h>
@@ -177,6 +178,28 @@ static void test_external_needs_native(void **state)
 	cs_config_free(&cfg);
 }
 
+static const char policies_yaml[] =
+	"cells:\n"
+	"  - {name: f, cpus: 1, policy: fifo}\n"
+	"  - {name: v, cpus: 2, policy: vtime}\n"
+	"  - {name: l, cpus: 3, policy: latency}\n";
+
+/* fifo, vtime and latency run in embedded mode as in native mode */
+static void test_policies_run_in_both(void **state)
+{
+	struct cs_config cfg;
+	char err[CS_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(cs_config_parse("t.yaml", policies_yaml, strlen(policies_yaml), &cfg,
+					 err, sizeof(err)), 0);
+	assert_int_equal(cfg.mode, CS_MODE_AUTO);
+	assert_int_equal(cs_config_check_mode(&cfg, CS_MODE_EMBEDDED, "auto", err, sizeof(err)),
+			 0);
+	assert_int_equal(cs_config_check_mode(&cfg, CS_MODE_NATIVE, "auto", err, sizeof(err)), 0);
+	cs_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_external_needs_native),
+		cmocka_unit_test(test_policies_run_in_both),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

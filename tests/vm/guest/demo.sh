@@ -13,7 +13,9 @@ cp /cs/configs/two-cells.yaml /tmp/cells.yaml
 start_cells /tmp/cells.yaml --stats 2
 grep -v '^stats:\|^cell .*: runnable\|^cell .*: policy' $CS_LOG
 echo "/sys/kernel/sched_ext/root/ops: $(cat /sys/kernel/sched_ext/root/ops)"
+echo "mode: $(cs_mode) ($(cellsched status | sed -n 's/^mode: *[a-z]* (\(.*\))$/\1/p'))"
 for f in /sys/kernel/sched_ext/root/sub/*/caps; do
+	[ -f "$f" ] || continue		# embedded mode: no sub-schedulers
 	echo "$(dirname $f | xargs basename) holds CPUs (cids): $(grep '^enq:' $f | cut -d' ' -f2)"
 done
 

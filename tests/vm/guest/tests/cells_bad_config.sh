@@ -1,5 +1,6 @@
 # cells_bad_config: invalid configurations are refused before any kernel or
 # cgroup change, each with its own message and exit code 8, leaving no cgroup.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 before=$(find /sys/fs/cgroup -type d | sort | md5sum)

@@ -3,6 +3,7 @@
 # every CPU they run on (sched_getcpu() each iteration) for 6 s. None may run
 # outside its cell's CPUs, workers outside cells never on cell CPUs, and every
 # worker makes progress.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 start_cells /cs/configs/two-cells.yaml

@@ -1,6 +1,7 @@
 # cells_resize: cell b shrinks from CPUs 2-3 to 3 by editing the YAML and
 # sending SIGHUP. Within a deadline all of b's workers run only on CPU 3, and
 # CPU 2 serves the root cell (a worker outside cells runs there).
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cp /cs/configs/two-cells.yaml /tmp/cells.yaml

@@ -4,6 +4,7 @@
 # both. Then the load moves to y: within 30 ticks x gives its CPU back and y,
 # now busy, gets 2, the one it gains being x's. `rebalance --dry-run` reports a plan and changes nothing. Ticks are
 # 100 ms; the measured numbers are printed.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cat > /tmp/rb.yaml <<'YAML'

@@ -3,6 +3,7 @@
 # refused with the file's line and column, exit 8, and nothing changes; an
 # edit that contradicts a CLI change is refused naming it and the way out
 # (--reset).
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cp /cs/configs/two-cells.yaml /tmp/cells.yaml
@@ -11,7 +12,7 @@ sed -i 's/cpus: "2-3"/cpus: "2"/' /tmp/cells.yaml
 printf '  - name: d\n    cpus: "3"\n    policy: fifo\n' >> /tmp/cells.yaml
 out=$(cellsched reload) || fail "reload exited $?: $out"
 echo "$out" | grep -q "^cells: *3 " || fail "reload did not print the status with 3 cells: $out"
-wait_log 20 "cell d: child 'fifo' attached" || fail "cell d has no child"
+wait_log 20 "$(started d fifo)" || fail "cell d has no child"
 [ "$(cat /sys/fs/cgroup/cellsched/b/cpuset.cpus)" = 2 ] || fail "b is not on CPU 2"
 [ "$(cat /sys/fs/cgroup/cellsched/d/cpuset.cpus)" = 3 ] || fail "d is not on CPU 3"
 

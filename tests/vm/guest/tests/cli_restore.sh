@@ -3,6 +3,7 @@
 # `cellsched run` with the same YAML restores all three (cgroups, CPUs,
 # policies, children). Then a damaged state file: reported, kept aside under
 # a new name, and the YAML alone runs. `reload --reset` drops the changes.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 STATE=/var/lib/cellsched/state.json
@@ -18,8 +19,8 @@ wait_for 10 scx_is disabled || fail "sched_ext still $(scx_state) after kill -9"
 
 start_cellsched -c /cs/configs/two-cells.yaml
 wait_log 20 "restored 3 runtime changes from $STATE" || { cat $CS_LOG; fail "no restore logged"; }
-wait_log 20 "cell b: child 'vtime' attached" || fail "b has no child after the restart"
-wait_log 20 "cell c: child 'latency' attached" || fail "c has no child after the restart"
+wait_log 20 "$(started b vtime)" || fail "b has no child after the restart"
+wait_log 20 "$(started c latency)" || fail "c has no child after the restart"
 cellsched cells | tee /tmp/cells.txt
 grep -Eq '^b +3 +1 ' /tmp/cells.txt || fail "b is not on CPU 3 after the restart"
 grep -Eq '^c +2 +1 +fixed +latency' /tmp/cells.txt || fail "c is not back on CPU 2 with latency"

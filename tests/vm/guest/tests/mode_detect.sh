@@ -1,8 +1,8 @@
-# mode_detect: cellsched reads its mode from the kernel's BTF and says why. On a
-# kernel with the sub-scheduler API (7.3) it runs natively and `check`,
-# `status` and the start-up log say so; on one without it (the 6.18 LTS line)
-# `run` is refused with the reason (exit 3), `--mode native` names the missing
-# kernel features (exit 3), and nothing is touched; `policy: external` is
+# mode_detect: cellsched reads its mode from the kernel's BTF and says why:
+# native on a kernel with the sub-scheduler API (7.3), embedded on one without
+# it (the 6.18 LTS line); `check`, the start-up log, `status` and the JSON of
+# status, cells and stats say which and why. On 6.18 `--mode native` names the
+# missing kernel features (exit 3) and touches nothing; `policy: external` is
 # refused in embedded mode on every kernel (exit 8). What the kernel has is
 # read here with bpftool, not taken from cellsched.
 # also on: 6.18
@@ -40,25 +40,22 @@ expect "run --mode embedded, external" 8 "$ext_msg" cellsched run -c /tmp/ext.ya
 untouched "external in embedded mode"
 
 if echo "$types" | grep -q "'scx_bpf_sub_grant'" && echo "$types" | grep -q "'sched_ext_ops_cid'"; then
-	expect "check, native kernel" 0 "mode native: auto: the kernel has the sub-scheduler API" \
-		cellsched check -c /cs/configs/two-cells.yaml
-	start_cellsched -c /cs/configs/two-cells.yaml
-	grep -q "mode native: auto: the kernel has the sub-scheduler API" $CS_LOG ||
-		{ cat $CS_LOG; fail "start-up log does not say the mode"; }
-	expect "status" 0 "mode:        native (auto: the kernel has the sub-scheduler API" cellsched status
-	cellsched status --json | grep -q '"mode": *"native"' || fail "status --json has no mode native"
-	cellsched cells --json | grep -q '"mode": *"native"' || fail "cells --json has no mode native"
-	stop_cellsched
-	[ "$CS_RC" = 0 ] || fail "cellsched exited $CS_RC"
+	mode=native why="auto: the kernel has the sub-scheduler API (sched_ext_ops_cid, scx_bpf_sub_grant)"
 else
+	mode=embedded
 	miss="struct sched_ext_ops_cid and kfunc scx_bpf_sub_grant"
 	echo "$types" | grep -q "'sched_ext_ops_cid'" && miss="kfunc scx_bpf_sub_grant"
-	expect "check, LTS kernel" 0 "mode embedded: auto: the kernel has sched_ext but no sub-scheduler API (no $miss)" \
-		cellsched check -c /cs/configs/two-cells.yaml
-	expect "run, LTS kernel" 3 "embedded mode (auto: the kernel has sched_ext but no sub-scheduler API (no $miss)) is not available" \
-		cellsched run -c /cs/configs/two-cells.yaml
-	untouched "run"
+	why="auto: the kernel has sched_ext but no sub-scheduler API (no $miss)"
 	expect "run --mode native, LTS kernel" 3 "native mode (asked for by --mode native) needs the sched_ext sub-scheduler API (Linux 7.3 or later); this kernel's BTF has no $miss" \
 		cellsched run -c /cs/configs/two-cells.yaml --mode native
 	untouched "run --mode native"
 fi
+expect "check" 0 "mode $mode: $why" cellsched check -c /cs/configs/two-cells.yaml
+start_cells /cs/configs/two-cells.yaml
+grep -qF "mode $mode: $why" $CS_LOG || { cat $CS_LOG; fail "start-up log does not say the mode"; }
+expect "status" 0 "mode:        $mode ($why)" cellsched status
+cellsched status --json | grep -q "\"mode\": *\"$mode\"" || fail "status --json has no mode $mode"
+cellsched cells --json | grep -q "\"mode\": *\"$mode\"" || fail "cells --json has no mode $mode"
+cellsched stats --json | grep -q "\"mode\": *\"$mode\"" || fail "stats --json has no mode $mode"
+stop_cellsched
+[ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC"; }

@@ -3,6 +3,7 @@
 # making progress while the periodic task preempts them), everything stays on
 # the cell's CPU. How much faster the periodic task is served is measured by
 # bench/vm/latency.sh, not asserted here.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 printf 'cells:\n  - name: l\n    cpus: "3"\n    policy: latency\n    short_us: 1000\n' > /tmp/l.yaml

@@ -1,6 +1,7 @@
 # policy_vtime: weighted fairness inside a vtime cell. Two groups of 4 busy
 # tasks: sub-cgroups with cpu.weight 200 and 100 get CPU time 2:1 (+-15%)
 # over 10 s; then nice 0 against nice 5 gets the ratio of their weights.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cat > /tmp/v.yaml <<'YAML'

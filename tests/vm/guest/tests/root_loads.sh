@@ -1,10 +1,12 @@
-# root_loads: `cellsched run` attaches our cid-form root; SIGTERM detaches it
-# and the reported exit is the unregistration, not an error.
+# root_loads: `cellsched run` attaches our root (cid-form in native mode, the
+# one cpu-form scheduler in embedded mode); SIGTERM detaches it and the
+# reported exit is the unregistration, not an error.
 . /cs/guest/lib.sh
 scx_is disabled || fail "sched_ext is $(scx_state) before the test"
 start_cellsched
 root_ops_is cellsched || fail "root/ops is '$(cat /sys/kernel/sched_ext/root/ops)', want cellsched"
-grep -q "root scheduler 'cellsched' attached: 4 cids" $CS_LOG || { cat $CS_LOG; fail "no attach message naming 4 cids"; }
+grep -q "\(root scheduler 'cellsched' attached: 4 cids\|embedded scheduler 'cellsched' attached: 4 CPUs\)" $CS_LOG ||
+	{ cat $CS_LOG; fail "no attach message naming 4 cids or CPUs"; }
 stop_cellsched TERM
 cat $CS_LOG
 [ "$CS_RC" = 0 ] || fail "cellsched exited $CS_RC after SIGTERM, want 0"

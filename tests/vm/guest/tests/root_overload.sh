@@ -1,6 +1,7 @@
 # root_overload: 8 CPU-bound tasks on 4 vCPUs under our root. Every task gets
 # CPU time, the watchdog never fires, and the kernel never had to fall back
 # for us (SELECT_CPU_FALLBACK) or drop a wrong insert (INSERT_NOT_OWNED).
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 start_cellsched
@@ -32,7 +33,7 @@ fb=$(scx_event SCX_EV_SELECT_CPU_FALLBACK)
 no=$(scx_event SCX_EV_INSERT_NOT_OWNED)
 note "SELECT_CPU_FALLBACK=$fb INSERT_NOT_OWNED=$no"
 [ "$fb" = 0 ] || fail "SCX_EV_SELECT_CPU_FALLBACK is $fb"
-[ "$no" = 0 ] || fail "SCX_EV_INSERT_NOT_OWNED is $no"
+[ "$no" = 0 ] || [ -z "$no" ] || fail "SCX_EV_INSERT_NOT_OWNED is $no"	# none before 7.x
 kill $pids
 stop_cellsched TERM
 [ "$CS_RC" = 0 ] || { cat $CS_LOG; fail "cellsched exited $CS_RC"; }
