@@ -2,6 +2,7 @@
 # 2-CPU cell, under fifo and then vtime: every stressor process that lives
 # through a 12 s window gets CPU time in it, the child is never ejected and
 # no watchdog stall is reported.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 command -v stress-ng > /dev/null || skip "stress-ng is not installed (scripts/setup installs it)"
