@@ -200,6 +200,26 @@ static void test_policies_run_in_both(void **state)
 	cs_config_free(&cfg);
 }
 
+/* the YAML's mode: key, refused where it is wrong */
+static void test_bad_mode_key(void **state)
+{
+	static const struct {
+		const char *yaml, *want;
+	} rows[] = {
+		{ "mode: cid\n", "t.yaml:1:7: unknown 'mode' 'cid' (known: auto, native, embedded)" },
+		{ "mode: [native]\n", "t.yaml:1:7: 'mode' must be a scalar, not a list" },
+	};
+	struct cs_config cfg;
+	char err[CS_ERR_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(cs_config_parse("t.yaml", rows[i].yaml, strlen(rows[i].yaml), &cfg,
+						 err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, rows[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_external_needs_native),
 		cmocka_unit_test(test_policies_run_in_both),
+		cmocka_unit_test(test_bad_mode_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
