@@ -40,13 +40,15 @@ kill_all() {
 scx_event() { awk -v n="$1" '$1 == n { print $2 }' /sys/kernel/sched_ext/root/events; }
 
 # start_cellsched ARGS...: start the daemon in the background, wait until the
-# kernel reports our root enabled. Sets CS_PID.
+# kernel reports our root enabled (within CS_START_WAIT seconds, default 30).
+# Sets CS_PID.
 start_cellsched() {
+	local bound=${CS_START_WAIT:-30}
 	cellsched run "$@" > $CS_LOG 2>&1 &
 	CS_PID=$!
-	if ! wait_for 30 cs_attached; then
+	if ! wait_for $bound cs_attached; then
 		cat $CS_LOG
-		fail "root scheduler not enabled within 30 s (state $(scx_state))"
+		fail "root scheduler not enabled within $bound s (state $(scx_state))"
 	fi
 }
 

@@ -28,6 +28,17 @@ note "busy cell: cell task $dc ticks, pinned outsider $do ticks: $pct % of CPU 1
 # have started: while 40 processes exec on one CPU at a 2 % share, they
 # queue on the kernel's locks (the shared binary's mappings), and one that
 # sleeps on a lock is not waiting for the scheduler.
+# explain_ejection: the stall the kernel saw, and the kernel's dump of the
+# stalled task and of each CPU (from the daemon's log once it has exited)
+explain_ejection() {
+	local stall
+	dmesg | grep -E 'sched_ext: (BPF|cellsched)' | tail -4
+	stall=$(dmesg | grep -o '\[[0-9]*\] failed to run' | tail -1 | tr -dc '0-9')
+	wait_for 20 sh -c "! kill -0 $CS_PID" || note "cellsched still running"
+	note "the stalled task $stall: late=$late, out=$out, cell=$cell"
+	grep -A4 "\[$stall\]" $CS_LOG | head -12
+	grep -E '^CPU|^ *R ' $CS_LOG | head -24
+}
 slices() { awk '{ print $3 }' /proc/$1/schedstat; }
 many=
 for i in $(seq 40); do taskset -c 1 cs-work spin 120 & many="$many $!"; done
@@ -42,7 +53,7 @@ before=
 for p in $many $late; do before="$before $(slices $p)"; done
 t0=$(date +%s)
 wait_for 30 sh -c "[ \$(date +%s) -ge $((t0 + 3)) ]"
-cs_attached || { dmesg | tail -20; fail "the root was ejected with 41 outsiders on one cell CPU"; }
+cs_attached || { explain_ejection; fail "the root was ejected with 41 outsiders on one cell CPU"; }
 set -- $before
 waited=0
 for p in $many $late; do
