@@ -4,7 +4,8 @@
  * (see cells.h): starting each cell's child, noticing when the kernel ends
  * one (with its reason) and restarting it after a backoff that doubles per
  * failure, watching a foreign sub-scheduler of an `external` cell come and
- * go, logging the root's events and printing the demand reports. Once the
+ * go, logging the root's events and printing the demand reports, and
+ * counting the cells by how their policy runs (for systemd). Once the
  * root scheduler is on its way out (a child ended with "parent-exit", the
  * root's exit recorded, or sched_ext disabling or disabled), children that
  * end are not restarted and none is started: they end with it.
@@ -36,6 +37,24 @@ static uint32_t next_child_id(struct cs_cells *m)
 	if (!++m->next_child_id)
 		m->next_child_id = 1;
 	return m->next_child_id;
+}
+
+void cs_cells_count(const struct cs_cells *m, unsigned int *running, unsigned int *waiting,
+		    unsigned int *down)
+{
+	*running = *waiting = *down = 0;
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++) {
+		const struct cs_cell_rt *c = &m->cells[idx];
+
+		if (!c->used)
+			continue;
+		if (c->running || cs_policy_find(c->policy)->external)
+			(*running)++;
+		else if (c->failures || cs_cpus_empty(&c->cpus))
+			(*down)++;
+		else
+			(*waiting)++;
+	}
 }
 
 /* Is the root leaving? Then children end with it: none is started or restarted. */

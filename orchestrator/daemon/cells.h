@@ -172,6 +172,16 @@ int cs_cells_find(const struct cs_cells *m, const char *name);
 /* Start, watch and restart the cells' children (cell_children.c); every reconcile. */
 void cs_cells_children(struct cs_cells *m, uint64_t now_ms);
 
+/*
+ * The cells by how their policy runs (cell_children.c): @running (its child
+ * attached; an external cell counts as running: the root runs it until a
+ * foreign child attaches), @waiting (its first start is still to come) and
+ * @down (its child failed and waits for a restart, or all its CPUs are
+ * offline: its tasks run in the root cell).
+ */
+void cs_cells_count(const struct cs_cells *m, unsigned int *running, unsigned int *waiting,
+		    unsigned int *down);
+
 /* Log every event the root queued for the controller; returns how many. */
 int cs_cells_drain_events(struct cs_cells *m);
 

@@ -226,7 +226,7 @@ out:
 	return ret;
 }
 
-int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
+static int reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
 {
 	struct cs_config yaml;
 	struct cs_state *st = NULL, empty = { 0 };
@@ -262,3 +262,12 @@ int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
 	return ret;
 }
 
+int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
+{
+	int ret;
+
+	cs_notify_reloading(&d->notify);
+	ret = reload(d, reset, err, errlen);
+	cs_notify_reloaded(&d->notify);
+	return ret;
+}

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "clock.h"
 #include "ctl_server.h"
+#include "notify.h"
 #include "root.h"
 #include "state.h"
 #include "topology.h"
@@ -39,6 +40,7 @@ struct cs_daemon {
 	enum cs_mode mode;		/* native or embedded, for the daemon's lifetime */
 	char mode_why[CS_ERR_MAX];	/* why (mode.h) */
 	bool stop;			/* `cellsched stop` asked */
+	struct cs_notify notify;	/* what systemd was told (notify.h) */
 };
 
 /*

@@ -16,7 +16,8 @@
  * that the root still runs; a tick, a signal, a cgroup event or an answered
  * request reconciles the cells (cells.c: also rebalancing resizable cells)
  * and logs the events the root queued; --stats adds each cell's latest
- * demand report.
+ * demand report. After each pass systemd hears whether the cells are up
+ * (notify.c: READY=1 once every cell settled, STATUS=, the watchdog).
  *
  * Shutdown stops the children, removes the cgroups cellsched created (when
  * empty), detaches the root and reports the kernel's exit info; the exit code
@@ -280,6 +281,7 @@ static bool loop(struct run_state *st)
 		/* events first: a CPU that went offline is planned around in this pass */
 		cs_cells_drain_events(st->d.cells);
 		cs_cells_tick(st->d.cells, cs_now_ms());
+		cs_notify_pass(&st->d.notify, st->d.cells, cs_now_ms());
 		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {
 			last_stats = cs_now_ms();
 			print_stats(&st->d.root);
@@ -308,6 +310,7 @@ static int finish(struct run_state *st, bool requested)
 	char text[1400];
 	int err;
 
+	cs_notify_stopping();
 	cs_ctl_close(&st->d.ctl);
 	if (st->d.cells)
 		cs_cells_shutdown(st->d.cells);
@@ -526,6 +529,7 @@ static int run(struct run_state *st, struct cs_root_opts *opts,
 		return finish(st, true) == CS_EXIT_OK ? CS_EXIT_CGROUP : CS_EXIT_FAILURE;
 	watch_parent(st);
 	cs_cells_set_watch(d->cells, st->ifd);
+	cs_notify_init(&d->notify);
 	return finish(st, loop(st));
 }
 

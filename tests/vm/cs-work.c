@@ -30,6 +30,12 @@
  *                            (or until SIGTERM); writes the same fields plus
  *                            "cpus=LIST", every CPU it woke up on
  *
+ *   cs-work notify-sink PATH OUT
+ *                            what systemd does for Type=notify: bind a datagram
+ *                            socket at PATH and append each message received
+ *                            to OUT, one line per message (its newlines as
+ *                            spaces), until SIGTERM
+ *
  * Exit status 2 on bad usage.
  */
 #define _GNU_SOURCE
@@ -40,6 +46,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 enum { CS_WORK_MAX_CPUS = 1024, CS_WORK_CHECK_EVERY = 4096 /* iterations */ };
 
@@ -291,6 +299,42 @@ static int hop(double seconds)
 	return 0;
 }
 
+static int notify_sink(const char *path, const char *out)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char msg[4096];
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	if (fd < 0 || strlen(path) >= sizeof(sun.sun_path)) {
+		perror("notify-sink: socket");
+		return 1;
+	}
+	strcpy(sun.sun_path, path);
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		perror("notify-sink: bind");
+		return 1;
+	}
+	while (!stop) {
+		ssize_t n = recv(fd, msg, sizeof(msg) - 1, 0);
+		FILE *f;
+
+		if (n < 0)
+			continue;	/* EINTR: SIGTERM sets stop */
+		msg[n] = 0;
+		for (ssize_t i = 0; i < n; i++)
+			if (msg[i] == '\n')
+				msg[i] = ' ';
+		f = fopen(out, "a");
+		if (!f)
+			return 1;
+		fprintf(f, "%s\n", msg);
+		fclose(f);
+	}
+	unlink(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char seen[CS_WORK_MAX_CPUS];
@@ -300,6 +344,10 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "now")) {
 		printf("%lld\n", boottime_ns());
 		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "notify-sink")) {
+		sigaction(SIGTERM, &sa, NULL);
+		return notify_sink(argv[2], argv[3]);
 	}
 	if (argc < 3)
 		goto usage;
@@ -328,6 +376,7 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: cs-work spin SECONDS | cs-work cpus SECONDS OUT | "
 		"cs-work moves SECONDS OUT | cs-work hop SECONDS | cs-work now | "
-		"cs-work wake COUNT OUT | cs-work periodic SECONDS OUT\n");
+		"cs-work wake COUNT OUT | cs-work periodic SECONDS OUT | "
+		"cs-work notify-sink PATH OUT\n");
 	return 2;
 }
