@@ -2,7 +2,7 @@
 /*
  * orchestrator/daemon/run.c: `cellsched run`, the daemon.
  *
- * Order of start-up: configuration parsed and validated, kernel checked,
+ * Order of start-up: kernel checked, configuration parsed and validated,
  * nothing touched yet; the state file locked (STATE.lock, held for the
  * daemon's lifetime: a second daemon stops here, busy); the CLI's runtime
  * changes restored from it (an unreadable file or changes that no longer
@@ -424,13 +424,11 @@ static int choose_mode(struct run_state *st)
 	return CS_EXIT_OK;
 }
 
-/* Can this machine run a scheduler of ours: sched_ext free, root, cgroup2? */
+/* Can this machine run a scheduler of ours (the kernel checked first): root, cgroup2? */
 static int check_machine(struct run_state *st)
 {
-	int ret = check_kernel();
+	int ret = choose_mode(st);
 
-	if (ret == CS_EXIT_OK)
-		ret = choose_mode(st);
 	if (ret == CS_EXIT_OK && geteuid() != 0) {
 		cs_err("loading a scheduler needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
 		ret = CS_EXIT_PERM;
@@ -468,7 +466,7 @@ static int listen_socket(struct cs_daemon *d)
 
 /*
  * Everything that can be checked is, before anything is touched: the
- * configuration, the machine; then the state file is locked (of two daemons
+ * kernel, the configuration, the machine; then the state file is locked (of two daemons
  * starting at once, the second stops here and touches nothing), the
  * runtime changes restored, the topology read and the control socket
  * claimed. A state file that could not be used is set aside only then, once
@@ -481,7 +479,9 @@ static int prepare(struct run_state *st, struct cs_sysinfo *si, struct cs_topo *
 	int ret;
 
 	d->started_ms = cs_now_ms();
-	ret = cs_load_config(d->config_path, &d->yaml, si);
+	ret = check_kernel();	/* first: a kernel that cannot run us says so before the file */
+	if (ret == CS_EXIT_OK)
+		ret = cs_load_config(d->config_path, &d->yaml, si);
 	if (ret == CS_EXIT_OK)
 		ret = check_machine(st);
 	if (ret == CS_EXIT_OK)

@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..41"
+echo "1..42"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -45,6 +45,9 @@ if [ -d /sys/kernel/sched_ext ]; then
 else
 	check "run on a kernel without sched_ext says so" 3 \
 		"this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT); use the VM demo" -- run
+	# the kernel first: a file this machine would refuse is not what it says
+	check "run -c on a kernel without sched_ext says that, not the file's errors" 3 \
+		"this kernel has no sched_ext" -- run -c /nonexistent/cellsched.yaml
 fi
 nosock=$(mktemp -u /tmp/cs-cli-XXXXXX.sock)
 check "status without a daemon says so" 10 "cellsched is not running (nothing answers on $nosock)" -- --socket "$nosock" status
