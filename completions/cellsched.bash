@@ -198,7 +198,7 @@ _cellsched()
             opts="-c --config --mode --slice-us --stats -v --verbose -q --quiet --help"
             ;;
         check)
-            opts="-c --config --mode -v --verbose -q --quiet --help"
+            opts="-c --config --mode --cpus -v --verbose -q --quiet --help"
             ;;
         status | cells | stop)
             opts="${globals[*]} --help"

@@ -84,9 +84,29 @@ int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *s
 	return CS_EXIT_OK;
 }
 
-int cs_machine_mode(const struct cs_config *cfg, enum cs_mode cli, bool cli_set, bool lenient,
-		    enum cs_mode *mode, char *why, size_t len)
+int cs_load_config_for(const char *path, const struct cs_cpus *cpus, struct cs_config *cfg,
+		       struct cs_sysinfo *si)
 {
+	char err[CS_ERR_MAX];
+
+	if (cs_config_load(path, cfg, err, sizeof(err))) {
+		cs_err("%s", err);
+		return CS_EXIT_CONFIG;
+	}
+	memset(si, 0, sizeof(*si));
+	si->possible = si->online = si->parent_cpus = *cpus;
+	if (cs_config_check(cfg, si, err, sizeof(err))) {
+		cs_err("%s", err);
+		cs_config_free(cfg);
+		return CS_EXIT_CONFIG;
+	}
+	return CS_EXIT_OK;
+}
+
+int cs_machine_mode(const struct cs_config *cfg, enum cs_mode cli, bool cli_set,
+		    enum cs_mode_for target, enum cs_mode *mode, char *why, size_t len)
+{
+	bool lenient = target != CS_MODE_FOR_RUN;
 	enum cs_mode want = cli_set ? cli : cfg->mode;
 	struct cs_kernel_features f;
 	char source[PATH_MAX + 64], err[CS_ERR_MAX];
@@ -103,12 +123,15 @@ int cs_machine_mode(const struct cs_config *cfg, enum cs_mode cli, bool cli_set,
 		       "CONFIG_DEBUG_INFO_BTF is needed", CS_SYSFS, strerror(-ret));
 		return CS_EXIT_NO_SCHED_EXT;
 	}
-	ret = cs_mode_resolve(want, source, &f, mode, why, len);
+	/* another machine's kernel is not this one's: only what was asked for is known */
+	ret = ret || target == CS_MODE_FOR_OTHER ? -ENOENT :
+	      cs_mode_resolve(want, source, &f, mode, why, len);
 	if (ret == -ENOENT && lenient) {
 		/* checking for another machine: only what was asked for is known */
 		*mode = want;
 		if (want == CS_MODE_AUTO)
-			snprintf(why, len, "this kernel has no sched_ext: decided where it runs");
+			snprintf(why, len, "%s: decided where it runs", target == CS_MODE_FOR_OTHER ?
+				 "another machine" : "this kernel has no sched_ext");
 		else
 			snprintf(why, len, "asked for by %s", source);
 		ret = 0;

@@ -416,8 +416,8 @@ static int choose_mode(struct run_state *st)
 	struct cs_daemon *d = &st->d;
 	int ret;
 
-	ret = cs_machine_mode(&d->yaml, st->cli_mode, st->mode_set, false, &d->mode, d->mode_why,
-			      sizeof(d->mode_why));
+	ret = cs_machine_mode(&d->yaml, st->cli_mode, st->mode_set, CS_MODE_FOR_RUN, &d->mode,
+			      d->mode_why, sizeof(d->mode_why));
 	if (ret)
 		return ret;
 	cs_info("mode %s: %s", cs_mode_name(d->mode), d->mode_why);

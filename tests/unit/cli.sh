@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..42"
+echo "1..46"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -59,13 +59,25 @@ check "cell --set wants TUNABLE=NUMBER" 2 "--set wants TUNABLE=NUMBER, not 'slic
 check "stats --watch wants seconds" 2 "stats: --watch wants seconds 1..86400, not '0'" -- stats --watch 0
 check "rebalance takes no argument" 2 "rebalance: unexpected argument 'now'" -- rebalance now
 
+# check --cpus: for another machine, whatever this one has
+yaml() { printf '%s\n' "$@" > "$tmp/c.yaml"; }
+yaml "cells:" "  - name: a" '    cpus: "1"' "  - name: b" '    cpus: "2-127"' "    policy: vtime"
+check "check --cpus 128: valid for a 128-CPU machine" 0 \
+	"c.yaml: valid for CPUs 0-127: 2 cells" -- check -c "$tmp/c.yaml" --cpus 128
+check "check --cpus 0-63: names the CPUs that machine lacks" 8 \
+	"c.yaml:5:11: CPUs 64-127 of cell 'b' do not exist on this machine (CPUs: 0-63)" -- \
+	check -c "$tmp/c.yaml" --cpus 0-63
+check "check --cpus: a count of 0 is refused" 2 "--cpus '0': want a count 1..1024 or a CPU list" -- \
+	check -c "$tmp/c.yaml" --cpus 0
+check "check --cpus: not a CPU list" 2 "--cpus '1-x': '1-x' is not a CPU number or range" -- \
+	check -c "$tmp/c.yaml" --cpus 1-x
+
 # issue 13 item 1: a deeply nested file is refused at once (4.6 s before), exit 8
 python3 -c "print('x: ' + '[' * 30000 + ']' * 30000)" > "$tmp/deep.yaml"
 limit=2 check "check: 30000 nested lists refused within 2 s" 8 \
 	"deep.yaml:1:19: YAML nested deeper than 16 levels" -- check -c "$tmp/deep.yaml"
 # issue 13 item 6: what is at the state file's and the socket's paths, and the
 # control group, are checked by `check` too, not only when `run` gets there
-yaml() { printf '%s\n' "$@" > "$tmp/c.yaml"; }
 yaml "control:" "  group: cs-no-such-group"
 check "check: control.group that does not exist" 8 \
 	"c.yaml:2:10: 'control.group' cs-no-such-group: no group of that name" -- check -c "$tmp/c.yaml"
