@@ -50,7 +50,7 @@ static const char client_usage[] =
 	"  rebalance [--dry-run]          re-plan the resizable cells now\n"
 	"  reload [--reset]               re-read the YAML (--reset: drop the CLI's changes)\n"
 	"  stats [--watch SECONDS]        scheduler counters per cell\n"
-	"  stop                           detach everything and exit the daemon\n";
+	"  stop                           detach everything, end the daemon; answers once done\n";
 
 /* Each verb's own usage, for `VERB --help` (the verb's words as given, e.g. "cell resize"). */
 static const struct {
@@ -87,7 +87,8 @@ static const struct {
 		    "  re-read the YAML (--reset: and drop the CLI's changes)\n" },
 	{ "stats", "usage: cellsched stats [--watch SECONDS] [--json]\n"
 		   "  scheduler counters per cell, every SECONDS with --watch until ^C\n" },
-	{ "stop", "usage: cellsched stop\n  detach everything and end the daemon\n" },
+	{ "stop", "usage: cellsched stop [--json]\n  detach everything and end the daemon; answers once"
+		  " every scheduler is detached\n" },
 };
 
 struct client {
@@ -296,6 +297,12 @@ static void print_stats(json_object *r)
 		}
 		printf("\n");
 	}
+}
+
+/* `stop` is answered once the daemon detached everything */
+static void print_stopped(json_object *r)
+{
+	printf("cellsched stopped: every scheduler detached (%s)\n", str(r, "exit"));
 }
 
 static void print_plan(json_object *r)
@@ -569,7 +576,7 @@ static int simple(struct client *cl, int argc, char **argv)
 		else if (!strcmp(verb, "rebalance"))
 			print_plan(res);
 		else if (!strcmp(verb, "stop"))
-			printf("cellsched is stopping\n");
+			print_stopped(res);
 		json_object_put(resp);
 		fflush(stdout);
 		if (!watch)

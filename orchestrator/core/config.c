@@ -466,6 +466,14 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 				       scalar(v));
 		return 0;
 	}
+	if (!strcmp(key, "on_stop")) {
+		if (want_scalar(c, v, key))
+			return -EINVAL;
+		if (strcmp(scalar(v), "keep") && strcmp(scalar(v), "release"))
+			return fail_at(c, v, "unknown 'on_stop' '%s' (known: keep, release)", scalar(v));
+		cfg->release_on_stop = !strcmp(scalar(v), "release");
+		return 0;
+	}
 	if (!strcmp(key, "cell_parent")) {
 		cfg->cell_parent_pos = pos_of(v);
 		return get_str(c, v, key, cfg->cell_parent, sizeof(cfg->cell_parent));
@@ -680,8 +688,8 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 		ret = 0;	/* an empty document ("" or "---") is the default configuration */
 	else
 		ret = walk_map(&c, root, "the configuration",
-			       "mode, tick_ms, cell_parent, state_file, control, root_cell, "
-			       "rebalance, topology, cells", top_key, cfg);
+			       "mode, tick_ms, cell_parent, state_file, control, on_stop, "
+			       "root_cell, rebalance, topology, cells", top_key, cfg);
 	if (!ret) {
 		const char *why = cs_config_bad_cgroup(cfg->cell_parent);
 

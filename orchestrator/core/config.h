@@ -18,6 +18,8 @@
  *   control:
  *     socket: /run/cellsched/cellsched.sock     control socket (absolute path)
  *     group: NAME             group allowed besides root (socket mode 0660)
+ *   on_stop: keep             when cellsched stops, cells that still have tasks keep
+ *                             their cpusets (keep) or get the cell parent's CPUs (release)
  *   (state_file and socket: plain paths, not below /proc, /sys or /dev, apart:
  *   config_paths.c)
  *   root_cell:
@@ -105,6 +107,7 @@ struct cs_config {
 	char file[PATH_MAX];		/* for messages; "(built-in)" for the default */
 	unsigned int tick_ms;
 	enum cs_mode mode;		/* `mode:`; CS_MODE_AUTO when the YAML is silent */
+	bool release_on_stop;		/* `on_stop: release` (default keep) */
 	char cell_parent[CS_CGPATH_MAX];
 	unsigned int min_cpus;
 	char socket[CS_PATH_MAX];

@@ -600,6 +600,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 	} else if (!strcmp(cmd, "stop")) {
 		cs_info("control socket: stop requested");
 		d->stop = true;
+		return CS_CTL_LATER;	/* answered once everything is detached (run.c) */
 	} else if (!strcmp(cmd, "cell-create") || !strcmp(cmd, "cell-resize") ||
 		   !strcmp(cmd, "cell-delete")) {
 		ret = cmd[5] == 'c' ? cell_create(d, req, err, errlen) :

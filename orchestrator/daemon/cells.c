@@ -572,6 +572,28 @@ static bool any_attached(const struct cs_cells *m)
 	return false;
 }
 
+/*
+ * A configured cell's cgroup stays after cellsched (it has tasks, or was
+ * there before): `on_stop: keep` leaves its cpuset, so its tasks stay on its
+ * CPUs under the kernel's scheduler, as with a plain cpuset; `release`
+ * gives it the cell parent's CPUs.
+ */
+static void leave_cell(struct cs_cells *m, const struct cs_cell_rt *c)
+{
+	char cpus[CS_LIST_MAX];
+
+	if (m->cfg->release_on_stop) {
+		release_cpuset(m, c);
+		cs_info("cell %s: cgroup %s stays, with the cell parent's CPUs (on_stop: release)",
+			c->name, c->cgroup);
+		return;
+	}
+	if (cs_cg_read(c->cgroup, "cpuset.cpus", cpus, sizeof(cpus)))
+		snprintf(cpus, sizeof(cpus), "?");
+	cs_info("cell %s: cgroup %s stays, its tasks on CPUs %s (on_stop: keep)", c->name,
+		c->cgroup, cpus);
+}
+
 void cs_cells_shutdown(struct cs_cells *m)
 {
 	struct timespec step = { .tv_nsec = 10 * 1000 * 1000 };
@@ -591,9 +613,9 @@ void cs_cells_shutdown(struct cs_cells *m)
 
 		if (!c->used)
 			continue;
-		if (c->created_cgroup && cs_cg_exists(c->cgroup) && cs_cg_delete(c->cgroup))
-			cs_warn("cell %s: leaving cgroup %s in place: it still has tasks",
-				c->name, c->cgroup);
+		if (c->origin == CS_FROM_CONFIG && cs_cg_exists(c->cgroup) &&
+		    (!c->created_cgroup || cs_cg_delete(c->cgroup)))
+			leave_cell(m, c);
 		memset(c, 0, sizeof(*c));
 	}
 	if (m->created_parent && cs_cg_delete(m->parent) == 0)

@@ -189,7 +189,9 @@ int cs_cells_drain_events(struct cs_cells *m);
 void cs_cells_print_demand(const struct cs_cells *m);
 
 /*
- * Stop every child and remove the cgroups we created (when empty). Waits up
+ * Stop every child and remove the cgroups we created (when empty); a
+ * configured cell's cgroup that stays keeps its CPUs or gets the cell
+ * parent's, as `on_stop` says. Waits up
  * to CS_DETACH_WAIT_MS for the children cellsched stopped to detach (not for
  * an external cell's, which leaves with the root; not at all once the root
  * has exited).

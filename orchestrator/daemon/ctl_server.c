@@ -183,19 +183,30 @@ static void conn_close(struct cs_ctl *s, struct cs_ctl_conn *c)
 	s->nr_conns--;
 }
 
+void cs_ctl_stop_listening(struct cs_ctl *s)
+{
+	if (!s->conns)
+		return;
+	for (int i = 0; i < CS_CTL_MAX_CONNS; i++)
+		if (s->conns[i].fd >= 0 && !s->conns[i].later)
+			conn_close(s, &s->conns[i]);
+	if (s->fd >= 0) {
+		close(s->fd);
+		unlink(s->path);	/* still holding the lock: it is ours */
+	}
+	s->fd = -1;
+}
+
 void cs_ctl_close(struct cs_ctl *s)
 {
 	if (!s->conns)
 		return;		/* never listened (or closed already) */
+	cs_ctl_stop_listening(s);
 	for (int i = 0; i < CS_CTL_MAX_CONNS; i++)
 		if (s->conns[i].fd >= 0)
 			conn_close(s, &s->conns[i]);
 	free(s->conns);
 	s->conns = NULL;
-	if (s->fd >= 0) {
-		close(s->fd);
-		unlink(s->path);	/* still holding the lock: it is ours */
-	}
 	if (s->spare_fd >= 0)
 		close(s->spare_fd);
 	s->fd = -1;
@@ -273,7 +284,10 @@ static void handle(struct cs_ctl *s, struct cs_ctl_conn *c, cs_ctl_handler fn, v
 	}
 	json_object_object_get_ex(req, "cmd", &cmd);
 	code = fn(ctx, json_object_get_string(cmd), req, c->uid, &result, err, sizeof(err));
-	if (code) {
+	if (code == CS_CTL_LATER) {
+		c->later = true;	/* not read, not timed out: cs_ctl_answer_later */
+		json_object_put(result);
+	} else if (code) {
 		set_error(c, code, err[0] ? err : "failed");
 		json_object_put(result);
 	} else {
@@ -398,7 +412,7 @@ int cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx)
 	for (int i = 0; i < CS_CTL_MAX_CONNS; i++) {
 		struct cs_ctl_conn *c = &s->conns[i];
 
-		if (c->fd < 0)
+		if (c->fd < 0 || c->later)
 			continue;
 		if (!c->answering && read_some(c)) {
 			handle(s, c, fn, ctx);
@@ -409,10 +423,36 @@ int cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx)
 			conn_close(s, c);
 			continue;
 		}
-		if (cs_now_ms() >= c->deadline)
+		if (!c->later && cs_now_ms() >= c->deadline)
 			expire(s, c, fn, ctx);
 	}
 	return answered;
+}
+
+void cs_ctl_answer_later(struct cs_ctl *s, json_object *result, int code, const char *err)
+{
+	for (int i = 0; s->conns && i < CS_CTL_MAX_CONNS; i++) {
+		struct cs_ctl_conn *c = &s->conns[i];
+		json_object *o;
+
+		if (c->fd < 0 || !c->later)
+			continue;
+		if (code) {
+			set_error(c, code, err);
+		} else {
+			o = json_object_new_object();
+			json_object_object_add(o, "ok", json_object_new_boolean(1));
+			json_object_object_add(o, "result", json_object_get(result));
+			set_answer(c, o);
+			json_object_put(o);
+		}
+		/* blocking now: the daemon has nothing else left to do */
+		while (!write_some(c) && cs_now_ms() < c->deadline)
+			poll(&(struct pollfd){ .fd = c->fd, .events = POLLOUT }, 1,
+			     (int)(c->deadline - cs_now_ms()));
+		conn_close(s, c);
+	}
+	json_object_put(result);
 }
 
 unsigned int cs_ctl_pollfds(const struct cs_ctl *s, struct pollfd *pfd)
@@ -422,7 +462,7 @@ unsigned int cs_ctl_pollfds(const struct cs_ctl *s, struct pollfd *pfd)
 	if (s->fd >= 0 && s->nr_conns < CS_CTL_MAX_CONNS)
 		pfd[n++] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
 	for (int i = 0; s->conns && i < CS_CTL_MAX_CONNS; i++)
-		if (s->conns[i].fd >= 0)
+		if (s->conns[i].fd >= 0 && !s->conns[i].later)
 			pfd[n++] = (struct pollfd){ .fd = s->conns[i].fd,
 						    .events = s->conns[i].answering ? POLLOUT :
 										      POLLIN };
@@ -434,7 +474,7 @@ int cs_ctl_timeout_ms(const struct cs_ctl *s)
 	uint64_t now = cs_now_ms(), first = UINT64_MAX;
 
 	for (int i = 0; s->conns && i < CS_CTL_MAX_CONNS; i++)
-		if (s->conns[i].fd >= 0 && s->conns[i].deadline < first)
+		if (s->conns[i].fd >= 0 && !s->conns[i].later && s->conns[i].deadline < first)
 			first = s->conns[i].deadline;
 	if (first == UINT64_MAX)
 		return -1;

@@ -35,6 +35,7 @@ struct cs_ctl_conn {
 	uid_t uid;
 	bool allowed;		/* root, or a member of the control group */
 	bool answering;		/* buf holds the answer, not the request */
+	bool later;		/* answered by cs_ctl_answer_later (the handler said so) */
 	char *buf;		/* the request so far, then the answer */
 	size_t len, off;	/* bytes in buf; of the answer, bytes sent */
 };
@@ -52,9 +53,11 @@ struct cs_ctl {
 
 /*
  * Answer one request: fill @result (ok) or return an exit code
- * (exit_codes.h) with the message in @err. @peer_uid is the caller's uid (0,
- * or a member of the control group).
+ * (exit_codes.h) with the message in @err, or CS_CTL_LATER: the caller waits
+ * for cs_ctl_answer_later (`stop`, answered once everything is detached).
+ * @peer_uid is the caller's uid (0, or a member of the control group).
  */
+enum { CS_CTL_LATER = 1000 };
 typedef int (*cs_ctl_handler)(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,
 			      json_object **result, char *err, size_t errlen);
 
@@ -84,6 +87,20 @@ int cs_ctl_timeout_ms(const struct cs_ctl *s);
  * answered.
  */
 int cs_ctl_serve(struct cs_ctl *s, cs_ctl_handler fn, void *ctx);
+
+/*
+ * Stop listening and remove the socket file (the lock stays until
+ * cs_ctl_close): new callers find no daemon; only the connections waiting
+ * for cs_ctl_answer_later stay.
+ */
+void cs_ctl_stop_listening(struct cs_ctl *s);
+
+/*
+ * Answer every connection waiting since its handler returned CS_CTL_LATER:
+ * @result (ok, taken over) or exit code @code with @err. Blocks at most
+ * CS_CTL_READ_MS per connection, then closes it.
+ */
+void cs_ctl_answer_later(struct cs_ctl *s, json_object *result, int code, const char *err);
 
 /* Stop listening, remove the socket file, release the lock. Safe on a zeroed @s. */
 void cs_ctl_close(struct cs_ctl *s);

@@ -157,6 +157,17 @@ int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_
 	return cs_scx_sum_percpu(bpf_map__fd(root->stats_map), CS_NR_ROOT_STATS, out);
 }
 
+/* sched_ext is done with our root: "disabled", or already another scheduler's */
+static bool kernel_let_go(void)
+{
+	struct cs_kernel_info ki;
+
+	if (cs_kernel_probe(CS_SYSFS, &ki))
+		return true;
+	return ki.state != CS_SCX_DISABLING && (ki.state != CS_SCX_ENABLED ||
+						strcmp(ki.root_ops, "cellsched"));
+}
+
 int cs_root_detach(struct cs_root *root, int timeout_ms)
 {
 	struct timespec step = { .tv_nsec = 10 * 1000 * 1000 };
@@ -167,8 +178,12 @@ int cs_root_detach(struct cs_root *root, int timeout_ms)
 	}
 	if (!root->obj)
 		return 0;
-	/* the kernel disables the scheduler asynchronously; ops.exit records the reason */
-	for (int waited = 0; !cs_root_exited(root); waited += 10) {
+	/*
+	 * The kernel disables the scheduler asynchronously; ops.exit records the
+	 * reason, and sched_ext reads "disabled" a little later (after two RCU
+	 * grace periods): only then could another scheduler attach.
+	 */
+	for (int waited = 0; !cs_root_exited(root) || !kernel_let_go(); waited += 10) {
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
 		nanosleep(&step, NULL);

@@ -69,8 +69,9 @@ const char *cs_root_stat_desc(int idx);
 
 /*
  * Detach (if attached), wait up to @timeout_ms for the kernel to record the
- * exit, and keep the skeleton so the exit info stays readable.
- * Returns 0, or -ETIMEDOUT if no exit was recorded in time.
+ * exit and to finish disabling (sched_ext "disabled", or another
+ * scheduler's), and keep the skeleton so the exit info stays readable.
+ * Returns 0, or -ETIMEDOUT if that did not happen in time.
  */
 int cs_root_detach(struct cs_root *root, int timeout_ms);
 

@@ -304,6 +304,23 @@ static int parse_uint(const char *opt, const char *s, unsigned long min, unsigne
 	return 0;
 }
 
+/*
+ * A `cellsched stop` waiting for its answer gets it now that everything is
+ * detached: the kernel's exit reason, or the error. Returns @code.
+ */
+static int answer_stop(struct run_state *st, int code, const char *exit_text)
+{
+	json_object *res = NULL;
+
+	if (!code) {
+		res = json_object_new_object();
+		json_object_object_add(res, "detached", json_object_new_boolean(1));
+		json_object_object_add(res, "exit", json_object_new_string(exit_text));
+	}
+	cs_ctl_answer_later(&st->d.ctl, res, code, exit_text);
+	return code;
+}
+
 static int finish(struct run_state *st, bool requested)
 {
 	struct cs_exit_info ei;
@@ -311,14 +328,16 @@ static int finish(struct run_state *st, bool requested)
 	int err;
 
 	cs_notify_stopping();
-	cs_ctl_close(&st->d.ctl);
+	cs_ctl_stop_listening(&st->d.ctl);	/* a `stop` waiting keeps its connection */
 	if (st->d.cells)
 		cs_cells_shutdown(st->d.cells);
 	err = cs_root_detach(&st->d.root, CS_DETACH_TIMEOUT_MS);
 	print_stats(&st->d.root);
 	if (err) {
-		cs_err("the kernel recorded no exit within %d ms of detaching", CS_DETACH_TIMEOUT_MS);
-		return CS_EXIT_FAILURE;
+		snprintf(text, sizeof(text), "the kernel recorded no exit within %d ms of detaching",
+			 CS_DETACH_TIMEOUT_MS);
+		cs_err("%s", text);
+		return answer_stop(st, CS_EXIT_FAILURE, text);
 	}
 	cs_root_exit_info(&st->d.root, &ei);
 	cs_exit_format(&ei, text, sizeof(text));
@@ -327,14 +346,14 @@ static int finish(struct run_state *st, bool requested)
 			fprintf(stderr, "the kernel's dump of the scheduler's state:\n%s\n",
 				cs_root_exit_dump(&st->d.root));
 		cs_err("root scheduler exited with an error: %s", text);
-		return CS_EXIT_SCHED_ERROR;
+		return answer_stop(st, CS_EXIT_SCHED_ERROR, text);
 	}
 	if (!requested) {
 		cs_err("root scheduler was stopped from outside cellsched: %s", text);
-		return CS_EXIT_SCHED_ERROR;
+		return answer_stop(st, CS_EXIT_SCHED_ERROR, text);
 	}
 	cs_info("root scheduler exited: %s", text);
-	return CS_EXIT_OK;
+	return answer_stop(st, CS_EXIT_OK, text);
 }
 
 /* The machine's topology, or the configuration's override. */
