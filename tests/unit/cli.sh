@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..46"
+echo "1..48"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -71,6 +71,12 @@ check "check --cpus: a count of 0 is refused" 2 "--cpus '0': want a count 1..102
 	check -c "$tmp/c.yaml" --cpus 0
 check "check --cpus: not a CPU list" 2 "--cpus '1-x': '1-x' is not a CPU number or range" -- \
 	check -c "$tmp/c.yaml" --cpus 1-x
+
+yaml "on_stop: forget"
+check "check: on_stop takes keep or release" 8 \
+	"c.yaml:1:10: unknown 'on_stop' 'forget' (known: keep, release)" -- check -c "$tmp/c.yaml"
+yaml "on_stop: release"
+check "check: on_stop: release is valid" 0 "c.yaml: valid" -- check -c "$tmp/c.yaml"
 
 # issue 13 item 1: a deeply nested file is refused at once (4.6 s before), exit 8
 python3 -c "print('x: ' + '[' * 30000 + ']' * 30000)" > "$tmp/deep.yaml"
