@@ -3,7 +3,8 @@
  * orchestrator/core/config_paths.c: where the files cellsched writes may be
  * (see config.h): the state file STATE (with STATE.tmp while it is written,
  * STATE.lock while a daemon runs, STATE.corrupt-* when set aside) and the
- * control socket SOCKET (with SOCKET.lock).
+ * control socket SOCKET (with SOCKET.lock); and the form of a cgroup path
+ * (cs_config_bad_cgroup: the cell parent and the cells' cgroups).
  *
  * Three layers. cs_config_bad_file_path(): the form of one path, pure (a
  * plain absolute path, not below /proc, /sys or /dev). cs_config_check_paths():
@@ -159,4 +160,56 @@ int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen
 		return fail(cfg, cfg->group_pos, err, errlen, "control.group", cfg->group, why);
 	}
 	return 0;
+}
+
+/*
+ * Is the path component @p (@n bytes) named like a cgroup interface file:
+ * "<controller>.<name>" ("cgroup.procs", "cpuset.cpus", "memory.max")? A
+ * cgroup cannot be made under such a name, or would be mistaken for one.
+ * The controllers of cgroup v2 and of v1, so that none of them can come.
+ */
+static bool interface_name(const char *p, size_t n)
+{
+	static const char *const prefixes[] = {
+		"cgroup", "cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices",
+		"freezer", "net_cls", "net_prio", "perf_event", "hugetlb", "pids", "rdma",
+		"misc", "dmem",
+	};
+	const char *dot = memchr(p, '.', n);
+
+	for (size_t i = 0; dot && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if ((size_t)(dot - p) == strlen(prefixes[i]) && !strncmp(p, prefixes[i], dot - p))
+			return true;
+	return false;
+}
+
+const char *cs_config_bad_cgroup(const char *cg)
+{
+	const char *p = cg;
+
+	if (!cg[0])
+		return "it is empty";
+	if (cg[0] == '/')
+		return "it must be relative, not absolute";
+	for (const char *s = cg; *s; s++)
+		if (!(*s == '/' || *s == '-' || *s == '_' || *s == '.' ||
+		      (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return "only letters, digits, '-', '_', '.' and '/' are allowed";
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0)
+			return "it has an empty path component";
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return "'.' and '..' would leave the parent";
+		if (interface_name(p, n))
+			return "a component is named like a cgroup interface file (cgroup.*, cpu.*, "
+			       "cpuset.*, memory.*, io.*, pids.*, ...)";
+		p += n;
+		if (*p == '/')
+			p++;
+		if (*p == '\0' && p[-1] == '/')
+			return "it ends with '/'";
+	}
+	return NULL;
 }
