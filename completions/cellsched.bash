@@ -141,6 +141,10 @@ _cellsched()
             COMPREPLY=($(compgen -W "auto native embedded" -- "$cur"))
             return
             ;;
+        --format)
+            COMPREPLY=($(compgen -W "text openmetrics" -- "$cur"))
+            return
+            ;;
         --policy)
             COMPREPLY=($(compgen -W "fifo vtime latency external" -- "$cur"))
             return
@@ -210,7 +214,7 @@ _cellsched()
             opts="--reset ${globals[*]} --help"
             ;;
         stats)
-            opts="--watch ${globals[*]} --help"
+            opts="--watch --format --describe ${globals[*]} --help"
             ;;
         cell)
             if [[ -z $sub ]]; then

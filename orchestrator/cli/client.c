@@ -28,12 +28,14 @@
 
 #include <json-c/json.h>
 
+#include "answer.h"
 #include "cli.h"
 #include "cpus.h"
 #include "ctl_client.h"
 #include "escape.h"
 #include "log.h"
 #include "policies.h"
+#include "stats.h"
 
 static const char client_usage[] =
 	"usage: cellsched [--socket PATH] [--json] VERB ...\n"
@@ -49,7 +51,7 @@ static const char client_usage[] =
 	"  cell assign NAME (--pid PID | --cgroup PATH)\n"
 	"  rebalance [--dry-run]          re-plan the resizable cells now\n"
 	"  reload [--reset]               re-read the YAML (--reset: drop the CLI's changes)\n"
-	"  stats [--watch SECONDS]        scheduler counters per cell\n"
+	"  stats [--watch S] [--format F] scheduler counters per cell; --describe: the fields\n"
 	"  stop                           detach everything, end the daemon; answers once done\n";
 
 /* Each verb's own usage, for `VERB --help` (the verb's words as given, e.g. "cell resize"). */
@@ -85,8 +87,14 @@ static const struct {
 		       "  re-plan the resizable cells now (--dry-run: show the plan only)\n" },
 	{ "reload", "usage: cellsched reload [--reset] [--json]\n"
 		    "  re-read the YAML (--reset: and drop the CLI's changes)\n" },
-	{ "stats", "usage: cellsched stats [--watch SECONDS] [--json]\n"
-		   "  scheduler counters per cell, every SECONDS with --watch until ^C\n" },
+	{ "stats", "usage: cellsched stats [--watch SECONDS] [--format text|openmetrics] [--json]\n"
+		   "       cellsched stats --describe\n"
+		   "  the daemon's counters and gauges, the root cell's and each cell's\n"
+		   "  --watch S    every S seconds (1..86400) until ^C, with the time and each\n"
+		   "               counter's rate per second since the previous answer\n"
+		   "  --format F   text (default) or openmetrics (for node_exporter's textfile\n"
+		   "               collector; the metrics endpoint serves the same)\n"
+		   "  --describe   every field: kind, unit, OpenMetrics name, meaning\n" },
 	{ "stop", "usage: cellsched stop [--json]\n  detach everything and end the daemon; answers once"
 		  " every scheduler is detached\n" },
 };
@@ -128,38 +136,6 @@ static int client_fail(const struct client *cl, int code, const char *fmt, ...)
 	return code;
 }
 
-/* @s escaped for printing, in one of a few rotating buffers (a line shows several). */
-static const char *esc(const char *s)
-{
-	static char ring[8][16384];
-	static unsigned int next;
-
-	return cs_escape(s, ring[next++ % 8], sizeof(ring[0]));
-}
-
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !v)
-		return "";
-	return esc(json_object_get_string(v));
-}
-
-static long long num(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
-}
-
-static double dbl(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
-}
-
 /* Send @req (consumed); on success *@result is the answer's result (caller puts @resp). */
 static int call(struct client *cl, json_object *req, json_object **resp, json_object **result)
 {
@@ -183,13 +159,13 @@ static int call(struct client *cl, json_object *req, json_object **resp, json_ob
 		}
 	}
 	if (!json_object_object_get_ex(*resp, "ok", &ok) || !json_object_get_boolean(ok)) {
-		int code = (int)num(*resp, "exit");
+		int code = (int)cli_num(*resp, "exit");
 
 		code = code > 0 && code < 64 ? code : CS_EXIT_FAILURE;
 		if (cl->json)
 			print_json(*resp);	/* the daemon's own error object */
 		else
-			client_fail(cl, code, "%s", str(*resp, "error"));
+			client_fail(cl, code, "%s", cli_str(*resp, "error"));
 		json_object_put(*resp);
 		*resp = NULL;
 		return code;
@@ -213,8 +189,8 @@ static void cell_mode(json_object *c, char *buf, size_t len)
 	bool lend = json_object_object_get_ex(c, "lend", &v) && json_object_get_boolean(v);
 
 	if (json_object_object_get_ex(c, "resizable", &v) && json_object_get_boolean(v))
-		snprintf(buf, len, "auto %lld..%lld w%lld%s", num(c, "min"), num(c, "max"),
-			 num(c, "weight"), lend ? " lend" : "");
+		snprintf(buf, len, "auto %lld..%lld w%lld%s", cli_num(c, "min"), cli_num(c, "max"),
+			 cli_num(c, "weight"), lend ? " lend" : "");
 	else
 		snprintf(buf, len, "fixed%s", lend ? " lend" : "");
 }
@@ -232,77 +208,49 @@ static void print_cells(json_object *res)
 
 			cell_mode(c, mode, sizeof(mode));
 			printf("%-16s %-12s %4lld  %-18s %-8s %-18s %8lld %6.1f  %s%s\n",
-			       str(c, "name"), str(c, "cpus"), num(c, "nr_cpus"), mode,
-			       str(c, "policy"), str(c, "state"), num(c, "runnable"),
-			       dbl(c, "util_pct"), str(c, "origin"),
-			       num(c, "changed_by_cli") ? " (changed by cli)" : "");
+			       cli_str(c, "name"), cli_str(c, "cpus"), cli_num(c, "nr_cpus"), mode,
+			       cli_str(c, "policy"), cli_str(c, "state"), cli_num(c, "runnable"),
+			       cli_dbl(c, "util_pct"), cli_str(c, "origin"),
+			       cli_num(c, "changed_by_cli") ? " (changed by cli)" : "");
 		}
-	printf("%-16s %-12s\n", "(root cell)", str(res, "root_cell_cpus"));
+	printf("%-16s %-12s\n", "(root cell)", cli_str(res, "root_cell_cpus"));
 }
 
 static void print_status(json_object *r)
 {
-	printf("cellsched %s, pid %lld, up %lld s\n", str(r, "version"), num(r, "pid"),
-	       num(r, "uptime_s"));
-	printf("config:      %s\n", str(r, "config")[0] ? str(r, "config") : "(built-in)");
-	printf("changes:     %lld made by the CLI, kept in %s\n", num(r, "runtime_changes"),
-	       str(r, "state_file"));
-	printf("sched_ext:   %s, root scheduler '%s'\n", str(r, "sched_ext"), str(r, "root_ops"));
-	printf("mode:        %s (%s)\n", str(r, "mode"), str(r, "mode_reason"));
-	printf("cells:       %lld under cgroup %s\n", num(r, "cells"), str(r, "cell_parent"));
-	printf("CPUs:        online %s, root cell %s\n", str(r, "online_cpus"),
-	       str(r, "root_cell_cpus"));
-	printf("topology:    %s\n", str(r, "topology"));
-	printf("tick:        %lld ms\n", num(r, "tick_ms"));
-	if (str(r, "plan_error")[0])
-		printf("planner:     %s\n", str(r, "plan_error"));
+	printf("cellsched %s, pid %lld, up %lld s\n", cli_str(r, "version"), cli_num(r, "pid"),
+	       cli_num(r, "uptime_s"));
+	printf("config:      %s\n", cli_str(r, "config")[0] ? cli_str(r, "config") : "(built-in)");
+	printf("changes:     %lld made by the CLI, kept in %s\n", cli_num(r, "runtime_changes"),
+	       cli_str(r, "state_file"));
+	printf("sched_ext:   %s, root scheduler '%s'\n", cli_str(r, "sched_ext"), cli_str(r, "root_ops"));
+	printf("mode:        %s (%s)\n", cli_str(r, "mode"), cli_str(r, "mode_reason"));
+	printf("cells:       %lld under cgroup %s\n", cli_num(r, "cells"), cli_str(r, "cell_parent"));
+	printf("CPUs:        online %s, root cell %s\n", cli_str(r, "online_cpus"),
+	       cli_str(r, "root_cell_cpus"));
+	printf("topology:    %s\n", cli_str(r, "topology"));
+	printf("tick:        %lld ms\n", cli_num(r, "tick_ms"));
+	if (cli_str(r, "plan_error")[0])
+		printf("planner:     %s\n", cli_str(r, "plan_error"));
 }
 
 static void print_object(const char *indent, json_object *o)
 {
 	json_object_object_foreach(o, key, val) {
 		if (json_object_is_type(val, json_type_object)) {
-			printf("%s%s:\n", indent, esc(key));
+			printf("%s%s:\n", indent, cli_esc(key));
 			print_object("    ", val);
 		} else {
-			printf("%s%-14s %s\n", indent, esc(key),
-			       val ? esc(json_object_get_string(val)) : "-");
+			printf("%s%-14s %s\n", indent, cli_esc(key),
+			       val ? cli_esc(json_object_get_string(val)) : "-");
 		}
-	}
-}
-
-static void print_stats(json_object *r)
-{
-	json_object *root, *arr, *st;
-
-	if (str(r, "mode")[0])
-		printf("mode: %s\n", str(r, "mode"));
-	if (json_object_object_get_ex(r, "root", &root)) {
-		printf("root:");
-		json_object_object_foreach(root, key, val)
-			printf(" %s=%s", esc(key), esc(json_object_get_string(val)));
-		printf("\n");
-	}
-	if (!json_object_object_get_ex(r, "cells", &arr))
-		return;
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		json_object *c = json_object_array_get_idx(arr, i);
-
-		printf("cell %s: cpus=%s util=%.1f%% runnable=%lld max_wait_us=%lld", str(c, "name"),
-		       str(c, "cpus"), dbl(c, "util_pct"), num(c, "runnable"),
-		       num(c, "max_wait_us"));
-		if (json_object_object_get_ex(c, "stats", &st)) {
-			json_object_object_foreach(st, key, val)
-				printf(" %s=%s", esc(key), esc(json_object_get_string(val)));
-		}
-		printf("\n");
 	}
 }
 
 /* `stop` is answered once the daemon detached everything */
 static void print_stopped(json_object *r)
 {
-	printf("cellsched stopped: every scheduler detached (%s)\n", str(r, "exit"));
+	printf("cellsched stopped: every scheduler detached (%s)\n", cli_str(r, "exit"));
 }
 
 static void print_plan(json_object *r)
@@ -316,10 +264,10 @@ static void print_plan(json_object *r)
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *c = json_object_array_get_idx(arr, i);
 
-			printf("%-16s %-12s %-12s %5lld %7lld %8lld %6.1f%s\n", str(c, "name"),
-			       str(c, "cpus"), str(c, "next_cpus"), num(c, "want"),
-			       num(c, "target"), num(c, "runnable"), dbl(c, "util_pct"),
-			       num(c, "report") ? "" : "  (no report yet)");
+			printf("%-16s %-12s %-12s %5lld %7lld %8lld %6.1f%s\n", cli_str(c, "name"),
+			       cli_str(c, "cpus"), cli_str(c, "next_cpus"), cli_num(c, "want"),
+			       cli_num(c, "target"), cli_num(c, "runnable"), cli_dbl(c, "util_pct"),
+			       cli_num(c, "report") ? "" : "  (no report yet)");
 		}
 	printf(dry ? "dry run: nothing changed\n" : "applied\n");
 }
@@ -352,7 +300,7 @@ static int check_cell_request(const struct client *cl, json_object *req)
 		const char *list = json_object_get_string(v);
 
 		if (cs_cpus_parse(list, &cpus, why, sizeof(why)))
-			return client_fail(cl, CS_EXIT_USAGE, "bad --cpus '%s': %s", esc(list), why);
+			return client_fail(cl, CS_EXIT_USAGE, "bad --cpus '%s': %s", cli_esc(list), why);
 		if (cs_cpus_empty(&cpus))
 			return client_fail(cl, CS_EXIT_USAGE, "--cpus must name at least one CPU "
 					   "(use 'cell delete' to remove a cell)");
@@ -365,7 +313,7 @@ static int check_cell_request(const struct client *cl, json_object *req)
 	if (json_object_object_get_ex(req, "policy", &v) &&
 	    !cs_policy_find(json_object_get_string(v)))
 		return client_fail(cl, CS_EXIT_USAGE, "unknown --policy '%s' (known: %s)",
-				   esc(json_object_get_string(v)), cs_policy_names());
+				   cli_esc(json_object_get_string(v)), cs_policy_names());
 	return CS_EXIT_OK;
 }
 
@@ -380,7 +328,7 @@ static int set_tunable(const struct client *cl, json_object *req, char *arg)
 	v = eq ? strtoll(eq + 1, &end, 10) : 0;
 	if (!eq || eq == arg || !eq[1] || *end || v < 0 || errno)
 		return client_fail(cl, CS_EXIT_USAGE, "--set wants TUNABLE=NUMBER, not '%s'",
-				   esc(arg));
+				   cli_esc(arg));
 	*eq = '\0';
 	if (!json_object_object_get_ex(req, "tunables", &tun)) {
 		tun = json_object_new_object();
@@ -441,19 +389,19 @@ static int cell_options(struct client *cl, const char *sub, int argc, char **arg
 			if (errno || end == optarg || *end || v < 0)
 				return client_fail(cl, CS_EXIT_USAGE, "--%s wants a number, not '%s'",
 						   c == 'm' ? "min" : c == 'M' ? "max" : c == 'w' ?
-						   "weight" : "pid", esc(optarg));
+						   "weight" : "pid", cli_esc(optarg));
 			json_object_object_add(req, c == 'm' ? "min" : c == 'M' ? "max" :
 					       c == 'w' ? "weight" : "pid", json_object_new_int64(v));
 			break;
 		case ':':
-			return client_fail(cl, CS_EXIT_USAGE, "%s needs a value", esc(bad_option(argv)));
+			return client_fail(cl, CS_EXIT_USAGE, "%s needs a value", cli_esc(bad_option(argv)));
 		default:
 			return client_fail(cl, CS_EXIT_USAGE, "cell %s: unknown option '%s'", sub,
-					   esc(bad_option(argv)));
+					   cli_esc(bad_option(argv)));
 		}
 	}
 	if (optind != argc)
-		return client_fail(cl, CS_EXIT_USAGE, "unexpected argument '%s'", esc(argv[optind]));
+		return client_fail(cl, CS_EXIT_USAGE, "unexpected argument '%s'", cli_esc(argv[optind]));
 	return check_cell_request(cl, req);
 }
 
@@ -472,7 +420,7 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 			snprintf(cmd, sizeof(cmd), "cell-%s", subs[i]);
 	if (!cmd[0])
 		return client_fail(cl, CS_EXIT_USAGE, "cell: unknown subcommand '%s'",
-				   esc(argv[1]));
+				   cli_esc(argv[1]));
 	if (argc < 3 || argv[2][0] == '-')
 		return client_fail(cl, CS_EXIT_USAGE, "cell %s: want a cell NAME first", argv[1]);
 	req = request(cmd);
@@ -490,13 +438,13 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 	else if (!strcmp(cmd, "cell-show"))
 		print_object("", res);
 	else if (!strcmp(cmd, "cell-delete"))
-		printf("cell %s deleted\n", esc(argv[2]));
+		printf("cell %s deleted\n", cli_esc(argv[2]));
 	else if (!strcmp(cmd, "cell-assign"))
-		printf("cell %s: moved %lld process%s\n", esc(argv[2]), num(res, "moved"),
-		       num(res, "moved") == 1 ? "" : "es");
+		printf("cell %s: moved %lld process%s\n", cli_esc(argv[2]), cli_num(res, "moved"),
+		       cli_num(res, "moved") == 1 ? "" : "es");
 	else
-		printf("cell %s: CPUs %s, %s\n", str(res, "name"), str(res, "cpus"),
-		       str(res, "state"));
+		printf("cell %s: CPUs %s, %s\n", cli_str(res, "name"), cli_str(res, "cpus"),
+		       cli_str(res, "state"));
 	json_object_put(resp);
 	return CS_EXIT_OK;
 }
@@ -516,11 +464,14 @@ static int simple(struct client *cl, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "reset", no_argument, NULL, 'r' },
 		{ "watch", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "describe", no_argument, NULL, 'D' },
 		{ 0 },
 	};
 	const char *verb = argv[0];
-	json_object *resp = NULL, *res = NULL, *extra = json_object_new_object();
+	json_object *resp = NULL, *res = NULL, *prev = NULL, *extra = json_object_new_object();
 	unsigned long watch = 0;
+	bool openmetrics = false, describe = false;
 	char *end;
 	int c, ret;
 
@@ -536,22 +487,35 @@ static int simple(struct client *cl, int argc, char **argv)
 		else if (c == 'w' && !strcmp(verb, "stats") &&
 			 (watch = strtoul(optarg, &end, 10)) > 0 && !*end && watch <= 86400)
 			;
+		else if (c == 'f' && !strcmp(verb, "stats") &&
+			 (!strcmp(optarg, "text") || !strcmp(optarg, "openmetrics")))
+			openmetrics = !strcmp(optarg, "openmetrics");
+		else if (c == 'D' && !strcmp(verb, "stats"))
+			describe = true;
 		else {
 			json_object_put(extra);
 			if (c == 'w' && !strcmp(verb, "stats"))
 				return client_fail(cl, CS_EXIT_USAGE, "stats: --watch wants seconds "
-						   "1..86400, not '%s'", esc(optarg));
+						   "1..86400, not '%s'", cli_esc(optarg));
+			if (c == 'f' && !strcmp(verb, "stats"))
+				return client_fail(cl, CS_EXIT_USAGE, "stats: --format wants text or "
+						   "openmetrics, not '%s'", cli_esc(optarg));
 			if (c == ':')
 				return client_fail(cl, CS_EXIT_USAGE, "%s: %s needs a value", verb,
-						   esc(bad_option(argv)));
+						   cli_esc(bad_option(argv)));
 			return client_fail(cl, CS_EXIT_USAGE, "%s: unknown option '%s'", verb,
-					   esc(bad_option(argv)));
+					   cli_esc(bad_option(argv)));
 		}
 	}
 	if (optind != argc) {
 		json_object_put(extra);
 		return client_fail(cl, CS_EXIT_USAGE, "%s: unexpected argument '%s'", verb,
-				   esc(argv[optind]));
+				   cli_esc(argv[optind]));
+	}
+	if (describe) {		/* what the fields are: nothing to ask the daemon */
+		json_object_put(extra);
+		cli_stats_describe();
+		return CS_EXIT_OK;
 	}
 	if (watch) {	/* ^C ends the watch between two answers */
 		signal(SIGINT, on_signal);
@@ -567,19 +531,23 @@ static int simple(struct client *cl, int argc, char **argv)
 			break;
 		if (cl->json)
 			print_json(res);
+		else if (!strcmp(verb, "stats") && openmetrics)
+			ret = cli_stats_openmetrics(res);
+		else if (!strcmp(verb, "stats"))
+			cli_stats_text(res, prev, watch);
 		else if (!strcmp(verb, "status") || !strcmp(verb, "reload"))
 			print_status(res);
 		else if (!strcmp(verb, "cells"))
 			print_cells(res);
-		else if (!strcmp(verb, "stats"))
-			print_stats(res);
 		else if (!strcmp(verb, "rebalance"))
 			print_plan(res);
 		else if (!strcmp(verb, "stop"))
 			print_stopped(res);
+		json_object_put(prev);
+		prev = json_object_get(res);
 		json_object_put(resp);
 		fflush(stdout);
-		if (!watch)
+		if (!watch || ret)
 			break;
 		for (unsigned long s = 0; s < watch && !interrupted; s++)
 			sleep(1);
@@ -588,6 +556,7 @@ static int simple(struct client *cl, int argc, char **argv)
 		if (!cl->json)
 			printf("\n");
 	}
+	json_object_put(prev);
 	json_object_put(extra);
 	return ret;
 }

@@ -451,6 +451,22 @@ static int control_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg
 	return -ENOENT;
 }
 
+/* metrics.listen: "ADDR:PORT", "[V6ADDR]:PORT" or ":PORT" (every address) */
+static int metrics_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
+{
+	struct cs_config *cfg = arg;
+	char why[128];
+
+	if (strcmp(key, "listen"))
+		return -ENOENT;
+	if (get_str(c, v, "metrics.listen", cfg->metrics_listen, sizeof(cfg->metrics_listen)))
+		return -EINVAL;
+	if (cs_config_bad_listen(cfg->metrics_listen, why, sizeof(why)))
+		return fail_at(c, v, "bad 'metrics.listen' '%s': %s", cfg->metrics_listen, why);
+	cfg->metrics_pos = pos_of(v);
+	return 0;
+}
+
 static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 {
 	struct cs_config *cfg = arg;
@@ -466,6 +482,8 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *v, void *arg)
 				       scalar(v));
 		return 0;
 	}
+	if (!strcmp(key, "metrics"))
+		return walk_map(c, v, "'metrics'", "listen", metrics_key, cfg);
 	if (!strcmp(key, "on_stop")) {
 		if (want_scalar(c, v, key))
 			return -EINVAL;
@@ -688,8 +706,8 @@ int cs_config_parse(const char *name, const char *text, size_t len, struct cs_co
 		ret = 0;	/* an empty document ("" or "---") is the default configuration */
 	else
 		ret = walk_map(&c, root, "the configuration",
-			       "mode, tick_ms, cell_parent, state_file, control, on_stop, "
-			       "root_cell, rebalance, topology, cells", top_key, cfg);
+			       "mode, tick_ms, cell_parent, state_file, control, metrics, "
+			       "on_stop, root_cell, rebalance, topology, cells", top_key, cfg);
 	if (!ret) {
 		const char *why = cs_config_bad_cgroup(cfg->cell_parent);
 

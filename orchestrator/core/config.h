@@ -18,6 +18,8 @@
  *   control:
  *     socket: /run/cellsched/cellsched.sock     control socket (absolute path)
  *     group: NAME             group allowed besides root (socket mode 0660)
+ *   metrics:
+ *     listen: 127.0.0.1:9464  OpenMetrics endpoint (GET /metrics); off when absent
  *   on_stop: keep             when cellsched stops, cells that still have tasks keep
  *                             their cpusets (keep) or get the cell parent's CPUs (release)
  *   (state_file and socket: plain paths, not below /proc, /sys or /dev, apart:
@@ -108,6 +110,7 @@ struct cs_config {
 	unsigned int tick_ms;
 	enum cs_mode mode;		/* `mode:`; CS_MODE_AUTO when the YAML is silent */
 	bool release_on_stop;		/* `on_stop: release` (default keep) */
+	char metrics_listen[64];	/* `metrics.listen`; "" = no metrics endpoint */
 	char cell_parent[CS_CGPATH_MAX];
 	unsigned int min_cpus;
 	char socket[CS_PATH_MAX];
@@ -117,7 +120,7 @@ struct cs_config {
 	unsigned int nr_topo_cores, nr_topo_llcs;	/* 0, 0: no override */
 	struct cs_cpus *topo_cores, *topo_llcs;
 	struct cs_pos cell_parent_pos, min_cpus_pos, group_pos, rebalance_pos, topology_pos;
-	struct cs_pos socket_pos, state_file_pos, mode_pos;
+	struct cs_pos socket_pos, state_file_pos, mode_pos, metrics_pos;
 	unsigned int nr_cells;
 	struct cs_cell_cfg *cells;	/* nr_cells entries */
 };
@@ -160,6 +163,16 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
  * allowed characters. Returns NULL if fine, else what is wrong.
  */
 const char *cs_config_bad_cgroup(const char *cgroup);
+
+/*
+ * Is @listen not an address to listen on: "IPV4:PORT", "[IPV6]:PORT" or
+ * ":PORT" (every address), PORT 1..65535? 0 if fine, else -EINVAL with the
+ * reason in @why (config_paths.c). cs_config_listen_addr() gives the socket
+ * address of a valid one.
+ */
+int cs_config_bad_listen(const char *listen, char *why, size_t len);
+struct sockaddr_storage;
+int cs_config_listen_addr(const char *listen, struct sockaddr_storage *ss);
 
 /*
  * The files cellsched writes (config_paths.c). cs_config_bad_file_path():

@@ -3,8 +3,9 @@
  * orchestrator/core/config_paths.c: where the files cellsched writes may be
  * (see config.h): the state file STATE (with STATE.tmp while it is written,
  * STATE.lock while a daemon runs, STATE.corrupt-* when set aside) and the
- * control socket SOCKET (with SOCKET.lock); and the form of a cgroup path
- * (cs_config_bad_cgroup: the cell parent and the cells' cgroups).
+ * control socket SOCKET (with SOCKET.lock); the form of a cgroup path
+ * (cs_config_bad_cgroup: the cell parent and the cells' cgroups) and of the
+ * metrics endpoint's address (cs_config_bad_listen).
  *
  * Three layers. cs_config_bad_file_path(): the form of one path, pure (a
  * plain absolute path, not below /proc, /sys or /dev). cs_config_check_paths():
@@ -14,13 +15,16 @@
  * only this machine can say (what exists at those paths now, where their
  * directories really lead, the control group): `check` and `run` call it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "config.h"
@@ -212,4 +216,48 @@ const char *cs_config_bad_cgroup(const char *cg)
 			return "it ends with '/'";
 	}
 	return NULL;
+}
+
+int cs_config_listen_addr(const char *listen, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+	const char *colon = strrchr(listen, ':');
+	char host[64], *end;
+	unsigned long port;
+	size_t n;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return -EINVAL;
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || colon[1] == '-' || port < 1 || port > 65535)
+		return -EINVAL;
+	n = colon - listen;
+	memcpy(host, listen, n);
+	host[n] = 0;
+	memset(ss, 0, sizeof(*ss));
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		host[n - 1] = 0;
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(port);
+		return inet_pton(AF_INET6, host + 1, &v6->sin6_addr) == 1 ? 0 : -EINVAL;
+	}
+	v4->sin_family = AF_INET;
+	v4->sin_port = htons(port);
+	if (!n) {
+		v4->sin_addr.s_addr = htonl(INADDR_ANY);
+		return 0;
+	}
+	return inet_pton(AF_INET, host, &v4->sin_addr) == 1 ? 0 : -EINVAL;
+}
+
+int cs_config_bad_listen(const char *listen, char *why, size_t len)
+{
+	struct sockaddr_storage ss;
+
+	if (!cs_config_listen_addr(listen, &ss))
+		return 0;
+	snprintf(why, len, "want IPV4:PORT, [IPV6]:PORT or :PORT, PORT 1..65535 "
+		 "(e.g. 127.0.0.1:9464)");
+	return -EINVAL;
 }

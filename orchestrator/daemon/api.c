@@ -31,6 +31,7 @@
 #include "escape.h"
 #include "kernel.h"
 #include "log.h"
+#include "stats_catalog.h"
 #include "machine.h"
 #include "policies.h"
 #include "proc.h"
@@ -215,6 +216,7 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 		(int64_t)(d->root.shared->cells[idx].lent_ns / 1000)));
 	json_object_object_add(o, "state", json_object_new_string(cell_state(d, idx)));
 	json_object_object_add(o, "failures", json_object_new_int(c->failures));
+	json_object_object_add(o, "restarts", json_object_new_int(c->restarts));
 	json_object_object_add(o, "runnable", json_object_new_int(dm->nr_runnable));
 	json_object_object_add(o, "util_pct", json_object_new_double(dm->util_permille / 10.0));
 	json_object_object_add(o, "max_wait_us", json_object_new_int64(dm->max_wait_ns / 1000));
@@ -240,7 +242,7 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 	if (c->running && !cs_child_read_stats(&c->child, st)) {
 		t = json_object_new_object();
 		for (int i = 0; i < CS_NR_CELL_STATS; i++)
-			json_object_object_add(t, cs_child_stat_name(i),
+			json_object_object_add(t, cs_stat_cell_key(i),
 					       json_object_new_int64((int64_t)st[i]));
 		json_object_object_add(o, "stats", t);
 	}
@@ -272,8 +274,32 @@ static json_object *root_stats_json(const struct cs_daemon *d)
 
 	if (!cs_root_read_stats(&d->root, v))
 		for (int i = 0; i < CS_NR_ROOT_STATS; i++)
-			json_object_object_add(o, cs_root_stat_name(i),
+			json_object_object_add(o, cs_stat_root_key(i),
 					       json_object_new_int64((int64_t)v[i]));
+	return o;
+}
+
+json_object *cs_daemon_stats_json(const struct cs_daemon *d)
+{
+	json_object *o = json_object_new_object(), *dm = json_object_new_object();
+	unsigned int n = 0;
+	struct cs_cpus rc;
+
+	for (int i = 0; i < CS_MAX_CELLS; i++)
+		n += d->cells->cells[i].used;
+	root_cpus(d, &rc);
+	json_object_object_add(o, "mode", json_object_new_string(cs_mode_name(d->mode)));
+	json_object_object_add(dm, "uptime_s", json_object_new_int64(
+		(int64_t)((cs_now_ms() - d->started_ms) / 1000)));
+	json_object_object_add(dm, "cells", json_object_new_int(n));
+	json_object_object_add(dm, "root_cell_cpus", json_object_new_int(cs_cpus_count(&rc)));
+	json_object_object_add(dm, "rebalances", json_object_new_int64(
+		(int64_t)d->cells->nr_rebalances));
+	json_object_object_add(dm, "child_restarts", json_object_new_int64(
+		(int64_t)d->cells->nr_restarts));
+	json_object_object_add(o, "daemon", dm);
+	json_object_object_add(o, "root", root_stats_json(d));
+	json_object_object_add(o, "cells", cells_json(d, true));
 	return o;
 }
 
@@ -593,10 +619,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 				    name ? name : "");
 		*res = cell_json(d, idx, true);
 	} else if (!strcmp(cmd, "stats")) {
-		*res = json_object_new_object();
-		json_object_object_add(*res, "mode", json_object_new_string(cs_mode_name(d->mode)));
-		json_object_object_add(*res, "root", root_stats_json(d));
-		json_object_object_add(*res, "cells", cells_json(d, true));
+		*res = cs_daemon_stats_json(d);
 	} else if (!strcmp(cmd, "stop")) {
 		cs_info("control socket: stop requested");
 		d->stop = true;

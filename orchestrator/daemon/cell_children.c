@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "kernel.h"
 #include "log.h"
+#include "stats_catalog.h"
 #include "policies.h"
 #include "queue_impl.h"
 
@@ -90,6 +91,10 @@ static void start_child(struct cs_cells *m, unsigned int idx, uint64_t now_ms)
 
 	err = cs_child_start(&c->child, &p, &ei);
 	if (!err) {
+		if (c->failures) {
+			c->restarts++;
+			m->nr_restarts++;
+		}
 		c->running = true;
 		c->child_id = p.child_id;
 		c->started_at_ms = now_ms;
@@ -274,7 +279,7 @@ void cs_cells_print_demand(const struct cs_cells *m)
 			continue;
 		printf("cell %s: policy=%s", name, c->policy);
 		for (int i = 0; i < CS_NR_CELL_STATS; i++)
-			printf(" %s=%llu", cs_child_stat_name(i), st[i]);
+			printf(" %s=%llu", cs_stat_cell_key(i), st[i]);
 		printf("\n");
 	}
 	fflush(stdout);

@@ -79,6 +79,7 @@ static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *
 	cs_info("cell %s: CPUs %s -> %s", c->name, cs_fmt_cpus(&c->cpus, a, sizeof(a)),
 		cs_fmt_cpus(cpus, b, sizeof(b)));
 	c->cpus = *cpus;
+	m->nr_rebalances += c->resizable;
 	note_change(m, idx);
 	return 0;
 }

@@ -63,6 +63,7 @@ struct cs_cell_rt {
 	bool running;			/* child attached and not exited */
 	bool external_seen;		/* external policy: a foreign child is attached */
 	unsigned int failures;		/* consecutive child failures */
+	unsigned int restarts;		/* child started again after failing */
 	uint64_t restart_at_ms;		/* earliest next start */
 	uint64_t started_at_ms;
 };
@@ -103,6 +104,8 @@ struct cs_cells {
 	uint64_t add_retry_at_ms;	/* after a failed add, none before this */
 	char order_err[CS_ERR_MAX];	/* cells waiting for each other's CPUs ("" if none) */
 	struct cs_gone_cell gone[CS_MAX_CELLS];	/* [slot]: until its detach event is logged */
+	uint64_t nr_rebalances;		/* CPU changes of resizable cells (stats) */
+	uint64_t nr_restarts;		/* children started again after failing (stats) */
 };
 
 /* The planner's proposal for the resizable cells (`rebalance --dry-run`). */

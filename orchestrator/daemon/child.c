@@ -145,20 +145,6 @@ bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei)
 	return c->skel && !c->emb && cs_scx_exit_info(c->ops->uei(c), ei);
 }
 
-static const char *const cs_cell_stat_names[] = {
-#define CS_X_NAME(name, desc) #name,
-	CS_CELL_STATS(CS_X_NAME)
-#undef CS_X_NAME
-};
-
-_Static_assert(sizeof(cs_cell_stat_names) / sizeof(cs_cell_stat_names[0]) == CS_NR_CELL_STATS,
-	       "cell stat names out of sync with enum cs_cell_stat");
-
-const char *cs_child_stat_name(int idx)
-{
-	return idx >= 0 && idx < CS_NR_CELL_STATS ? cs_cell_stat_names[idx] : "?";
-}
-
 int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_CELL_STATS])
 {
 	if (!c->skel)

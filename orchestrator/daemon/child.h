@@ -67,9 +67,6 @@ bool cs_child_exited(const struct cs_child *c, struct cs_exit_info *ei);
 /* Sum the child's per-CPU statistics (CS_CELL_STATS) into @out. */
 int cs_child_read_stats(const struct cs_child *c, unsigned long long out[CS_NR_CELL_STATS]);
 
-/* Name of cell statistic @idx. */
-const char *cs_child_stat_name(int idx);
-
 /*
  * Change the running child's tunables to @values (the policy's, YAML units)
  * without a reload: one message per changed value on the control queue,

@@ -240,11 +240,12 @@ static int reload(struct cs_daemon *d, bool reset, char *err, size_t errlen)
 	}
 	if (strcmp(yaml.cell_parent, d->yaml.cell_parent) || yaml.tick_ms != d->yaml.tick_ms ||
 	    strcmp(yaml.socket, d->yaml.socket) || strcmp(yaml.group, d->yaml.group) ||
-	    strcmp(yaml.state_file, d->yaml.state_file)) {
+	    strcmp(yaml.state_file, d->yaml.state_file) ||
+	    strcmp(yaml.metrics_listen, d->yaml.metrics_listen)) {
 		cs_config_free(&yaml);
-		return FAIL(CS_EXIT_CONFIG, "%s: cell_parent, tick_ms, state_file and control "
-			    "cannot change while running (restart cellsched); keeping the running "
-			    "configuration", d->config_path);
+		return FAIL(CS_EXIT_CONFIG, "%s: cell_parent, tick_ms, state_file, control and "
+			    "metrics cannot change while running (restart cellsched); keeping the "
+			    "running configuration", d->config_path);
 	}
 	if (reset)
 		st = &empty;

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "clock.h"
 #include "ctl_server.h"
+#include "metrics.h"
 #include "notify.h"
 #include "root.h"
 #include "state.h"
@@ -41,6 +42,7 @@ struct cs_daemon {
 	char mode_why[CS_ERR_MAX];	/* why (mode.h) */
 	bool stop;			/* `cellsched stop` asked */
 	struct cs_notify notify;	/* what systemd was told (notify.h) */
+	struct cs_metrics metrics;	/* the OpenMetrics endpoint (metrics.h) */
 };
 
 /*
@@ -61,6 +63,9 @@ int cs_daemon_commit(struct cs_daemon *d, struct cs_config *yaml, struct cs_stat
  * nothing changed.
  */
 int cs_daemon_reload(struct cs_daemon *d, bool reset, char *err, size_t errlen);
+
+/* The answer to `stats` (api.c; its fields: core/stats_catalog.h), for the metrics endpoint too. */
+json_object *cs_daemon_stats_json(const struct cs_daemon *d);
 
 /* The control socket's request handler (a cs_ctl_handler; @ctx is the daemon). */
 int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_uid,

@@ -23,28 +23,6 @@
 #include "root.skel.h"
 #include "scx_util.h"
 
-static const struct {
-	const char *name;
-	const char *desc;
-} cs_root_stat_info[] = {
-#define CS_X_INFO(name, desc) { #name, desc },
-	CS_ROOT_STATS(CS_X_INFO)
-#undef CS_X_INFO
-};
-
-_Static_assert(sizeof(cs_root_stat_info) / sizeof(cs_root_stat_info[0]) == CS_NR_ROOT_STATS,
-	       "stat labels out of sync with enum cs_root_stat");
-
-const char *cs_root_stat_name(int idx)
-{
-	return idx >= 0 && idx < CS_NR_ROOT_STATS ? cs_root_stat_info[idx].name : "?";
-}
-
-const char *cs_root_stat_desc(int idx)
-{
-	return idx >= 0 && idx < CS_NR_ROOT_STATS ? cs_root_stat_info[idx].desc : "?";
-}
-
 int cs_root_load(struct cs_root *root, const struct cs_root_opts *opts)
 {
 	struct cs_root_bpf *skel;

@@ -64,8 +64,6 @@ const char *cs_root_exit_dump(const struct cs_root *root);
 int cs_root_read_stats(const struct cs_root *root, unsigned long long out[CS_NR_ROOT_STATS]);
 
 /* Name and description of statistic @idx. */
-const char *cs_root_stat_name(int idx);
-const char *cs_root_stat_desc(int idx);
 
 /*
  * Detach (if attached), wait up to @timeout_ms for the kernel to record the

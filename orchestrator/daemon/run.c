@@ -7,7 +7,8 @@
  * daemon's lifetime: a second daemon stops here, busy); the CLI's runtime
  * changes restored from it (an unreadable file or changes that no longer
  * fit are reported and set aside; the YAML alone runs); control socket
- * claimed and opened; root loaded and attached; cell parent cgroup made;
+ * claimed and opened; the metrics endpoint opened (when configured); root
+ * loaded and attached; cell parent cgroup made;
  * then the tick loop. The loop waits on a
  * signalfd (SIGINT/SIGTERM: stop; SIGHUP: reload the configuration), an
  * inotify watch on the cell parent (cgroups created or removed there), the
@@ -47,6 +48,7 @@
 #include "kernel.h"
 #include "lockfile.h"
 #include "log.h"
+#include "stats_catalog.h"
 #include "root.h"
 #include "state.h"
 
@@ -109,7 +111,7 @@ static void print_stats(const struct cs_root *root)
 		return;
 	printf("stats:");
 	for (int i = 0; i < CS_NR_ROOT_STATS; i++)
-		printf(" %s=%llu", cs_root_stat_name(i), v[i]);
+		printf(" %s=%llu", cs_stat_root_key(i), v[i]);
 	printf("\n");
 	fflush(stdout);
 }
@@ -240,19 +242,20 @@ static bool take_signal(struct run_state *st)
  */
 static bool loop(struct run_state *st)
 {
-	struct pollfd pfd[3 + 1 + CS_CTL_MAX_CONNS];
+	struct pollfd pfd[4 + 1 + CS_CTL_MAX_CONNS];
 	uint64_t last_stats = cs_now_ms(), expirations;
 	char evbuf[4096];
 
 	cs_cells_reconcile(st->d.cells, cs_now_ms());
 	for (;;) {
 		bool work = false;
-		unsigned int n = 3;
+		unsigned int n = 4;
 
 		pfd[0] = (struct pollfd){ .fd = st->sfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = st->tfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = st->ifd, .events = POLLIN };	/* -1: none */
-		n += cs_ctl_pollfds(&st->d.ctl, pfd + 3);
+		pfd[3] = (struct pollfd){ .fd = cs_metrics_fd(&st->d.metrics), .events = POLLIN };
+		n += cs_ctl_pollfds(&st->d.ctl, pfd + 4);
 		if (poll(pfd, n, cs_ctl_timeout_ms(&st->d.ctl)) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -273,6 +276,8 @@ static bool loop(struct run_state *st)
 			}
 		if (cs_root_exited(&st->d.root))
 			return false;
+		if (pfd[3].revents & POLLIN || pfd[1].revents & POLLIN)
+			cs_metrics_serve(&st->d.metrics);	/* (the tick: its idle timeouts) */
 		work |= cs_ctl_serve(&st->d.ctl, cs_daemon_handle, &st->d) > 0;
 		if (st->d.stop)
 			return true;
@@ -471,6 +476,17 @@ static int lock_state(struct run_state *st)
 	return !ret ? CS_EXIT_OK : ret == -EBUSY ? CS_EXIT_BUSY : CS_EXIT_FAILURE;
 }
 
+/* The metrics endpoint, when configured; a port taken is a failure (1). */
+static int listen_metrics(struct cs_daemon *d)
+{
+	char err[CS_ERR_MAX];
+
+	if (!cs_metrics_start(&d->metrics, d->cfg.metrics_listen, d, err, sizeof(err)))
+		return CS_EXIT_OK;
+	cs_err("%s", err);
+	return CS_EXIT_FAILURE;
+}
+
 /* The control socket (SOCKET.lock, then the socket); another daemon there is "busy". */
 static int listen_socket(struct cs_daemon *d)
 {
@@ -513,6 +529,8 @@ static int prepare(struct run_state *st, struct cs_sysinfo *si, struct cs_topo *
 	ret = read_topology(d, si, topo);
 	if (ret == CS_EXIT_OK)
 		ret = listen_socket(d);
+	if (ret == CS_EXIT_OK)
+		ret = listen_metrics(d);
 	if (ret == CS_EXIT_OK && aside)
 		set_aside(d->yaml.state_file);
 	return ret;
@@ -554,6 +572,7 @@ static int run(struct run_state *st, struct cs_root_opts *opts,
 
 static void cleanup(struct run_state *st)
 {
+	cs_metrics_stop(&st->d.metrics);
 	cs_ctl_close(&st->d.ctl);
 	free(st->d.cells);
 	cs_root_destroy(&st->d.root);

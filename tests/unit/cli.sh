@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..48"
+echo "1..52"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -77,6 +77,18 @@ check "check: on_stop takes keep or release" 8 \
 	"c.yaml:1:10: unknown 'on_stop' 'forget' (known: keep, release)" -- check -c "$tmp/c.yaml"
 yaml "on_stop: release"
 check "check: on_stop: release is valid" 0 "c.yaml: valid" -- check -c "$tmp/c.yaml"
+
+yaml "metrics:" "  listen: 127.0.0.1:99999"
+check "check: metrics.listen with a port out of range" 8 \
+	"c.yaml:2:11: bad 'metrics.listen' '127.0.0.1:99999': want IPV4:PORT, [IPV6]:PORT or :PORT" -- \
+	check -c "$tmp/c.yaml"
+yaml "metrics:" "  listen: '[::1]:9464'"
+check "check: metrics.listen on IPv6 loopback is valid" 0 "c.yaml: valid" -- check -c "$tmp/c.yaml"
+check "stats --describe needs no daemon and names every field" 0 \
+	"cells[].lent_us                    counter  us    cellsched_cell_lent_seconds_total" -- \
+	--socket /nonexistent stats --describe
+check "stats --format wants text or openmetrics" 2 \
+	"stats: --format wants text or openmetrics, not 'xml'" -- stats --format xml
 
 # issue 13 item 1: a deeply nested file is refused at once (4.6 s before), exit 8
 python3 -c "print('x: ' + '[' * 30000 + ']' * 30000)" > "$tmp/deep.yaml"

@@ -111,7 +111,7 @@ static const struct bad_config bad_configs[] = {
 	    "the configuration must be a mapping, not a scalar"),
 	ROW("unknown top-level key", "tick_ms: 100\ntickms: 100\n", "t.yaml:2:1:",
 	    "unknown key 'tickms' in the configuration (known keys: mode, tick_ms, cell_parent, "
-	    "state_file, control, on_stop, root_cell, rebalance, topology, cells)"),
+	    "state_file, control, metrics, on_stop, root_cell, rebalance, topology, cells)"),
 	ROW("top-level key not a scalar", "? [a]\n: 1\n", "t.yaml:1:3:",
 	    "keys of the configuration must be scalars"),
 	ROW("duplicate top-level key", "tick_ms: 100\ntick_ms: 200\n", "t.yaml:2:1:",
