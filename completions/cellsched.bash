@@ -77,7 +77,7 @@ _cellsched()
     fi
 
     local -a globals=(-v --verbose -q --quiet --json --socket)
-    local -a commands=(run check status cells cell rebalance reload stats stop version help)
+    local -a commands=(run check status cells cell rebalance reload stats events stop version help)
     local -a cell_subs=(show create resize delete assign)
 
     # The command, the cell sub-verb, the words after them, and the --socket
@@ -212,6 +212,9 @@ _cellsched()
             ;;
         reload)
             opts="--reset ${globals[*]} --help"
+            ;;
+        events)
+            opts="--follow ${globals[*]} --help"
             ;;
         stats)
             opts="--watch --format --describe ${globals[*]} --help"

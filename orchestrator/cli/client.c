@@ -52,6 +52,7 @@ static const char client_usage[] =
 	"  rebalance [--dry-run]          re-plan the resizable cells now\n"
 	"  reload [--reset]               re-read the YAML (--reset: drop the CLI's changes)\n"
 	"  stats [--watch S] [--format F] scheduler counters per cell; --describe: the fields\n"
+	"  events [--follow]              what happened, with times\n"
 	"  stop                           detach everything, end the daemon; answers once done\n";
 
 /* Each verb's own usage, for `VERB --help` (the verb's words as given, e.g. "cell resize"). */
@@ -95,6 +96,10 @@ static const struct {
 		   "  --format F   text (default) or openmetrics (for node_exporter's textfile\n"
 		   "               collector; the metrics endpoint serves the same)\n"
 		   "  --describe   every field: kind, unit, OpenMetrics name, meaning\n" },
+	{ "events", "usage: cellsched events [--follow] [--json]\n"
+		    "  what happened, with times: the daemon's last 512 messages (cells added,\n"
+		    "  resized, removed, policies attached, failed, restarted, CPUs offline, reloads)\n"
+		    "  --follow  then print new ones as they come, until ^C\n" },
 	{ "stop", "usage: cellsched stop [--json]\n  detach everything and end the daemon; answers once"
 		  " every scheduler is detached\n" },
 };
@@ -244,6 +249,27 @@ static void print_object(const char *indent, json_object *o)
 			printf("%s%-14s %s\n", indent, cli_esc(key),
 			       val ? cli_esc(json_object_get_string(val)) : "-");
 		}
+	}
+}
+
+/* "TIME LEVEL MESSAGE", a line per event; a gap when some were no longer kept */
+static void print_events(json_object *r)
+{
+	json_object *arr;
+	char when[40];
+
+	if (cli_num(r, "lost"))
+		printf("(%lld earlier events are no longer kept)\n", cli_num(r, "lost"));
+	if (!json_object_object_get_ex(r, "events", &arr))
+		return;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		double t = cli_dbl(e, "time");
+		time_t s = (time_t)t;
+
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", localtime(&s));
+		printf("%s.%03d %-7s %s\n", when, (int)((t - (double)s) * 1000), cli_str(e, "level"),
+		       cli_str(e, "message"));
 	}
 }
 
@@ -466,12 +492,14 @@ static int simple(struct client *cl, int argc, char **argv)
 		{ "watch", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "describe", no_argument, NULL, 'D' },
+		{ "follow", no_argument, NULL, 'F' },
 		{ 0 },
 	};
 	const char *verb = argv[0];
 	json_object *resp = NULL, *res = NULL, *prev = NULL, *extra = json_object_new_object();
 	unsigned long watch = 0;
-	bool openmetrics = false, describe = false;
+	bool openmetrics = false, describe = false, follow = false;
+	long long after = 0;
 	char *end;
 	int c, ret;
 
@@ -492,6 +520,8 @@ static int simple(struct client *cl, int argc, char **argv)
 			openmetrics = !strcmp(optarg, "openmetrics");
 		else if (c == 'D' && !strcmp(verb, "stats"))
 			describe = true;
+		else if (c == 'F' && !strcmp(verb, "events"))
+			follow = true;
 		else {
 			json_object_put(extra);
 			if (c == 'w' && !strcmp(verb, "stats"))
@@ -517,6 +547,8 @@ static int simple(struct client *cl, int argc, char **argv)
 		cli_stats_describe();
 		return CS_EXIT_OK;
 	}
+	if (follow)
+		watch = 1;	/* asks every second for what came since */
 	if (watch) {	/* ^C ends the watch between two answers */
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
@@ -526,6 +558,8 @@ static int simple(struct client *cl, int argc, char **argv)
 
 		json_object_object_foreach(extra, key, val)
 			json_object_object_add(req, key, json_object_get(val));
+		if (!strcmp(verb, "events"))
+			json_object_object_add(req, "after", json_object_new_int64(after));
 		ret = call(cl, req, &resp, &res);
 		if (ret)
 			break;
@@ -543,6 +577,9 @@ static int simple(struct client *cl, int argc, char **argv)
 			print_plan(res);
 		else if (!strcmp(verb, "stop"))
 			print_stopped(res);
+		else if (!strcmp(verb, "events"))
+			print_events(res);
+		after = cli_num(res, "next");
 		json_object_put(prev);
 		prev = json_object_get(res);
 		json_object_put(resp);
@@ -553,7 +590,7 @@ static int simple(struct client *cl, int argc, char **argv)
 			sleep(1);
 		if (interrupted)
 			break;
-		if (!cl->json)
+		if (!cl->json && !follow)
 			printf("\n");
 	}
 	json_object_put(prev);
@@ -564,7 +601,7 @@ static int simple(struct client *cl, int argc, char **argv)
 bool cs_is_client_verb(const char *verb)
 {
 	static const char *const verbs[] = { "status", "cells", "cell", "rebalance", "reload",
-					     "stats", "stop" };
+					     "stats", "events", "stop" };
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(verb, verbs[i]))

@@ -26,7 +26,16 @@
 
 static enum cs_log_level cs_log_level = CS_LOG_INFO;
 static char *capture_buf;	/* cs_log_capture(): errors are copied here too */
+static void (*sink)(enum cs_log_level, const char *);	/* cs_log_set_sink() */
+static enum cs_log_level sink_max;
 static size_t capture_len;
+
+void cs_log_set_sink(void (*fn)(enum cs_log_level level, const char *msg),
+		     enum cs_log_level max)
+{
+	sink = fn;
+	sink_max = max;
+}
 
 void cs_log_set_level(enum cs_log_level level)
 {
@@ -100,7 +109,8 @@ static void cs_vlog(enum cs_log_level level, const char *fmt, va_list ap)
 	char *msg = NULL, *safe = NULL;
 	size_t n;
 
-	if (level > cs_log_level && !(level == CS_LOG_ERROR && capture_buf))
+	if (level > cs_log_level && !(level == CS_LOG_ERROR && capture_buf) &&
+	    !(sink && level <= sink_max))
 		return;
 	if (vasprintf(&msg, fmt, ap) < 0) {
 		fprintf(stderr, "%scellsched: %s(out of memory formatting a message)\n",
@@ -109,15 +119,18 @@ static void cs_vlog(enum cs_log_level level, const char *fmt, va_list ap)
 	}
 	if (level == CS_LOG_ERROR && capture_buf)
 		capture(msg);
-	if (level > cs_log_level) {
-		free(msg);
-		return;
-	}
 	if (cs_escape_needed(msg)) {
 		n = 4 * strlen(msg) + 1;	/* at most 4 bytes ("\x1b") for each one */
 		safe = malloc(n);
 		if (safe)
 			cs_escape(msg, safe, n);
+	}
+	if (sink && level <= sink_max)
+		sink(level, !cs_escape_needed(msg) ? msg : safe ? safe : "(out of memory)");
+	if (level > cs_log_level) {
+		free(safe);
+		free(msg);
+		return;
 	}
 	fprintf(stderr, "%scellsched: %s%s\n", journal_prio(syslog_level[level]), prefix[level],
 		!cs_escape_needed(msg) ? msg : safe ? safe : "(out of memory escaping a message)");

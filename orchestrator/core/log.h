@@ -3,7 +3,8 @@
  * orchestrator/core/log.h: leveled logging for the cellsched program.
  *
  * Owns the log level, the message format ("cellsched: LEVEL: ...") and the
- * libbpf print hook (libbpf's own output appears only with --verbose).
+ * libbpf print hook (libbpf's own output appears only with --verbose), and
+ * hands messages to a sink when one is set (the daemon's event history).
  * Prefix: cs_log.
  */
 #ifndef CELLSCHED_LOG_H
@@ -25,6 +26,13 @@ void cs_log(enum cs_log_level level, const char *fmt, ...) __attribute__((format
  * errors are logged deep down and must reach a caller too.
  */
 void cs_log_capture(char *buf, size_t len);
+/*
+ * Also hand every message at @max or more severe to @fn (escaped, without
+ * prefix), whatever the level printed: the daemon's event history
+ * (daemon/events.c). NULL: none.
+ */
+void cs_log_set_sink(void (*fn)(enum cs_log_level level, const char *msg),
+		     enum cs_log_level max);
 /* Route libbpf's messages through cs_log: warnings always, debug with --verbose. */
 void cs_log_hook_libbpf(void);
 

@@ -12,6 +12,7 @@
  *   cell-assign {name, pid | cgroup}
  *   rebalance {dry_run?}
  *   reload {reset?}
+ *   events {after?}       what happened (events.h), after event number @after
  * A change is refused when the configuration it would make is invalid
  * (exit 8, the same message `cellsched check` gives), names no cell (11), or
  * touches a cell cellsched does not own (12); one the kernel refuses when it
@@ -30,6 +31,7 @@
 #include "daemon.h"
 #include "escape.h"
 #include "kernel.h"
+#include "events.h"
 #include "log.h"
 #include "stats_catalog.h"
 #include "machine.h"
@@ -637,6 +639,11 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 		return cell_assign(d, req, peer_uid, res, err, errlen);
 	} else if (!strcmp(cmd, "rebalance")) {
 		return rebalance(d, req, res, err, errlen);
+	} else if (!strcmp(cmd, "events")) {
+		json_object *v;
+
+		*res = cs_events_json(json_object_object_get_ex(req, "after", &v) ?
+				      (unsigned long long)json_object_get_int64(v) : 0);
 	} else if (!strcmp(cmd, "reload")) {
 		json_object *v;
 

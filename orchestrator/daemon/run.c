@@ -47,6 +47,7 @@
 #include "daemon.h"
 #include "kernel.h"
 #include "lockfile.h"
+#include "events.h"
 #include "log.h"
 #include "stats_catalog.h"
 #include "root.h"
@@ -586,6 +587,7 @@ static void cleanup(struct run_state *st)
 	cs_config_free(&st->d.yaml);
 	cs_state_free(&st->d.state);
 	cs_lockfile_release(&st->state_lock);	/* last: nothing of ours is left to guard */
+	cs_events_stop();
 }
 
 int cs_cmd_run(int argc, char **argv)
@@ -599,6 +601,7 @@ int cs_cmd_run(int argc, char **argv)
 	ret = parse_args(argc, argv, &st, &opts);
 	if (ret >= 0)
 		return ret;
+	cs_events_start();	/* from here on what is logged is kept for `cellsched events` */
 	ret = prepare(&st, &si, &topo);
 	if (ret == CS_EXIT_OK)
 		ret = run(&st, &opts, &si, &topo);
