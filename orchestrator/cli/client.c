@@ -36,11 +36,12 @@
 #include "log.h"
 #include "policies.h"
 #include "stats.h"
+#include "tables.h"
 
 static const char client_usage[] =
 	"usage: cellsched [--socket PATH] [--json] VERB ...\n"
 	"  status                         the daemon, the kernel, the partition\n"
-	"  cells                          one line per cell\n"
+	"  cells [-o COLUMNS]             one line per cell, then the root cell\n"
 	"  cell show NAME                 everything about a cell\n"
 	"  cell create NAME (--cpus LIST | [--min N] [--max N] [--weight W])\n"
 	"                   [--policy P] [--cgroup PATH] [--set TUNABLE=VALUE]...\n"
@@ -61,7 +62,11 @@ static const struct {
 } verb_usage[] = {
 	{ "status", "usage: cellsched status [--json]\n"
 		    "  the daemon, its mode, the kernel, the partition\n" },
-	{ "cells", "usage: cellsched cells [--json]\n  one line per cell\n" },
+	{ "cells", "usage: cellsched cells [-o COLUMNS] [--json]\n"
+		   "  one line per cell, then the root cell's\n"
+		   "  -o, --output COLUMNS  which, in that order (default NAME,CPUS,N,MODE,POLICY,\n"
+		   "                        STATE,RUNNABLE,UTIL%,ORIGIN; also CGROUP, MAXWAIT_US,\n"
+		   "                        LENT_S, FAILURES, RESTARTS)\n" },
 	{ "cell show", "usage: cellsched cell show NAME [--json]\n"
 		       "  everything about a cell: policy, tunables, demand, counters\n" },
 	{ "cell create", "usage: cellsched cell create NAME (--cpus LIST | [--min N] [--max N] "
@@ -84,8 +89,10 @@ static const struct {
 			 "  cgroup (they leave their own cgroup and its limits)\n" },
 	{ "cell", "usage: cellsched cell show|create|resize|delete|assign NAME ...\n"
 		  "  `cellsched cell SUBCOMMAND --help` for each\n" },
-	{ "rebalance", "usage: cellsched rebalance [--dry-run] [--json]\n"
-		       "  re-plan the resizable cells now (--dry-run: show the plan only)\n" },
+	{ "rebalance", "usage: cellsched rebalance [--dry-run] [-o COLUMNS] [--json]\n"
+		       "  re-plan the resizable cells now (--dry-run: show the plan only)\n"
+		       "  -o, --output COLUMNS  which, in that order (NAME,CPUS,NEXT,WANT,TARGET,\n"
+		       "                        RUNNABLE,UTIL%,NOTE)\n" },
 	{ "reload", "usage: cellsched reload [--reset] [--json]\n"
 		    "  re-read the YAML (--reset: and drop the CLI's changes)\n" },
 	{ "stats", "usage: cellsched stats [--watch SECONDS] [--format text|openmetrics] [--json]\n"
@@ -187,40 +194,6 @@ static json_object *request(const char *cmd)
 	return o;
 }
 
-static void cell_mode(json_object *c, char *buf, size_t len)
-{
-	json_object *v;
-
-	bool lend = json_object_object_get_ex(c, "lend", &v) && json_object_get_boolean(v);
-
-	if (json_object_object_get_ex(c, "resizable", &v) && json_object_get_boolean(v))
-		snprintf(buf, len, "auto %lld..%lld w%lld%s", cli_num(c, "min"), cli_num(c, "max"),
-			 cli_num(c, "weight"), lend ? " lend" : "");
-	else
-		snprintf(buf, len, "fixed%s", lend ? " lend" : "");
-}
-
-static void print_cells(json_object *res)
-{
-	json_object *arr;
-	char mode[64];
-
-	printf("%-16s %-12s %4s  %-18s %-8s %-18s %8s %6s  %s\n", "NAME", "CPUS", "N", "MODE",
-	       "POLICY", "STATE", "RUNNABLE", "UTIL%", "ORIGIN");
-	if (json_object_object_get_ex(res, "cells", &arr))
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			json_object *c = json_object_array_get_idx(arr, i);
-
-			cell_mode(c, mode, sizeof(mode));
-			printf("%-16s %-12s %4lld  %-18s %-8s %-18s %8lld %6.1f  %s%s\n",
-			       cli_str(c, "name"), cli_str(c, "cpus"), cli_num(c, "nr_cpus"), mode,
-			       cli_str(c, "policy"), cli_str(c, "state"), cli_num(c, "runnable"),
-			       cli_dbl(c, "util_pct"), cli_str(c, "origin"),
-			       cli_num(c, "changed_by_cli") ? " (changed by cli)" : "");
-		}
-	printf("%-16s %-12s\n", "(root cell)", cli_str(res, "root_cell_cpus"));
-}
-
 static void print_status(json_object *r)
 {
 	printf("cellsched %s, pid %lld, up %lld s\n", cli_str(r, "version"), cli_num(r, "pid"),
@@ -279,23 +252,15 @@ static void print_stopped(json_object *r)
 	printf("cellsched stopped: every scheduler detached (%s)\n", cli_str(r, "exit"));
 }
 
-static void print_plan(json_object *r)
+static int print_plan(json_object *r, const char *cols)
 {
-	json_object *arr, *v;
+	json_object *v;
 	bool dry = json_object_object_get_ex(r, "dry_run", &v) && json_object_get_boolean(v);
 
-	printf("%-16s %-12s %-12s %5s %7s %8s %6s\n", "NAME", "CPUS", "NEXT", "WANT", "TARGET",
-	       "RUNNABLE", "UTIL%");
-	if (json_object_object_get_ex(r, "cells", &arr))
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			json_object *c = json_object_array_get_idx(arr, i);
-
-			printf("%-16s %-12s %-12s %5lld %7lld %8lld %6.1f%s\n", cli_str(c, "name"),
-			       cli_str(c, "cpus"), cli_str(c, "next_cpus"), cli_num(c, "want"),
-			       cli_num(c, "target"), cli_num(c, "runnable"), cli_dbl(c, "util_pct"),
-			       cli_num(c, "report") ? "" : "  (no report yet)");
-		}
+	if (cli_table_print(CLI_TABLE_PLAN, r, cols))
+		return CS_EXIT_FAILURE;
 	printf(dry ? "dry run: nothing changed\n" : "applied\n");
+	return CS_EXIT_OK;
 }
 
 /* The option getopt stopped at, as the user wrote it (opterr is 0: we say it once). */
@@ -493,6 +458,7 @@ static int simple(struct client *cl, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "describe", no_argument, NULL, 'D' },
 		{ "follow", no_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
 		{ 0 },
 	};
 	const char *verb = argv[0];
@@ -500,12 +466,14 @@ static int simple(struct client *cl, int argc, char **argv)
 	unsigned long watch = 0;
 	bool openmetrics = false, describe = false, follow = false;
 	long long after = 0;
+	const char *cols = NULL;
+	char why[512];
 	char *end;
 	int c, ret;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		if (c == 'j')
 			cl->json = true;
 		else if (c == 'd' && !strcmp(verb, "rebalance"))
@@ -522,6 +490,14 @@ static int simple(struct client *cl, int argc, char **argv)
 			describe = true;
 		else if (c == 'F' && !strcmp(verb, "events"))
 			follow = true;
+		else if (c == 'o' && (!strcmp(verb, "cells") || !strcmp(verb, "rebalance"))) {
+			cols = optarg;
+			if (cli_table_check(verb[0] == 'c' ? CLI_TABLE_CELLS : CLI_TABLE_PLAN, cols,
+					    why, sizeof(why))) {
+				json_object_put(extra);
+				return client_fail(cl, CS_EXIT_USAGE, "%s: -o: %s", verb, why);
+			}
+		}
 		else {
 			json_object_put(extra);
 			if (c == 'w' && !strcmp(verb, "stats"))
@@ -572,9 +548,9 @@ static int simple(struct client *cl, int argc, char **argv)
 		else if (!strcmp(verb, "status") || !strcmp(verb, "reload"))
 			print_status(res);
 		else if (!strcmp(verb, "cells"))
-			print_cells(res);
+			ret = cli_table_print(CLI_TABLE_CELLS, res, cols);
 		else if (!strcmp(verb, "rebalance"))
-			print_plan(res);
+			ret = print_plan(res, cols);
 		else if (!strcmp(verb, "stop"))
 			print_stopped(res);
 		else if (!strcmp(verb, "events"))

@@ -281,6 +281,27 @@ static json_object *root_stats_json(const struct cs_daemon *d)
 	return o;
 }
 
+/* The root cell as a row of `cells`: its CPUs, and how busy they were (/proc/stat) */
+static json_object *root_cell_json(const struct cs_daemon *d)
+{
+	json_object *o = json_object_new_object();
+	struct cs_cpus rc;
+	char list[4096];
+
+	root_cpus(d, &rc);
+	json_object_object_add(o, "name", json_object_new_string("(root cell)"));
+	json_object_object_add(o, "cpus", json_object_new_string(
+		cs_cpus_format(&rc, list, sizeof(list))));
+	json_object_object_add(o, "nr_cpus", json_object_new_int(cs_cpus_count(&rc)));
+	json_object_object_add(o, "policy", json_object_new_string("vtime"));
+	json_object_object_add(o, "state", json_object_new_string("running"));
+	json_object_object_add(o, "origin", json_object_new_string("-"));
+	if (d->root_util.pct >= 0)
+		json_object_object_add(o, "util_pct", json_object_new_double(
+			(double)(long long)(d->root_util.pct * 10 + 0.5) / 10));
+	return o;
+}
+
 json_object *cs_daemon_stats_json(const struct cs_daemon *d)
 {
 	json_object *o = json_object_new_object(), *dm = json_object_new_object();
@@ -614,6 +635,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 		json_object_object_add(*res, "cells", cells_json(d, false));
 		json_object_object_add(*res, "root_cell_cpus", json_object_new_string(
 			cs_cpus_format(&rc, list, sizeof(list))));
+		json_object_object_add(*res, "root_cell", root_cell_json(d));
 	} else if (!strcmp(cmd, "cell-show")) {
 		idx = name ? cs_cells_find(d->cells, name) : -1;
 		if (idx < 0)

@@ -20,6 +20,7 @@
 
 #include "cells.h"
 #include "config.h"
+#include "cpu_util.h"
 #include "clock.h"
 #include "ctl_server.h"
 #include "metrics.h"
@@ -43,6 +44,8 @@ struct cs_daemon {
 	bool stop;			/* `cellsched stop` asked */
 	struct cs_notify notify;	/* what systemd was told (notify.h) */
 	struct cs_metrics metrics;	/* the OpenMetrics endpoint (metrics.h) */
+	struct cs_util root_util;	/* the root cell's CPUs, sampled every second */
+	uint64_t root_util_ms;		/* when */
 };
 
 /*

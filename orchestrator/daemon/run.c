@@ -234,6 +234,21 @@ static bool take_signal(struct run_state *st)
 	return false;
 }
 
+/* Once a second: how busy the root cell's CPUs were (`cells` shows it). */
+static void sample_root_util(struct cs_daemon *d)
+{
+	struct cs_cpus rc = d->cells->si.online;
+
+	if (cs_now_ms() - d->root_util_ms < 1000)
+		return;
+	d->root_util_ms = cs_now_ms();
+	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
+		if (d->cells->cells[i].used)
+			cs_cpus_andnot(&rc, &d->cells->cells[i].cpus);
+	if (cs_util_sample(&d->root_util, &rc, "/proc/stat"))
+		d->root_util.pct = -1;
+}
+
 /*
  * Run until a stop signal (returns true) or the root exits by itself (false).
  * One poll waits for signals, the tick, the cell parent's cgroups and every
@@ -287,6 +302,7 @@ static bool loop(struct run_state *st)
 		/* events first: a CPU that went offline is planned around in this pass */
 		cs_cells_drain_events(st->d.cells);
 		cs_cells_tick(st->d.cells, cs_now_ms());
+		sample_root_util(&st->d);
 		cs_notify_pass(&st->d.notify, st->d.cells, cs_now_ms());
 		if (st->stats_s && cs_now_ms() - last_stats >= st->stats_s * 1000ULL) {
 			last_stats = cs_now_ms();
@@ -568,6 +584,7 @@ static int run(struct run_state *st, struct cs_root_opts *opts,
 	watch_parent(st);
 	cs_cells_set_watch(d->cells, st->ifd);
 	cs_notify_init(&d->notify);
+	d->root_util.pct = -1;
 	return finish(st, loop(st));
 }
 

@@ -18,7 +18,9 @@ note "$out"
 cellsched cells > /tmp/cells.txt || fail "cells exited $?"
 cat /tmp/cells.txt
 grep -Eq '^b +3 +1 +fixed +vtime +running' /tmp/cells.txt || fail "cells does not show b on CPU 3"
-grep -Eq '^\(root cell\) +0,2 *$' /tmp/cells.txt || fail "cells does not show the root cell on 0,2"
+# the root cell's row: its CPUs, how many, its policy, how busy (once sampled)
+grep -Eq '^\(root cell\) +0,2 +2 +- +vtime +running +- +([0-9]+\.[0-9]|-) +-$' /tmp/cells.txt ||
+	fail "cells does not show the root cell on 0,2"
 # the workers: a fresh window, then only CPU 3
 kill -USR1 $b1 $b2
 for i in 1 2; do
