@@ -391,8 +391,13 @@ static int cell_options(struct client *cl, const char *sub, int argc, char **arg
 					   cli_esc(bad_option(argv)));
 		}
 	}
-	if (optind != argc)
-		return client_fail(cl, CS_EXIT_USAGE, "unexpected argument '%s'", cli_esc(argv[optind]));
+	/* getopt moved the operands last: the NAME, wherever it was written */
+	if (optind >= argc)
+		return client_fail(cl, CS_EXIT_USAGE, "cell %s: want a cell NAME", sub);
+	if (optind + 1 < argc)
+		return client_fail(cl, CS_EXIT_USAGE, "cell %s: unexpected argument '%s'", sub,
+				   cli_esc(argv[optind + 1]));
+	json_object_object_add(req, "name", json_object_new_string(argv[optind]));
 	return check_cell_request(cl, req);
 }
 
@@ -400,7 +405,7 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 {
 	static const char *const subs[] = { "show", "create", "resize", "delete", "assign" };
 	json_object *req, *resp = NULL, *res = NULL;
-	char cmd[32] = "";
+	char cmd[32] = "", name[1024];
 	int ret;
 
 	if (argc < 2)
@@ -412,15 +417,13 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 	if (!cmd[0])
 		return client_fail(cl, CS_EXIT_USAGE, "cell: unknown subcommand '%s'",
 				   cli_esc(argv[1]));
-	if (argc < 3 || argv[2][0] == '-')
-		return client_fail(cl, CS_EXIT_USAGE, "cell %s: want a cell NAME first", argv[1]);
 	req = request(cmd);
-	json_object_object_add(req, "name", json_object_new_string(argv[2]));
-	ret = cell_options(cl, argv[1], argc - 2, argv + 2, req);
+	ret = cell_options(cl, argv[1], argc - 1, argv + 1, req);
 	if (ret) {
 		json_object_put(req);
 		return ret;
 	}
+	snprintf(name, sizeof(name), "%s", cli_str(req, "name"));	/* escaped */
 	ret = call(cl, req, &resp, &res);
 	if (ret)
 		return ret;
@@ -429,9 +432,9 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 	else if (!strcmp(cmd, "cell-show"))
 		print_object("", res);
 	else if (!strcmp(cmd, "cell-delete"))
-		printf("cell %s deleted\n", cli_esc(argv[2]));
+		printf("cell %s deleted\n", name);
 	else if (!strcmp(cmd, "cell-assign"))
-		printf("cell %s: moved %lld process%s\n", cli_esc(argv[2]), cli_num(res, "moved"),
+		printf("cell %s: moved %lld process%s\n", name, cli_num(res, "moved"),
 		       cli_num(res, "moved") == 1 ? "" : "es");
 	else
 		printf("cell %s: CPUs %s, %s\n", cli_str(res, "name"), cli_str(res, "cpus"),

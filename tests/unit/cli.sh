@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..53"
+echo "1..55"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -87,6 +87,9 @@ check "check: metrics.listen on IPv6 loopback is valid" 0 "c.yaml: valid" -- che
 check "stats --describe needs no daemon and names every field" 0 \
 	"cells[].lent_us                    counter  us    cellsched_cell_lent_seconds_total" -- \
 	--socket /nonexistent stats --describe
+check "cell show --json NAME: options before the name" 10 '"exit": 10' -- \
+	--socket /nonexistent cell show --json a
+check "cell show without a name" 2 "cell show: want a cell NAME" -- cell show
 check "cells -o names an unknown column and the known ones" 2 \
 	"cells: -o: unknown column 'BOGUS' (columns: NAME,CPUS,N,MODE" -- cells -o NAME,BOGUS
 check "stats --format wants text or openmetrics" 2 \
