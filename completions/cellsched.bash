@@ -204,11 +204,14 @@ _cellsched()
         check)
             opts="-c --config --mode --cpus -v --verbose -q --quiet --help"
             ;;
-        status | cells | stop)
+        status | stop)
             opts="${globals[*]} --help"
             ;;
+        cells)
+            opts="-o --output ${globals[*]} --help"
+            ;;
         rebalance)
-            opts="--dry-run ${globals[*]} --help"
+            opts="--dry-run -o --output ${globals[*]} --help"
             ;;
         reload)
             opts="--reset ${globals[*]} --help"
