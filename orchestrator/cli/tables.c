@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libsmartcols.h>
 
@@ -98,7 +99,7 @@ static const struct column cells_cols[] = {
 	{ "NAME", 0.1, 0, true, get_str, "name", "the cell's name" },
 	{ "CPUS", 0.3, SCOLS_FL_WRAP, true, get_str, "cpus", "its CPUs now" },
 	{ "N", 3, R, true, get_num, "nr_cpus", "how many" },
-	{ "MODE", 0.1, SCOLS_FL_TRUNC, true, get_mode, NULL, "fixed, or auto MIN..MAX wWEIGHT; lend" },
+	{ "MODE", 0.1, 0, true, get_mode, NULL, "fixed, or auto MIN..MAX wWEIGHT; lend" },
 	{ "POLICY", 0.05, 0, true, get_str, "policy", "its policy" },
 	{ "STATE", 0.1, 0, true, get_str, "state", "running, starting, offline, ..." },
 	{ "RUNNABLE", 4, R, true, get_num, "runnable", "runnable tasks at the last report" },
@@ -195,6 +196,67 @@ static void add_row(struct libscols_table *tb, const struct column *c, const int
 	}
 }
 
+/*
+ * On a terminal too narrow for the whole table, CPU lists are cut at their
+ * commas, one range per line (libsmartcols' own wrapping would cut
+ * "68-127" into "6" and "8-127"). Piped, lines are whole.
+ */
+static size_t cpus_chunksize(const struct libscols_column *cl, const char *data, void *u)
+{
+	size_t max = 0, n = 0;
+
+	(void)cl;
+	(void)u;
+	for (const char *p = data; ; p++) {
+		if (*p && *p != ',') {
+			n++;
+			continue;
+		}
+		max = n > max ? n : max;
+		n = 0;
+		if (!*p)
+			return max;
+	}
+}
+
+static char *cpus_nextchunk(const struct libscols_column *cl, char *data, void *u)
+{
+	char *comma = data ? strchr(data, ',') : NULL;
+
+	(void)cl;
+	(void)u;
+	if (!comma)
+		return NULL;
+	*comma = 0;
+	return comma + 1;
+}
+
+/* The width of the table's widest line, nothing cut: each column's widest value or name */
+static size_t natural_width(const struct column *c, const int *idx, int n, json_object *res)
+{
+	json_object *arr = NULL, *root = NULL;
+	size_t total = 0, rows;
+	char buf[4096];
+
+	json_object_object_get_ex(res, "cells", &arr);
+	json_object_object_get_ex(res, "root_cell", &root);
+	rows = arr ? json_object_array_length(arr) : 0;
+	for (int i = 0; i < n; i++) {
+		size_t w = strlen(c[idx[i]].name);
+
+		for (size_t r = 0; r <= rows; r++) {
+			json_object *row = r < rows ? json_object_array_get_idx(arr, r) : root;
+
+			if (!row)
+				continue;
+			c[idx[i]].get(row, c[idx[i]].key, buf, sizeof(buf));
+			w = strlen(buf) > w ? strlen(buf) : w;
+		}
+		total += w + 1;
+	}
+	return total;
+}
+
 int cli_table_print(enum cli_table t, json_object *res, const char *cols)
 {
 	struct libscols_table *tb = scols_new_table();
@@ -209,11 +271,18 @@ int cli_table_print(enum cli_table t, json_object *res, const char *cols)
 		scols_unref_table(tb);
 		return 1;
 	}
-	for (int i = 0; i < n; i++)
-		if (!scols_table_new_column(tb, c[idx[i]].name, c[idx[i]].width, c[idx[i]].flags)) {
+	for (int i = 0; i < n; i++) {
+		struct libscols_column *col = scols_table_new_column(tb, c[idx[i]].name,
+								     c[idx[i]].width, c[idx[i]].flags);
+
+		if (!col) {
 			scols_unref_table(tb);
 			return 1;
 		}
+		if ((c[idx[i]].flags & SCOLS_FL_WRAP) && isatty(STDOUT_FILENO) &&
+		    natural_width(c, idx, n, res) > scols_table_get_termwidth(tb))
+			scols_column_set_wrapfunc(col, cpus_chunksize, cpus_nextchunk, NULL);
+	}
 	if (json_object_object_get_ex(res, "cells", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++)
 			add_row(tb, c, idx, n, json_object_array_get_idx(arr, i));
