@@ -6,6 +6,8 @@
 # grows under load, the planner's view, and `cellsched stop`.
 . /cs/guest/lib.sh
 step() { echo; echo "== $*"; }
+# the serial console is an 80-column terminal; the tables are wider
+export COLUMNS=160
 
 step "kernel $(uname -r), $(nproc) vCPUs, sched_ext state: $(scx_state)"
 step "cellsched run -c configs/two-cells.yaml --stats 2"
