@@ -33,34 +33,32 @@ static void get_str(json_object *row, const char *key, char *buf, size_t len)
 	snprintf(buf, len, "%s", cli_str(row, key));
 }
 
-static void get_num(json_object *row, const char *key, char *buf, size_t len)
+/* A number, printed with one decimal after dividing by @div (0: as an integer); "-" if absent */
+static void number(json_object *row, const char *key, char *buf, size_t len, double div)
 {
 	json_object *v;
 
-	if (json_object_object_get_ex(row, key, &v))
+	if (!json_object_object_get_ex(row, key, &v))
+		snprintf(buf, len, "-");
+	else if (!div)
 		snprintf(buf, len, "%lld", cli_num(row, key));
 	else
-		snprintf(buf, len, "-");
+		snprintf(buf, len, "%.1f", cli_dbl(row, key) / div);
+}
+
+static void get_num(json_object *row, const char *key, char *buf, size_t len)
+{
+	number(row, key, buf, len, 0);
 }
 
 static void get_pct(json_object *row, const char *key, char *buf, size_t len)
 {
-	json_object *v;
-
-	if (json_object_object_get_ex(row, key, &v))
-		snprintf(buf, len, "%.1f", cli_dbl(row, key));
-	else
-		snprintf(buf, len, "-");
+	number(row, key, buf, len, 1);
 }
 
 static void get_secs(json_object *row, const char *key, char *buf, size_t len)
 {
-	json_object *v;
-
-	if (json_object_object_get_ex(row, key, &v))
-		snprintf(buf, len, "%.1f", cli_dbl(row, key) / 1e6);	/* from us */
-	else
-		snprintf(buf, len, "-");
+	number(row, key, buf, len, 1e6);	/* from us */
 }
 
 static void get_mode(json_object *c, const char *key, char *buf, size_t len)
