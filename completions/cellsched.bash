@@ -202,7 +202,7 @@ _cellsched()
             opts="-c --config --mode --slice-us --stats -v --verbose -q --quiet --help"
             ;;
         check)
-            opts="-c --config --mode --cpus -v --verbose -q --quiet --help"
+            opts="-c --config --mode --cpus --json -v --verbose -q --quiet --help"
             ;;
         status | stop)
             opts="${globals[*]} --help"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
 #include "log.h"
 #include "machine.h"
@@ -39,21 +41,80 @@ static int parse_cpus(const char *arg, struct cs_cpus *out)
 	return 0;
 }
 
-int cs_cmd_check(int argc, char **argv)
+/* The result as the daemon's answers look ({"ok", "result"}), for --json */
+static void print_json(const char *path, const struct cs_config *cfg, const struct cs_cpus *cpus,
+		       enum cs_mode mode, const char *why)
+{
+	json_object *o = json_object_new_object(), *r = json_object_new_object();
+	json_object *cells = json_object_new_array();
+	char list[4096];
+
+	json_object_object_add(r, "file", json_object_new_string(path));
+	json_object_object_add(r, "valid", json_object_new_boolean(1));
+	json_object_object_add(r, "for_cpus", cpus ? json_object_new_string(
+		cs_cpus_format(cpus, list, sizeof(list))) : NULL);
+	json_object_object_add(r, "cell_parent", json_object_new_string(cfg->cell_parent));
+	json_object_object_add(r, "root_min_cpus", json_object_new_int((int)cfg->min_cpus));
+	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *c = &cfg->cells[i];
+		json_object *cell = json_object_new_object();
+
+		json_object_object_add(cell, "name", json_object_new_string(c->name));
+		json_object_object_add(cell, "cgroup", json_object_new_string(c->cgroup));
+		json_object_object_add(cell, "policy", json_object_new_string(c->policy));
+		if (c->resizable) {
+			json_object_object_add(cell, "min", json_object_new_int((int)c->min));
+			json_object_object_add(cell, "max", json_object_new_int((int)c->max));
+			json_object_object_add(cell, "weight", json_object_new_int((int)c->weight));
+		} else {
+			json_object_object_add(cell, "cpus", json_object_new_string(
+				cs_cpus_format(&c->cpus, list, sizeof(list))));
+		}
+		json_object_array_add(cells, cell);
+	}
+	json_object_object_add(r, "cells", cells);
+	json_object_object_add(r, "mode", json_object_new_string(cs_mode_name(mode)));
+	json_object_object_add(r, "mode_reason", json_object_new_string(why));
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "result", r);
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* A refusal with --json: {"ok": false, "exit", "error"} on stdout (the line is on stderr too) */
+static int refuse_json(int code, const char *err)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "exit", json_object_new_int(code));
+	json_object_object_add(o, "error", json_object_new_string(err));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return code;
+}
+
+int cs_cmd_check(bool json, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"usage: cellsched check -c FILE [--mode auto|native|embedded] [--cpus N|LIST]\n"
+		"usage: cellsched check -c FILE [--mode auto|native|embedded] [--cpus N|LIST] [--json]\n"
 		"  --mode M  check for that mode (default: the configuration's 'mode', else what\n"
 		"            this kernel supports)\n"
 		"  --cpus N  check for another machine, with CPUs 0..N-1 (or the CPU LIST) online;\n"
-		"            its paths, groups and kernel are not this machine's: not checked\n";
+		"            its paths, groups and kernel are not this machine's: not checked\n"
+		"  --json    the result (or the refusal) as JSON on standard output\n";
 	enum cs_mode cli_mode = CS_MODE_AUTO, mode;
 	bool mode_set = false, other = false;
 	struct cs_cpus cpus;
@@ -61,10 +122,11 @@ int cs_cmd_check(int argc, char **argv)
 	const char *path = NULL;
 	struct cs_config cfg;
 	struct cs_sysinfo si;
-	char list[256];
+	char list[256], err[CS_ERR_MAX] = "";
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	opterr = 0;	/* one line per mistake, ours */
+	while ((c = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			path = optarg;
@@ -82,26 +144,42 @@ int cs_cmd_check(int argc, char **argv)
 				return CS_EXIT_USAGE;
 			other = true;
 			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return CS_EXIT_OK;
+		case ':':
+			cs_err("check: %s needs a value", argv[optind - 1]);
+			return CS_EXIT_USAGE;
 		default:
-			fputs(usage, stderr);
+			cs_err("check: unknown option '%s' (cellsched check --help lists them)",
+			       argv[optind - 1]);
 			return CS_EXIT_USAGE;
 		}
 	}
 	if (!path || optind < argc) {
-		fputs(usage, stderr);
+		cs_err(!path ? "check: want -c FILE" : "check: unexpected argument '%s'",
+		       optind < argc ? argv[optind] : "");
 		return CS_EXIT_USAGE;
 	}
+	if (json)
+		cs_log_capture(err, sizeof(err));	/* the refusal goes into the JSON too */
 	ret = other ? cs_load_config_for(path, &cpus, &cfg, &si) : cs_load_config(path, &cfg, &si);
+	if (!ret) {
+		ret = cs_machine_mode(&cfg, cli_mode, mode_set, other ? CS_MODE_FOR_OTHER :
+				      CS_MODE_FOR_CHECK, &mode, why, sizeof(why));
+		if (ret)
+			cs_config_free(&cfg);
+	}
+	cs_log_capture(NULL, 0);
 	if (ret)
-		return ret;
-	ret = cs_machine_mode(&cfg, cli_mode, mode_set, other ? CS_MODE_FOR_OTHER :
-			      CS_MODE_FOR_CHECK, &mode, why, sizeof(why));
-	if (ret) {
+		return json ? refuse_json(ret, err) : ret;
+	if (json) {
+		print_json(path, &cfg, other ? &cpus : NULL, mode, why);
 		cs_config_free(&cfg);
-		return ret;
+		return CS_EXIT_OK;
 	}
 	printf("%s: valid%s%s: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", path,
 	       other ? " for CPUs " : "", other ? cs_cpus_format(&cpus, list, sizeof(list)) : "",

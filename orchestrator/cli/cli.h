@@ -13,7 +13,7 @@
 #include "exit_codes.h"
 
 int cs_cmd_run(int argc, char **argv);
-int cs_cmd_check(int argc, char **argv);
+int cs_cmd_check(bool json, int argc, char **argv);
 /* The verbs that talk to a running daemon (client.c); @verb is argv[0]. */
 int cs_cmd_client(const char *socket, bool json, int argc, char **argv);
 bool cs_is_client_verb(const char *verb);

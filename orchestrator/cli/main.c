@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[i], "run"))
 		return cs_cmd_run(argc - i, argv + i);
 	if (!strcmp(argv[i], "check"))
-		return cs_cmd_check(argc - i, argv + i);
+		return cs_cmd_check(json, argc - i, argv + i);
 	if (client)
 		return cs_cmd_client(sock, json, argc - i, argv + i);
 	if (!strcmp(argv[i], "version") || !strcmp(argv[i], "-V") ||

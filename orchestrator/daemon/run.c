@@ -406,12 +406,15 @@ static int parse_args(int argc, char **argv, struct run_state *st, struct cs_roo
 		{ "stats", required_argument, NULL, 'S' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 'k' },
 		{ 0 },
 	};
 	unsigned long val;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	opterr = 0;	/* one line per mistake, ours */
+	while ((c = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			st->d.config_path = optarg;
@@ -438,14 +441,24 @@ static int parse_args(int argc, char **argv, struct run_state *st, struct cs_roo
 		case 'h':
 			fputs(run_usage, stdout);
 			return CS_EXIT_OK;
+		case 'j':
+			cs_err("run: --json is for the commands that ask the daemon; run prints its log");
+			return CS_EXIT_USAGE;
+		case 'k':
+			cs_err("run: --socket is where the commands find the daemon; run listens on "
+			       "the configuration's control.socket");
+			return CS_EXIT_USAGE;
+		case ':':
+			cs_err("run: %s needs a value", argv[optind - 1]);
+			return CS_EXIT_USAGE;
 		default:
-			fputs(run_usage, stderr);
+			cs_err("run: unknown option '%s' (cellsched run --help lists them)",
+			       argv[optind - 1]);
 			return CS_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		cs_err("run: unexpected argument '%s'", argv[optind]);
-		fputs(run_usage, stderr);
 		return CS_EXIT_USAGE;
 	}
 	return -1;

@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..55"
+echo "1..58"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -90,6 +90,13 @@ check "stats --describe needs no daemon and names every field" 0 \
 check "cell show --json NAME: options before the name" 10 '"exit": 10' -- \
 	--socket /nonexistent cell show --json a
 check "cell show without a name" 2 "cell show: want a cell NAME" -- cell show
+yaml "metrics:" "  listen: 127.0.0.1:99999"
+check "check --json: a refusal as JSON on stdout" 8 '(e.g. 127.0.0.1:9464)"' -- \
+	check -c "$tmp/c.yaml" --json
+check "check: an unknown option in one line" 2 "check: unknown option '--bogus'" -- \
+	check -c "$tmp/c.yaml" --bogus
+check "run --json says what --json is for" 2 "run: --json is for the commands that ask the daemon" -- \
+	run --json
 check "cells -o names an unknown column and the known ones" 2 \
 	"cells: -o: unknown column 'BOGUS' (columns: NAME,CPUS,N,MODE" -- cells -o NAME,BOGUS
 check "stats --format wants text or openmetrics" 2 \
