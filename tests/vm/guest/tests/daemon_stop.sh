@@ -28,7 +28,8 @@ grep -q "cell b: cgroup cellsched/b stays, its tasks on CPUs 2-3 (on_stop: keep)
 	{ cat $CS_LOG; fail "no word about b's cgroup staying"; }
 
 # 2. on_stop: release (b's cgroup, still with its task, becomes the cell again)
-echo "on_stop: release" >> /tmp/cells.yaml
+sed -i 's/^on_stop: keep$/on_stop: release/' /tmp/cells.yaml
+grep -q '^on_stop: release$' /tmp/cells.yaml || echo "on_stop: release" >> /tmp/cells.yaml
 start_cells /tmp/cells.yaml
 out=$(cellsched --json stop) || fail "stop --json exited $?"
 echo "$out" | tr -d ' \n' | grep -q '"detached":true' || fail "stop --json printed: $out"
