@@ -28,9 +28,13 @@ struct column {
 	const char *help;
 };
 
+/* as it is: libsmartcols escapes what a terminal must not get raw (\x1b) */
 static void get_str(json_object *row, const char *key, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", cli_str(row, key));
+	json_object *v;
+
+	snprintf(buf, len, "%s", json_object_object_get_ex(row, key, &v) && v ?
+		 json_object_get_string(v) : "");
 }
 
 /* A number, printed with one decimal after dividing by @div (0: as an integer); "-" if absent */
@@ -81,7 +85,8 @@ static void get_origin(json_object *c, const char *key, char *buf, size_t len)
 	json_object *v;
 
 	(void)key;
-	snprintf(buf, len, "%s%s", cli_str(c, "origin"),
+	get_str(c, "origin", buf, len);
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s",
 		 json_object_object_get_ex(c, "changed_by_cli", &v) && json_object_get_boolean(v) ?
 		 " (changed by cli)" : "");
 }
