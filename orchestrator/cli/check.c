@@ -98,7 +98,24 @@ static int refuse_json(int code, const char *err)
 	return code;
 }
 
-int cs_cmd_check(bool json, int argc, char **argv)
+/* What check was asked */
+struct check_args {
+	const char *path;
+	enum cs_mode mode;
+	bool mode_set, other, json;
+	struct cs_cpus cpus;		/* with --cpus (other) */
+};
+
+static const char usage[] =
+	"usage: cellsched check -c FILE [--mode auto|native|embedded] [--cpus N|LIST] [--json]\n"
+	"  --mode M  check for that mode (default: the configuration's 'mode', else what\n"
+	"            this kernel supports)\n"
+	"  --cpus N  check for another machine, with CPUs 0..N-1 (or the CPU LIST) online;\n"
+	"            its paths, groups and kernel are not this machine's: not checked\n"
+	"  --json    the result (or the refusal) as JSON on standard output\n";
+
+/* The command line into @a: -1 to go on, else the exit code (the mistake said) */
+static int check_options(int argc, char **argv, struct check_args *a)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -108,44 +125,29 @@ int cs_cmd_check(bool json, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	static const char usage[] =
-		"usage: cellsched check -c FILE [--mode auto|native|embedded] [--cpus N|LIST] [--json]\n"
-		"  --mode M  check for that mode (default: the configuration's 'mode', else what\n"
-		"            this kernel supports)\n"
-		"  --cpus N  check for another machine, with CPUs 0..N-1 (or the CPU LIST) online;\n"
-		"            its paths, groups and kernel are not this machine's: not checked\n"
-		"  --json    the result (or the refusal) as JSON on standard output\n";
-	enum cs_mode cli_mode = CS_MODE_AUTO, mode;
-	bool mode_set = false, other = false;
-	struct cs_cpus cpus;
-	char why[CS_ERR_MAX];
-	const char *path = NULL;
-	struct cs_config cfg;
-	struct cs_sysinfo si;
-	char list[256], err[CS_ERR_MAX] = "";
-	int c, ret;
+	int c;
 
 	opterr = 0;	/* one line per mistake, ours */
 	while ((c = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			path = optarg;
+			a->path = optarg;
 			break;
 		case 'm':
-			if (cs_mode_parse(optarg, &cli_mode)) {
+			if (cs_mode_parse(optarg, &a->mode)) {
 				cs_err("check: unknown --mode '%s' (known: auto, native, embedded)",
 				       optarg);
 				return CS_EXIT_USAGE;
 			}
-			mode_set = true;
+			a->mode_set = true;
 			break;
 		case 'C':
-			if (parse_cpus(optarg, &cpus))
+			if (parse_cpus(optarg, &a->cpus))
 				return CS_EXIT_USAGE;
-			other = true;
+			a->other = true;
 			break;
 		case 'j':
-			json = true;
+			a->json = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -159,30 +161,48 @@ int cs_cmd_check(bool json, int argc, char **argv)
 			return CS_EXIT_USAGE;
 		}
 	}
-	if (!path || optind < argc) {
-		cs_err(!path ? "check: want -c FILE" : "check: unexpected argument '%s'",
+	if (!a->path || optind < argc) {
+		cs_err(!a->path ? "check: want -c FILE" : "check: unexpected argument '%s'",
 		       optind < argc ? argv[optind] : "");
 		return CS_EXIT_USAGE;
 	}
-	if (json)
+	return -1;
+}
+
+int cs_cmd_check(bool json, int argc, char **argv)
+{
+	struct check_args a = { .mode = CS_MODE_AUTO, .json = json };
+	enum cs_mode mode;
+	char why[CS_ERR_MAX];
+	struct cs_config cfg;
+	struct cs_sysinfo si;
+	char list[256], err[CS_ERR_MAX] = "";
+	int ret;
+
+	ret = check_options(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+	if (a.json)
 		cs_log_capture(err, sizeof(err));	/* the refusal goes into the JSON too */
-	ret = other ? cs_load_config_for(path, &cpus, &cfg, &si) : cs_load_config(path, &cfg, &si);
+	ret = a.other ? cs_load_config_for(a.path, &a.cpus, &cfg, &si) :
+			cs_load_config(a.path, &cfg, &si);
 	if (!ret) {
-		ret = cs_machine_mode(&cfg, cli_mode, mode_set, other ? CS_MODE_FOR_OTHER :
+		ret = cs_machine_mode(&cfg, a.mode, a.mode_set, a.other ? CS_MODE_FOR_OTHER :
 				      CS_MODE_FOR_CHECK, &mode, why, sizeof(why));
 		if (ret)
 			cs_config_free(&cfg);
 	}
 	cs_log_capture(NULL, 0);
 	if (ret)
-		return json ? refuse_json(ret, err) : ret;
-	if (json) {
-		print_json(path, &cfg, other ? &cpus : NULL, mode, why);
+		return a.json ? refuse_json(ret, err) : ret;
+	if (a.json) {
+		print_json(a.path, &cfg, a.other ? &a.cpus : NULL, mode, why);
 		cs_config_free(&cfg);
 		return CS_EXIT_OK;
 	}
-	printf("%s: valid%s%s: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", path,
-	       other ? " for CPUs " : "", other ? cs_cpus_format(&cpus, list, sizeof(list)) : "",
+	printf("%s: valid%s%s: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", a.path,
+	       a.other ? " for CPUs " : "",
+	       a.other ? cs_cpus_format(&a.cpus, list, sizeof(list)) : "",
 	       cfg.nr_cells, cfg.nr_cells == 1 ? "" : "s", cfg.cell_parent, cfg.min_cpus,
 	       cfg.min_cpus == 1 ? "" : "s");
 	for (unsigned int i = 0; i < cfg.nr_cells; i++) {

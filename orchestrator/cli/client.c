@@ -451,7 +451,32 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static int simple(struct client *cl, int argc, char **argv)
+/* The options of the verbs without a cell name (status, cells, rebalance, ...) */
+struct verb_opts {
+	json_object *extra;		/* fields added to the request */
+	unsigned long watch;		/* s between answers; 0: one answer */
+	bool openmetrics, describe, follow;
+	const char *cols;		/* -o */
+};
+
+/* One mistake of a verb's options as its message: the exit code */
+static int verb_mistake(struct client *cl, const char *verb, int c, char **argv)
+{
+	if (c == 'w' && !strcmp(verb, "stats"))
+		return client_fail(cl, CS_EXIT_USAGE, "stats: --watch wants seconds 1..86400, "
+				   "not '%s'", cli_esc(optarg));
+	if (c == 'f' && !strcmp(verb, "stats"))
+		return client_fail(cl, CS_EXIT_USAGE, "stats: --format wants text or openmetrics, "
+				   "not '%s'", cli_esc(optarg));
+	if (c == ':')
+		return client_fail(cl, CS_EXIT_USAGE, "%s: %s needs a value", verb,
+				   cli_esc(bad_option(argv)));
+	return client_fail(cl, CS_EXIT_USAGE, "%s: unknown option '%s'", verb,
+			   cli_esc(bad_option(argv)));
+}
+
+/* @argv's options into @o: 0, or the exit code (the mistake said) */
+static int verb_options(struct client *cl, int argc, char **argv, struct verb_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -465,14 +490,8 @@ static int simple(struct client *cl, int argc, char **argv)
 		{ 0 },
 	};
 	const char *verb = argv[0];
-	json_object *resp = NULL, *res = NULL, *prev = NULL, *extra = json_object_new_object();
-	unsigned long watch = 0;
-	bool openmetrics = false, describe = false, follow = false;
-	long long after = 0;
-	const char *cols = NULL;
-	char why[512];
-	char *end;
-	int c, ret;
+	char why[512], *end;
+	int c;
 
 	optind = 1;
 	opterr = 0;
@@ -480,100 +499,104 @@ static int simple(struct client *cl, int argc, char **argv)
 		if (c == 'j')
 			cl->json = true;
 		else if (c == 'd' && !strcmp(verb, "rebalance"))
-			json_object_object_add(extra, "dry_run", json_object_new_boolean(1));
+			json_object_object_add(o->extra, "dry_run", json_object_new_boolean(1));
 		else if (c == 'r' && !strcmp(verb, "reload"))
-			json_object_object_add(extra, "reset", json_object_new_boolean(1));
+			json_object_object_add(o->extra, "reset", json_object_new_boolean(1));
 		else if (c == 'w' && !strcmp(verb, "stats") &&
-			 (watch = strtoul(optarg, &end, 10)) > 0 && !*end && watch <= 86400)
+			 (o->watch = strtoul(optarg, &end, 10)) > 0 && !*end && o->watch <= 86400)
 			;
 		else if (c == 'f' && !strcmp(verb, "stats") &&
 			 (!strcmp(optarg, "text") || !strcmp(optarg, "openmetrics")))
-			openmetrics = !strcmp(optarg, "openmetrics");
+			o->openmetrics = !strcmp(optarg, "openmetrics");
 		else if (c == 'D' && !strcmp(verb, "stats"))
-			describe = true;
+			o->describe = true;
 		else if (c == 'F' && !strcmp(verb, "events"))
-			follow = true;
-		else if (c == 'o' && (!strcmp(verb, "cells") || !strcmp(verb, "rebalance"))) {
-			cols = optarg;
-			if (cli_table_check(verb[0] == 'c' ? CLI_TABLE_CELLS : CLI_TABLE_PLAN, cols,
-					    why, sizeof(why))) {
-				json_object_put(extra);
-				return client_fail(cl, CS_EXIT_USAGE, "%s: -o: %s", verb, why);
-			}
-		}
-		else {
-			json_object_put(extra);
-			if (c == 'w' && !strcmp(verb, "stats"))
-				return client_fail(cl, CS_EXIT_USAGE, "stats: --watch wants seconds "
-						   "1..86400, not '%s'", cli_esc(optarg));
-			if (c == 'f' && !strcmp(verb, "stats"))
-				return client_fail(cl, CS_EXIT_USAGE, "stats: --format wants text or "
-						   "openmetrics, not '%s'", cli_esc(optarg));
-			if (c == ':')
-				return client_fail(cl, CS_EXIT_USAGE, "%s: %s needs a value", verb,
-						   cli_esc(bad_option(argv)));
-			return client_fail(cl, CS_EXIT_USAGE, "%s: unknown option '%s'", verb,
-					   cli_esc(bad_option(argv)));
-		}
+			o->follow = true;
+		else if (c == 'o' && (!strcmp(verb, "cells") || !strcmp(verb, "rebalance")))
+			o->cols = optarg;
+		else
+			return verb_mistake(cl, verb, c, argv);
 	}
-	if (optind != argc) {
-		json_object_put(extra);
+	if (optind != argc)
 		return client_fail(cl, CS_EXIT_USAGE, "%s: unexpected argument '%s'", verb,
 				   cli_esc(argv[optind]));
+	if (o->cols && cli_table_check(verb[0] == 'c' ? CLI_TABLE_CELLS : CLI_TABLE_PLAN, o->cols,
+				       why, sizeof(why)))
+		return client_fail(cl, CS_EXIT_USAGE, "%s: -o: %s", verb, why);
+	return 0;
+}
+
+/* The answer @res to @verb, as text or JSON; @prev: the one before (stats --watch). */
+static int print_answer(const struct client *cl, const char *verb, json_object *res,
+			json_object *prev, const struct verb_opts *o)
+{
+	if (cl->json)
+		print_json(res);
+	else if (!strcmp(verb, "stats") && o->openmetrics)
+		return cli_stats_openmetrics(res);
+	else if (!strcmp(verb, "stats"))
+		cli_stats_text(res, prev, o->watch);
+	else if (!strcmp(verb, "status") || !strcmp(verb, "reload"))
+		print_status(res);
+	else if (!strcmp(verb, "cells"))
+		return cli_table_print(CLI_TABLE_CELLS, res, o->cols);
+	else if (!strcmp(verb, "rebalance"))
+		return print_plan(res, o->cols);
+	else if (!strcmp(verb, "stop"))
+		print_stopped(res);
+	else if (!strcmp(verb, "events"))
+		print_events(res);
+	return 0;
+}
+
+static int simple(struct client *cl, int argc, char **argv)
+{
+	const char *verb = argv[0];
+	struct verb_opts o = { .extra = json_object_new_object() };
+	json_object *resp = NULL, *res = NULL, *prev = NULL;
+	long long after = 0;
+	int ret;
+
+	ret = verb_options(cl, argc, argv, &o);
+	if (ret || o.describe) {	/* --describe: what the fields are, nothing to ask */
+		if (!ret)
+			cli_stats_describe();
+		json_object_put(o.extra);
+		return ret;
 	}
-	if (describe) {		/* what the fields are: nothing to ask the daemon */
-		json_object_put(extra);
-		cli_stats_describe();
-		return CS_EXIT_OK;
-	}
-	if (follow)
-		watch = 1;	/* asks every second for what came since */
-	if (watch) {	/* ^C ends the watch between two answers */
+	if (o.follow)
+		o.watch = 1;	/* asks every second for what came since */
+	if (o.watch) {	/* ^C ends the watch between two answers */
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 	}
 	for (;;) {
 		json_object *req = request(verb);
 
-		json_object_object_foreach(extra, key, val)
+		json_object_object_foreach(o.extra, key, val)
 			json_object_object_add(req, key, json_object_get(val));
 		if (!strcmp(verb, "events"))
 			json_object_object_add(req, "after", json_object_new_int64(after));
 		ret = call(cl, req, &resp, &res);
 		if (ret)
 			break;
-		if (cl->json)
-			print_json(res);
-		else if (!strcmp(verb, "stats") && openmetrics)
-			ret = cli_stats_openmetrics(res);
-		else if (!strcmp(verb, "stats"))
-			cli_stats_text(res, prev, watch);
-		else if (!strcmp(verb, "status") || !strcmp(verb, "reload"))
-			print_status(res);
-		else if (!strcmp(verb, "cells"))
-			ret = cli_table_print(CLI_TABLE_CELLS, res, cols);
-		else if (!strcmp(verb, "rebalance"))
-			ret = print_plan(res, cols);
-		else if (!strcmp(verb, "stop"))
-			print_stopped(res);
-		else if (!strcmp(verb, "events"))
-			print_events(res);
+		ret = print_answer(cl, verb, res, prev, &o);
 		after = cli_num(res, "next");
 		json_object_put(prev);
 		prev = json_object_get(res);
 		json_object_put(resp);
 		fflush(stdout);
-		if (!watch || ret)
+		if (!o.watch || ret)
 			break;
-		for (unsigned long s = 0; s < watch && !interrupted; s++)
+		for (unsigned long s = 0; s < o.watch && !interrupted; s++)
 			sleep(1);
 		if (interrupted)
 			break;
-		if (!cl->json && !follow)
+		if (!cl->json && !o.follow)
 			printf("\n");
 	}
 	json_object_put(prev);
-	json_object_put(extra);
+	json_object_put(o.extra);
 	return ret;
 }
 
