@@ -251,14 +251,6 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 	return o;
 }
 
-static void root_cpus(const struct cs_daemon *d, struct cs_cpus *out)
-{
-	*out = d->cells->si.online;
-	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
-		if (d->cells->cells[i].used)
-			cs_cpus_andnot(out, &d->cells->cells[i].cpus);
-}
-
 static json_object *cells_json(const struct cs_daemon *d, bool detail)
 {
 	json_object *arr = json_object_new_array();
@@ -288,7 +280,7 @@ static json_object *root_cell_json(const struct cs_daemon *d)
 	struct cs_cpus rc;
 	char list[4096];
 
-	root_cpus(d, &rc);
+	cs_cells_root_cpus(d->cells, &rc);
 	json_object_object_add(o, "name", json_object_new_string("(root cell)"));
 	json_object_object_add(o, "cpus", json_object_new_string(
 		cs_cpus_format(&rc, list, sizeof(list))));
@@ -310,7 +302,7 @@ json_object *cs_daemon_stats_json(const struct cs_daemon *d)
 
 	for (int i = 0; i < CS_MAX_CELLS; i++)
 		n += d->cells->cells[i].used;
-	root_cpus(d, &rc);
+	cs_cells_root_cpus(d->cells, &rc);
 	json_object_object_add(o, "mode", json_object_new_string(cs_mode_name(d->mode)));
 	json_object_object_add(dm, "uptime_s", json_object_new_int64(
 		(int64_t)((cs_now_ms() - d->started_ms) / 1000)));
@@ -336,7 +328,7 @@ static json_object *status_json(const struct cs_daemon *d)
 
 	for (int i = 0; i < CS_MAX_CELLS; i++)
 		n += d->cells->cells[i].used;
-	root_cpus(d, &rc);
+	cs_cells_root_cpus(d->cells, &rc);
 	json_object_object_add(o, "pid", json_object_new_int(getpid()));
 	json_object_object_add(o, "version", json_object_new_string(CS_VERSION));
 	json_object_object_add(o, "uptime_s", json_object_new_int64(
@@ -629,7 +621,7 @@ int cs_daemon_handle(void *ctx, const char *cmd, json_object *req, uid_t peer_ui
 		struct cs_cpus rc;
 		char list[4096];
 
-		root_cpus(d, &rc);
+		cs_cells_root_cpus(d->cells, &rc);
 		*res = json_object_new_object();
 		json_object_object_add(*res, "mode", json_object_new_string(cs_mode_name(d->mode)));
 		json_object_object_add(*res, "cells", cells_json(d, false));

@@ -573,6 +573,14 @@ static bool any_attached(const struct cs_cells *m)
 	return false;
 }
 
+void cs_cells_root_cpus(const struct cs_cells *m, struct cs_cpus *out)
+{
+	*out = m->si.online;
+	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
+		if (m->cells[i].used)
+			cs_cpus_andnot(out, &m->cells[i].cpus);
+}
+
 /*
  * A configured cell's cgroup stays after cellsched (it has tasks, or was
  * there before): `on_stop: keep` leaves its cpuset, so its tasks stay on its

@@ -172,6 +172,9 @@ int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct
 /* Slot of the cell called @name, or -1. */
 int cs_cells_find(const struct cs_cells *m, const char *name);
 
+/* The root cell's CPUs: the online ones no cell has. */
+void cs_cells_root_cpus(const struct cs_cells *m, struct cs_cpus *out);
+
 /* Start, watch and restart the cells' children (cell_children.c); every reconcile. */
 void cs_cells_children(struct cs_cells *m, uint64_t now_ms);
 

@@ -237,14 +237,12 @@ static bool take_signal(struct run_state *st)
 /* Once a second: how busy the root cell's CPUs were (`cells` shows it). */
 static void sample_root_util(struct cs_daemon *d)
 {
-	struct cs_cpus rc = d->cells->si.online;
+	struct cs_cpus rc;
 
 	if (cs_now_ms() - d->root_util_ms < 1000)
 		return;
 	d->root_util_ms = cs_now_ms();
-	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
-		if (d->cells->cells[i].used)
-			cs_cpus_andnot(&rc, &d->cells->cells[i].cpus);
+	cs_cells_root_cpus(d->cells, &rc);
 	if (cs_util_sample(&d->root_util, &rc, "/proc/stat"))
 		d->root_util.pct = -1;
 }
