@@ -3,6 +3,8 @@
  * orchestrator/cli/answer.c: fields of the daemon's answers, ready to print
  * (see answer.h).
  */
+#include <stdio.h>
+
 #include "answer.h"
 #include "escape.h"
 
@@ -35,4 +37,22 @@ double cli_dbl(json_object *o, const char *key)
 	json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : 0;
+}
+
+void cli_print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+void cli_print_json_error(int code, const char *msg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "exit", json_object_new_int(code));
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	cli_print_json(o);
+	json_object_put(o);
 }

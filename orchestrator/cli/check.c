@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "answer.h"
 #include "cli.h"
 #include "log.h"
 #include "machine.h"
@@ -42,7 +43,7 @@ static int parse_cpus(const char *arg, struct cs_cpus *out)
 }
 
 /* The result as the daemon's answers look ({"ok", "result"}), for --json */
-static void print_json(const char *path, const struct cs_config *cfg, const struct cs_cpus *cpus,
+static void print_result_json(const char *path, const struct cs_config *cfg, const struct cs_cpus *cpus,
 		       enum cs_mode mode, const char *why)
 {
 	json_object *o = json_object_new_object(), *r = json_object_new_object();
@@ -77,25 +78,8 @@ static void print_json(const char *path, const struct cs_config *cfg, const stru
 	json_object_object_add(r, "mode_reason", json_object_new_string(why));
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
 	json_object_object_add(o, "result", r);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	cli_print_json(o);
 	json_object_put(o);
-}
-
-/* A refusal with --json: {"ok": false, "exit", "error"} on stdout (the line is on stderr too) */
-static int refuse_json(int code, const char *err)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "ok", json_object_new_boolean(0));
-	json_object_object_add(o, "exit", json_object_new_int(code));
-	json_object_object_add(o, "error", json_object_new_string(err));
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return code;
 }
 
 /* What check was asked */
@@ -193,10 +177,12 @@ int cs_cmd_check(bool json, int argc, char **argv)
 			cs_config_free(&cfg);
 	}
 	cs_log_capture(NULL, 0);
+	if (ret && a.json)
+		cli_print_json_error(ret, err);	/* (the error line is on stderr too) */
 	if (ret)
-		return a.json ? refuse_json(ret, err) : ret;
+		return ret;
 	if (a.json) {
-		print_json(a.path, &cfg, a.other ? &a.cpus : NULL, mode, why);
+		print_result_json(a.path, &cfg, a.other ? &a.cpus : NULL, mode, why);
 		cs_config_free(&cfg);
 		return CS_EXIT_OK;
 	}

@@ -116,12 +116,6 @@ struct client {
 	bool json;
 };
 
-static void print_json(json_object *o)
-{
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 static int client_fail(const struct client *cl, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -134,17 +128,10 @@ static int client_fail(const struct client *cl, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (cl->json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "exit", json_object_new_int(code));
-		json_object_object_add(o, "error", json_object_new_string(msg));
-		print_json(o);
-		json_object_put(o);
-	} else {
+	if (cl->json)
+		cli_print_json_error(code, msg);
+	else
 		cs_err("%s", msg);
-	}
 	return code;
 }
 
@@ -175,7 +162,7 @@ static int call(struct client *cl, json_object *req, json_object **resp, json_ob
 
 		code = code > 0 && code < 64 ? code : CS_EXIT_FAILURE;
 		if (cl->json)
-			print_json(*resp);	/* the daemon's own error object */
+			cli_print_json(*resp);	/* the daemon's own error object */
 		else
 			client_fail(cl, code, "%s", cli_str(*resp, "error"));
 		json_object_put(*resp);
@@ -428,7 +415,7 @@ static int cmd_cell(struct client *cl, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (cl->json)
-		print_json(res);
+		cli_print_json(res);
 	else if (!strcmp(cmd, "cell-show"))
 		print_object("", res);
 	else if (!strcmp(cmd, "cell-delete"))
@@ -531,7 +518,7 @@ static int print_answer(const struct client *cl, const char *verb, json_object *
 			json_object *prev, const struct verb_opts *o)
 {
 	if (cl->json)
-		print_json(res);
+		cli_print_json(res);
 	else if (!strcmp(verb, "stats") && o->openmetrics)
 		return cli_stats_openmetrics(res);
 	else if (!strcmp(verb, "stats"))

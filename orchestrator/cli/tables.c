@@ -25,7 +25,6 @@ struct column {
 	bool dflt;		/* shown without -o */
 	void (*get)(json_object *row, const char *key, char *buf, size_t len);
 	const char *key;	/* the answer's field it shows */
-	const char *help;
 };
 
 /* as it is: libsmartcols escapes what a terminal must not get raw (\x1b) */
@@ -99,31 +98,31 @@ static void get_report(json_object *c, const char *key, char *buf, size_t len)
 
 #define R SCOLS_FL_RIGHT
 static const struct column cells_cols[] = {
-	{ "NAME", 0.1, 0, true, get_str, "name", "the cell's name" },
-	{ "CPUS", 0.3, SCOLS_FL_WRAP, true, get_str, "cpus", "its CPUs now" },
-	{ "N", 3, R, true, get_num, "nr_cpus", "how many" },
-	{ "MODE", 0.1, 0, true, get_mode, NULL, "fixed, or auto MIN..MAX wWEIGHT; lend" },
-	{ "POLICY", 0.05, 0, true, get_str, "policy", "its policy" },
-	{ "STATE", 0.1, 0, true, get_str, "state", "running, starting, offline, ..." },
-	{ "RUNNABLE", 4, R, true, get_num, "runnable", "runnable tasks at the last report" },
-	{ "UTIL%", 5, R, true, get_pct, "util_pct", "how busy its CPUs were" },
-	{ "ORIGIN", 0.1, SCOLS_FL_TRUNC, true, get_origin, NULL, "config, cli or cgroup" },
-	{ "CGROUP", 0.15, SCOLS_FL_TRUNC, false, get_str, "cgroup", "its cgroup" },
-	{ "MAXWAIT_US", 6, R, false, get_num, "max_wait_us", "longest wait of a task, us" },
-	{ "LENT_S", 6, R, false, get_secs, "lent_us", "CPU time lent to the root cell, s" },
-	{ "FAILURES", 3, R, false, get_num, "failures", "consecutive policy failures" },
-	{ "RESTARTS", 3, R, false, get_num, "restarts", "policy restarts after failing" },
+	{ "NAME", 0.1, 0, true, get_str, "name" },
+	{ "CPUS", 0.3, SCOLS_FL_WRAP, true, get_str, "cpus" },
+	{ "N", 3, R, true, get_num, "nr_cpus" },
+	{ "MODE", 0.1, 0, true, get_mode, NULL },
+	{ "POLICY", 0.05, 0, true, get_str, "policy" },
+	{ "STATE", 0.1, 0, true, get_str, "state" },
+	{ "RUNNABLE", 4, R, true, get_num, "runnable" },
+	{ "UTIL%", 5, R, true, get_pct, "util_pct" },
+	{ "ORIGIN", 0.1, SCOLS_FL_TRUNC, true, get_origin, NULL },
+	{ "CGROUP", 0.15, SCOLS_FL_TRUNC, false, get_str, "cgroup" },
+	{ "MAXWAIT_US", 6, R, false, get_num, "max_wait_us" },
+	{ "LENT_S", 6, R, false, get_secs, "lent_us" },
+	{ "FAILURES", 3, R, false, get_num, "failures" },
+	{ "RESTARTS", 3, R, false, get_num, "restarts" },
 };
 
 static const struct column plan_cols[] = {
-	{ "NAME", 0.1, 0, true, get_str, "name", "the cell's name" },
-	{ "CPUS", 0.2, SCOLS_FL_WRAP, true, get_str, "cpus", "its CPUs now" },
-	{ "NEXT", 0.2, SCOLS_FL_WRAP, true, get_str, "next_cpus", "its CPUs after the plan" },
-	{ "WANT", 4, R, true, get_num, "want", "CPUs its demand asks for" },
-	{ "TARGET", 4, R, true, get_num, "target", "CPUs the plan gives it" },
-	{ "RUNNABLE", 4, R, true, get_num, "runnable", "runnable tasks at the last report" },
-	{ "UTIL%", 5, R, true, get_pct, "util_pct", "how busy its CPUs were" },
-	{ "NOTE", 0.1, SCOLS_FL_TRUNC, true, get_report, NULL, "no report yet: sized by its minimum" },
+	{ "NAME", 0.1, 0, true, get_str, "name" },
+	{ "CPUS", 0.2, SCOLS_FL_WRAP, true, get_str, "cpus" },
+	{ "NEXT", 0.2, SCOLS_FL_WRAP, true, get_str, "next_cpus" },
+	{ "WANT", 4, R, true, get_num, "want" },
+	{ "TARGET", 4, R, true, get_num, "target" },
+	{ "RUNNABLE", 4, R, true, get_num, "runnable" },
+	{ "UTIL%", 5, R, true, get_pct, "util_pct" },
+	{ "NOTE", 0.1, SCOLS_FL_TRUNC, true, get_report, NULL },
 };
 #undef R
 
