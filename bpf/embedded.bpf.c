@@ -34,6 +34,11 @@
  * never wait for the watchdog. A cell with lend set runs root-cell tasks on
  * its idle CPUs; a task of the cell queued meanwhile preempts them.
  *
+ * Built with -DCS_TEST_POLICIES (test builds only), a cell may run the
+ * TEST ONLY policy test-fault: fifo, and scx_bpf_error() when the cell's
+ * tasks were queued or placed on an idle CPU fault_after times, so the VM tests can watch the
+ * scheduler fail and the controller load it again.
+ *
  * Demand: every CS_DEMAND_PERIOD_NS a timer writes each running cell's
  * busy time, utilisation, runnable tasks and longest wait into
  * cs_shared.cells[].demand, as a native child's report would.
@@ -50,6 +55,13 @@ char _license[] SEC("license") = "GPL";
 #include "vtime/vtime.bpf.h"
 
 const volatile __u64 root_slice_ns = CS_ROOT_SLICE_NS_DFL;
+
+#ifdef CS_TEST_POLICIES
+#define CS_EMB_POLICY_MAX	CS_EMB_TEST_FAULT
+static __u64 fault_enqueues;
+#else
+#define CS_EMB_POLICY_MAX	CS_EMB_LATENCY
+#endif
 
 UEI_DEFINE(uei);
 
@@ -241,6 +253,18 @@ static __u64 lat_host_tun(s32 cell, int idx)
 	return conf && idx >= 0 && idx < CS_MAX_TUNABLES ? conf->tunables[idx] : 0;
 }
 
+/* test-fault (test builds only): the cell's fault_after'th task queued or placed fails us */
+static void test_fault(s32 cell)
+{
+#ifdef CS_TEST_POLICIES
+	__u64 after = lat_host_tun(cell, CS_FAULT_AFTER);
+
+	if (cell_policy(cell) == CS_EMB_TEST_FAULT &&
+	    __sync_add_and_fetch(&fault_enqueues, 1) == after)
+		scx_bpf_error("test fault after %llu enqueues", after);
+#endif
+}
+
 static struct task_struct *lat_host_curr(s32 cpu)
 {
 	return __COMPAT_scx_bpf_cpu_curr(cpu);
@@ -356,10 +380,12 @@ s32 BPF_STRUCT_OPS(cs_emb_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 	if (cpu < 0)
 		return prev_cpu;
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, cell_slice(cell), 0);
-	if (cell < 0)
+	if (cell < 0) {
 		stat_inc(CS_STAT_ENQ_LOCAL);
-	else
+	} else {
 		cell_stat_add(cell, CS_CSTAT_ENQ_LOCAL, 1);
+		test_fault(cell);
+	}
 	return cpu;
 }
 
@@ -407,6 +433,7 @@ static void enqueue_cell(struct task_struct *p, s32 cell, s32 prev, u64 enq_flag
 
 	arrive(p, cell);
 	cell_stat_add(cell, CS_CSTAT_ENQ, 1);
+	test_fault(cell);
 	if (policy == CS_EMB_VTIME) {
 		scx_bpf_dsq_insert_vtime(p, CS_EMB_CELL_DSQ + cell, slice,
 					 vtime_queue_at(p, *vnow, lat_host_tun(cell, CS_VTIME_LAG)),
@@ -565,6 +592,7 @@ void BPF_STRUCT_OPS(cs_emb_stopping, struct task_struct *p, bool runnable)
 		lat_stopped(p, lat_task(p), runnable);
 		break;
 	case CS_EMB_FIFO:
+	case CS_EMB_TEST_FAULT:
 		break;
 	default:	/* the root cell: what it ran, by nice and cgroup weight */
 		scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime +

@@ -222,7 +222,7 @@ static int cell_attach(void)
 	struct cs_cell __arena *c = cell_get(in.cell);
 	struct cs_emb_cell *conf = cell_conf_get(in.cell);
 
-	if (!c || !conf || c->state == CS_CELL_FREE || in.flags > CS_EMB_LATENCY)
+	if (!c || !conf || c->state == CS_CELL_FREE || in.flags > CS_EMB_POLICY_MAX)
 		return -EINVAL;
 	conf->policy = in.flags;
 	if (in.flags) {

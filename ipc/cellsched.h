@@ -296,6 +296,7 @@ enum cs_emb_policy {
 	CS_EMB_FIFO		= 1,
 	CS_EMB_VTIME		= 2,
 	CS_EMB_LATENCY		= 3,
+	CS_EMB_TEST_FAULT	= 4,	/* TEST ONLY (-Dtest_policies): fifo, then scx_bpf_error() */
 };
 
 enum cs_emb_consts {

@@ -39,7 +39,7 @@ static const struct cs_policy_info cs_policies[] = {
 		SLICE_US(5000),
 		[CS_FAULT_AFTER] = { "fault_after", 1, 100000000, 200, 1,
 		  "enqueues before the error" },
-	  }, .embedded = false },
+	  }, .embedded = true },
 #endif
 };
 

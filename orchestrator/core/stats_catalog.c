@@ -26,6 +26,9 @@ static const struct cs_stat_field daemon_fields[] = {
 	  "passes in which the controller changed the CPUs of a resizable cell" },
 	{ "child_restarts", CS_STAT_COUNTER, "",
 	  "cell policies started again after they failed (all cells)" },
+	{ "scheduler_restarts", CS_STAT_COUNTER, "",
+	  "times the daemon loaded the scheduler again after it failed (the scheduler's own "
+	  "counters start again from 0)" },
 };
 
 static const struct cs_stat_field cell_fields[] = {

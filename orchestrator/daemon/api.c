@@ -297,11 +297,9 @@ static json_object *root_cell_json(const struct cs_daemon *d)
 json_object *cs_daemon_stats_json(const struct cs_daemon *d)
 {
 	json_object *o = json_object_new_object(), *dm = json_object_new_object();
-	unsigned int n = 0;
+	unsigned int n = cs_cells_nr_used(d->cells);
 	struct cs_cpus rc;
 
-	for (int i = 0; i < CS_MAX_CELLS; i++)
-		n += d->cells->cells[i].used;
 	cs_cells_root_cpus(d->cells, &rc);
 	json_object_object_add(o, "mode", json_object_new_string(cs_mode_name(d->mode)));
 	json_object_object_add(dm, "uptime_s", json_object_new_int64(
@@ -312,6 +310,8 @@ json_object *cs_daemon_stats_json(const struct cs_daemon *d)
 		(int64_t)d->cells->nr_rebalances));
 	json_object_object_add(dm, "child_restarts", json_object_new_int64(
 		(int64_t)d->cells->nr_restarts));
+	json_object_object_add(dm, "scheduler_restarts", json_object_new_int64(
+		(int64_t)d->root_restarts));
 	json_object_object_add(o, "daemon", dm);
 	json_object_object_add(o, "root", root_stats_json(d));
 	json_object_object_add(o, "cells", cells_json(d, true));
@@ -324,10 +324,8 @@ static json_object *status_json(const struct cs_daemon *d)
 	struct cs_kernel_info ki;
 	struct cs_cpus rc;
 	char list[4096];
-	unsigned int n = 0;
+	unsigned int n = cs_cells_nr_used(d->cells);
 
-	for (int i = 0; i < CS_MAX_CELLS; i++)
-		n += d->cells->cells[i].used;
 	cs_cells_root_cpus(d->cells, &rc);
 	json_object_object_add(o, "pid", json_object_new_int(getpid()));
 	json_object_object_add(o, "version", json_object_new_string(CS_VERSION));

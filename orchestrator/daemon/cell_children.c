@@ -214,7 +214,7 @@ int cs_cells_drain_events(struct cs_cells *m)
 	const char *name;
 	int n = 0;
 
-	if (!sh->event_q)
+	if (!sh || !sh->event_q)	/* (no root loaded: it failed, and so did its reload) */
 		return 0;
 	while (csq_mpsc_pop(csq_ptr(sh->event_q), &ev, sizeof(ev)) == (int)sizeof(ev)) {
 		name = event_cell(m, &ev);

@@ -566,11 +566,42 @@ void cs_cells_set_config(struct cs_cells *m, const struct cs_config *cfg)
  */
 static bool any_attached(const struct cs_cells *m)
 {
+	if (!m->root->shared)	/* no root loaded */
+		return false;
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
 		if (m->cells[idx].used && !cs_policy_find(m->cells[idx].policy)->external &&
 		    m->root->shared->cells[idx].state == CS_CELL_ATTACHED)
 			return true;
 	return false;
+}
+
+unsigned int cs_cells_nr_used(const struct cs_cells *m)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
+		n += m->cells[i].used;
+	return n;
+}
+
+void cs_cells_let_go(struct cs_cells *m)
+{
+	for (unsigned int idx = 0; idx < CS_MAX_CELLS; idx++)
+		if (m->cells[idx].used)
+			cs_child_stop(&m->cells[idx].child);
+	cs_cells_drain_events(m);	/* what the old root still had to say */
+}
+
+void cs_cells_forget(struct cs_cells *m)
+{
+	memset(m->cells, 0, sizeof(m->cells));
+	memset(m->gone, 0, sizeof(m->gone));
+	m->plan_err[0] = m->order_err[0] = '\0';
+	m->add_retry_at_ms = 0;
+	m->force_plan = false;
+	m->retry = false;
+	m->dirty = true;	/* every cell is added anew: cgroups read again */
+	m->hotplug = true;	/* and the online CPUs */
 }
 
 void cs_cells_root_cpus(const struct cs_cells *m, struct cs_cpus *out)

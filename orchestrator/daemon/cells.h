@@ -172,6 +172,21 @@ int cs_cells_check(struct cs_cells *m, const struct cs_config *cfg, const struct
 /* Slot of the cell called @name, or -1. */
 int cs_cells_find(const struct cs_cells *m, const char *name);
 
+/* How many cells there are (used slots). */
+unsigned int cs_cells_nr_used(const struct cs_cells *m);
+
+/*
+ * The root scheduler failed and is to be replaced. cs_cells_let_go(), before
+ * the old root is destroyed: stop the children; every cgroup and its cpuset
+ * stay, so the cells' tasks stay on their CPUs (under the kernel's own
+ * scheduler) meanwhile, and cs_cells_shutdown() still knows them if no new
+ * root comes. cs_cells_forget(), once the new root runs: forget what the old
+ * one had; the next pass adds every cell to the new root and starts its
+ * policy.
+ */
+void cs_cells_let_go(struct cs_cells *m);
+void cs_cells_forget(struct cs_cells *m);
+
 /* The root cell's CPUs: the online ones no cell has. */
 void cs_cells_root_cpus(const struct cs_cells *m, struct cs_cpus *out);
 

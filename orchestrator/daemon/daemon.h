@@ -46,6 +46,7 @@ struct cs_daemon {
 	struct cs_metrics metrics;	/* the OpenMetrics endpoint (metrics.h) */
 	struct cs_util root_util;	/* the root cell's CPUs, sampled every second */
 	uint64_t root_util_ms;		/* when */
+	uint64_t root_restarts;		/* schedulers loaded again after failing (run.c) */
 };
 
 /*

@@ -23,6 +23,9 @@ static const struct {
 	{ "fifo", CS_EMB_FIFO },
 	{ "vtime", CS_EMB_VTIME },
 	{ "latency", CS_EMB_LATENCY },
+#ifdef CS_TEST_POLICIES
+	{ "test-fault", CS_EMB_TEST_FAULT },
+#endif
 };
 
 static enum cs_emb_policy emb_policy(const char *name)

@@ -40,15 +40,29 @@ static void format_status(const struct cs_cells *cells, char *buf, size_t len, b
 		snprintf(buf + n, len - n, ", %u down (their tasks run in the root cell)", down);
 }
 
+static void ping(struct cs_notify *n, uint64_t now_ms)
+{
+	if (n->watchdog_ms && now_ms - n->pinged_ms >= n->watchdog_ms / 2) {
+		sd_notify(0, "WATCHDOG=1");
+		n->pinged_ms = now_ms;
+	}
+}
+
+void cs_notify_status(struct cs_notify *n, const char *status, uint64_t now_ms)
+{
+	ping(n, now_ms);
+	if (!strcmp(status, n->status))
+		return;
+	sd_notifyf(0, "STATUS=%s", status);
+	snprintf(n->status, sizeof(n->status), "%s", status);
+}
+
 void cs_notify_pass(struct cs_notify *n, const struct cs_cells *cells, uint64_t now_ms)
 {
 	char status[sizeof(n->status)];
 	bool settled;
 
-	if (n->watchdog_ms && now_ms - n->pinged_ms >= n->watchdog_ms / 2) {
-		sd_notify(0, "WATCHDOG=1");
-		n->pinged_ms = now_ms;
-	}
+	ping(n, now_ms);
 	format_status(cells, status, sizeof(status), &settled);
 	if (!n->ready && settled) {
 		n->ready = true;

@@ -32,6 +32,12 @@ void cs_notify_init(struct cs_notify *n);
  */
 void cs_notify_pass(struct cs_notify *n, const struct cs_cells *cells, uint64_t now_ms);
 
+/*
+ * Between passes (the scheduler is down, waiting to be loaded again):
+ * STATUS=@status when it changed, WATCHDOG=1 when due.
+ */
+void cs_notify_status(struct cs_notify *n, const char *status, uint64_t now_ms);
+
 /* A reload starts / ended (applied or refused: the old configuration runs). */
 void cs_notify_reloading(struct cs_notify *n);
 void cs_notify_reloaded(struct cs_notify *n);

@@ -20,9 +20,11 @@
  * demand report. After each pass systemd hears whether the cells are up
  * (notify.c: READY=1 once every cell settled, STATUS=, the watchdog).
  *
- * Shutdown stops the children, removes the cgroups cellsched created (when
- * empty), detaches the root and reports the kernel's exit info; the exit code
- * says whether the root stopped because we asked (0) or not (7).
+ * An embedded scheduler that fails (an error exit) is loaded again with
+ * backoff and given the cells (reload_root), at most CS_RELOAD_MAX times in
+ * a row. Shutdown stops the children, removes the cgroups cellsched created
+ * (when empty), detaches the root and reports the kernel's exit info; the
+ * exit code says whether the root stopped because we asked (0) or not (7).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -55,6 +57,9 @@
 
 enum {
 	CS_DETACH_TIMEOUT_MS	= 5000,	/* ms to wait for the kernel's exit info */
+	CS_RELOAD_FIRST_MS	= 1000,	/* ms before the first reload of a failed scheduler */
+	CS_RELOAD_MAX		= 5,	/* reloads in a row; at the next failure the daemon gives up */
+	CS_RELOAD_STABLE_MS	= 60000, /* ms a scheduler must run to end a row of failures */
 };
 
 static const char run_usage[] =
@@ -75,6 +80,8 @@ struct run_state {
 	unsigned int stats_s;
 	enum cs_mode cli_mode;	/* --mode */
 	bool mode_set;
+	unsigned int failures;	/* of the scheduler, in a row (reload_delay) */
+	uint64_t loaded_ms;	/* when the running scheduler was attached */
 };
 
 static int check_kernel(void)
@@ -376,6 +383,108 @@ static int finish(struct run_state *st, bool requested)
 	return answer_stop(st, CS_EXIT_OK, text);
 }
 
+/*
+ * The scheduler exited by itself: load it again, after how many ms? Only an
+ * embedded scheduler that failed (a BPF error, a stall: every cell went
+ * down with it), and not once CS_RELOAD_MAX reloads in a row failed too
+ * (each within CS_RELOAD_STABLE_MS of its start): -1, the daemon ends (7).
+ * The delay doubles with each failure in the row.
+ */
+static long reload_delay(struct run_state *st)
+{
+	struct cs_exit_info ei;
+
+	cs_root_exit_info(&st->d.root, &ei);
+	if (st->d.mode != CS_MODE_EMBEDDED || !cs_exit_is_error(ei.kind))
+		return -1;
+	if (cs_now_ms() - st->loaded_ms >= CS_RELOAD_STABLE_MS)
+		st->failures = 0;
+	if (++st->failures > CS_RELOAD_MAX) {
+		cs_err("the scheduler failed %u times in a row, each time within %d s of its "
+		       "start: not loading it again", st->failures, CS_RELOAD_STABLE_MS / 1000);
+		return -1;
+	}
+	return (long)CS_RELOAD_FIRST_MS << (st->failures - 1);
+}
+
+/* Wait @ms, answering signals only: true when told to stop. */
+static bool reload_wait(struct run_state *st, long ms, const char *status)
+{
+	struct pollfd pfd = { .fd = st->sfd, .events = POLLIN };
+	uint64_t until = cs_now_ms() + (uint64_t)ms, now;
+	struct signalfd_siginfo si;
+	int timeout;
+
+	while ((now = cs_now_ms()) < until) {
+		cs_notify_status(&st->d.notify, status, now);
+		timeout = (int)(until - now);
+		if (st->d.notify.watchdog_ms && (uint64_t)timeout > st->d.notify.watchdog_ms / 2)
+			timeout = (int)(st->d.notify.watchdog_ms / 2);
+		if (poll(&pfd, 1, timeout) <= 0 || read(st->sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGHUP) {
+			cs_info("received %s while the scheduler was down", strsignal(si.ssi_signo));
+			return true;
+		}
+		cs_warn("SIGHUP: no reload while the scheduler is down; send it again once it "
+			"is back");
+	}
+	return false;
+}
+
+/*
+ * The scheduler failed and reload_delay() said to load it again: report
+ * the failure, wait, load and attach a new one, and hand the cells over to
+ * it (their cgroups and cpusets stay throughout, so their tasks stay on
+ * their CPUs under the kernel's scheduler meanwhile). The old one goes
+ * first: every load maps the arena at the same fixed address.
+ * Returns -1 when the new one runs, else the daemon's exit code.
+ */
+static int reload_root(struct run_state *st, struct cs_root_opts *opts, long delay)
+{
+	struct cs_daemon *d = &st->d;
+	struct cs_exit_info ei;
+	char text[1400], status[96];
+	int err;
+
+	err = cs_root_detach(&d->root, CS_DETACH_TIMEOUT_MS);	/* until another may attach */
+	cs_root_exit_info(&d->root, &ei);
+	cs_exit_format(&ei, text, sizeof(text));
+	if (cs_root_exit_dump(&d->root)[0])
+		fprintf(stderr, "the kernel's dump of the scheduler's state:\n%s\n",
+			cs_root_exit_dump(&d->root));
+	cs_err("the scheduler failed: %s", text);
+	if (err)
+		return finish(st, false);
+	print_stats(&d->root);
+	cs_warn("every cell's tasks run under the kernel's scheduler, on their cells' CPUs, "
+		"until the scheduler is loaded again in %ld ms (reload %u of at most %d in a "
+		"row)", delay, st->failures, CS_RELOAD_MAX);
+	snprintf(status, sizeof(status), "scheduler failed (%u in a row); loading it again",
+		 st->failures);
+	if (reload_wait(st, delay, status))
+		return finish(st, true);
+
+	cs_cells_let_go(d->cells);
+	cs_root_destroy(&d->root);
+	err = cs_root_load(&d->root, opts);
+	if (!err)
+		err = cs_root_attach(&d->root);
+	if (err) {
+		cs_err("loading the scheduler again failed: %s", strerror(-err));
+		cs_notify_stopping();
+		cs_cells_shutdown(d->cells);
+		cs_root_destroy(&d->root);
+		return err == -EBUSY || err == -EEXIST ? CS_EXIT_BUSY : CS_EXIT_BPF;
+	}
+	cs_cells_forget(d->cells);
+	st->loaded_ms = cs_now_ms();
+	d->root_restarts++;
+	cs_info("scheduler loaded again (%llu since the start); adding the cells to it",
+		(unsigned long long)d->root_restarts);
+	return -1;
+}
+
 /* The machine's topology, or the configuration's override. */
 static int read_topology(struct cs_daemon *d, const struct cs_sysinfo *si, struct cs_topo *out)
 {
@@ -596,7 +705,17 @@ static int run(struct run_state *st, struct cs_root_opts *opts,
 	cs_cells_set_watch(d->cells, st->ifd);
 	cs_notify_init(&d->notify);
 	d->root_util.pct = -1;
-	return finish(st, loop(st));
+	st->loaded_ms = cs_now_ms();
+	for (;;) {
+		bool requested = loop(st);
+		long delay = requested ? -1 : reload_delay(st);
+
+		if (delay < 0)
+			return finish(st, requested);
+		ret = reload_root(st, opts, delay);
+		if (ret >= 0)
+			return ret;
+	}
 }
 
 static void cleanup(struct run_state *st)
