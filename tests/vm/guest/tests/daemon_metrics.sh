@@ -4,8 +4,10 @@
 # openmetrics` prints; a lent CPU's time shows in the cell's lent counter
 # once root tasks ran there; other paths get 404. A port already taken
 # stops the start with a clear error, exit 1, and nothing attached.
-# (The text's format is checked by a real OpenMetrics parser in the unit
-# suite, tests/unit/openmetrics.py, on the same renderer.)
+# The scrape is parsed here, in the guest, by a real OpenMetrics parser
+# (Debian's python3-prometheus-client, strict; guest/om-parse.py), and the
+# values it reads are checked: the families' types and units, a and b's
+# CPUs, b's lent seconds.
 # also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
@@ -36,7 +38,16 @@ grep -q '^cellsched_cell_nr_cpus{cell="b",policy="vtime"} 2$' /tmp/m.txt || fail
 grep -q '^cellsched_root_cell_cpus 1$' /tmp/m.txt || fail "the root cell's CPUs are not 1"
 grep -q "^cellsched_info{mode=\"$(cs_mode)\",version=\"[0-9.]*\"} 1$" /tmp/m.txt || fail "no cellsched_info"
 [ "$(tail -1 /tmp/m.txt)" = "# EOF" ] || fail "the text does not end in # EOF"
-note "$(grep -c '^# TYPE' /tmp/m.txt) families, $(grep -vc '^#' /tmp/m.txt) samples; b lent $(grep '^cellsched_cell_lent_seconds_total{cell="b"' /tmp/m.txt | cut -d' ' -f2) s"
+PYTHONHOME=/cs/py /cs/py/bin/python3 -S /cs/guest/om-parse.py /tmp/m.txt > /tmp/om.txt 2> /tmp/om.err ||
+	{ cat /tmp/om.err /tmp/m.txt; fail "the scrape is not OpenMetrics to python3-prometheus-client"; }
+for want in "family cellsched_cell_nr_cpus gauge -" "family cellsched_cell_lent_seconds counter seconds" \
+	"family cellsched info -" "sample cellsched_cell_nr_cpus{cell=a,policy=fifo} 1" \
+	"sample cellsched_cell_nr_cpus{cell=b,policy=vtime} 2" "sample cellsched_root_cell_cpus{} 1"; do
+	grep -qxF "$want" /tmp/om.txt || { cat /tmp/om.txt; fail "the parser did not read: $want"; }
+done
+lent=$(sed -n 's/^sample cellsched_cell_lent_seconds_total{cell=b,policy=vtime} //p' /tmp/om.txt)
+awk -v v="$lent" 'BEGIN { exit !(v > 0) }' || fail "the parser read b's lent seconds as '$lent'"
+note "parsed: $(grep -c '^family' /tmp/om.txt) families, $(grep -c '^sample' /tmp/om.txt) samples; b lent $lent s"
 cellsched stats --format openmetrics > /tmp/s.txt || fail "stats --format openmetrics exited $?"
 [ "$(grep '^# TYPE' /tmp/m.txt)" = "$(grep '^# TYPE' /tmp/s.txt)" ] ||
 	fail "the endpoint and stats --format openmetrics name different families"
