@@ -47,6 +47,8 @@
 
 struct cs_shared __arena_global cs_shared;
 
+#include "events.bpf.h"
+
 /*
  * Kernel-format cmask (struct scx_cmask: base, nr_cids, alloc_words, bits[])
  * for grant/revoke, which take arena cmasks. Raw words so the skeleton needs
@@ -148,31 +150,6 @@ static void cs_publish(struct cs_cell __arena *cell)
 	__sync_fetch_and_add(&cs_shared.seq, 1);
 }
 
-static void cs_event_push(struct csq_event *ev)
-{
-	ev->ts_ns = bpf_ktime_get_ns();
-	if (cs_shared.event_q)
-		csq_mpsc_push(csq_ptr(cs_shared.event_q), ev, sizeof(*ev));
-}
-
-/* Tell the controller: a struct csq_event on the event queue (never blocks). */
-static void cs_event(__u32 type, __u32 cell, __u64 cgid)
-{
-	struct csq_event ev = { .type = type, .cell = cell, .attached.cgid = cgid };
-
-	cs_event_push(&ev);
-}
-
-static void cs_event_invariant(__u32 cell, __u32 code, __u64 arg0, __u64 arg1)
-{
-	struct csq_event ev = {
-		.type = CSQ_MSG_INVARIANT, .cell = cell,
-		.invariant.code = code, .invariant.arg0 = arg0, .invariant.arg1 = arg1,
-	};
-
-	cs_event_push(&ev);
-}
-
 /* ---- the lock ------------------------------------------------------------------------ */
 
 static bool cs_ctl_trylock(void)
@@ -192,22 +169,6 @@ static void cs_ctl_unlock(void)
 }
 
 /* ---- queues ---------------------------------------------------------------------------- */
-
-/* A fresh arena queue of @kind; 0 if the arena is exhausted. Sleepable context. */
-static __u64 cs_queue_new(__u32 kind, __u32 cap)
-{
-	__u32 pages = csq_pages(cap, CS_IPC_SLOT);
-	struct csq __arena *q;
-
-	q = bpf_arena_alloc_pages(&arena, NULL, pages, NUMA_NO_NODE, 0);
-	if (!q)
-		return 0;
-	if (csq_init(q, (__u64)pages * CSQ_PAGE, kind, cap, CS_IPC_SLOT) != CSQ_OK) {
-		bpf_arena_free_pages(&arena, q, pages);
-		return 0;
-	}
-	return csq_addr(q);
-}
 
 /* A fresh SPSC queue of @cap slots at *@addr: the one there, emptied, or a new one. */
 static s32 cs_queue_reset(__u64 __arena *addr, __u32 cap)

@@ -30,7 +30,8 @@
  *
  * Root-cell tasks that may run only on cells' CPUs (a task pinned there)
  * wait on that CPU's own queue (CS_EMB_CPU_DSQ + cpu) and run when the cell
- * leaves it idle, and besides that once per CS_STRANDED_PERIOD_NS, so they
+ * leaves it idle, and besides that in a bounded share of a busy cell's CPU
+ * (one CS_STRANDED_SLICE_NS slice per CS_STRANDED_PERIOD_NS: 2 %), so they
  * never wait for the watchdog. A cell with lend set runs root-cell tasks on
  * its idle CPUs; a task of the cell queued meanwhile preempts them.
  *
@@ -38,6 +39,9 @@
  * TEST ONLY policy test-fault: fifo, and scx_bpf_error() when the cell's
  * tasks were queued or placed on an idle CPU fault_after times, so the VM tests can watch the
  * scheduler fail and the controller load it again.
+ *
+ * CPU hotplug reaches the controller on the event queue (bpf/events.bpf.h),
+ * as from native mode's root.
  *
  * Demand: every CS_DEMAND_PERIOD_NS a timer writes each running cell's
  * busy time, utilisation, runnable tasks and longest wait into
@@ -69,6 +73,8 @@ CS_ARENA_MAP(arena);
 
 struct cs_shared __arena_global cs_shared;
 
+#include "events.bpf.h"
+
 static __u32 nr_cpus;
 static struct cs_cids root_cpus;	/* CPUs of the root cell (cells not running included) */
 static __u64 vnows[CS_MAX_CELLS + 1];	/* clocks: [0] the root cell's, [1 + cell] a cell's */
@@ -76,7 +82,8 @@ static __u64 vnows[CS_MAX_CELLS + 1];	/* clocks: [0] the root cell's, [1 + cell]
 static __u64 busy_ns[CS_MAX_CELLS];	/* ns the cell's tasks ran, since the last report */
 static __u64 max_wait_ns[CS_MAX_CELLS];
 static __s32 nr_running[CS_MAX_CELLS];
-static __u64 stranded_at[CS_MAX_CIDS];	/* ns, a pinned root task last ran on this cell CPU */
+static __u64 stranded_due[CS_MAX_CIDS];	/* ns, a pinned root task's next share on this cell CPU */
+static __u64 stranded_since[CS_MAX_CIDS]; /* ns, the share running there began (0: none) */
 static __u64 last_report_ns;
 
 struct {
@@ -187,7 +194,7 @@ static s32 cpu_cell(s32 cpu)
 }
 
 /*
- * The running cell @p belongs to, or -1: the nearest ancestor of its cgroup
+ * The running cell with CPUs @p belongs to, or -1: the nearest ancestor of its cgroup
  * (on the default hierarchy; itself included) that is a cell's. Read with
  * CO-RE probe reads: only ids are compared, nothing is dereferenced twice.
  */
@@ -215,7 +222,8 @@ static s32 task_cell(struct task_struct *p)
 		if (!idx)
 			continue;
 		cell = cell_get(*idx);
-		return cell && cell->state == CS_CELL_ATTACHED ? (s32)*idx : -1;
+		/* a cell without CPUs (all offline) runs nothing: its tasks are the root cell's */
+		return cell && cell->state == CS_CELL_ATTACHED && cell->nr_cids ? (s32)*idx : -1;
 	}
 	return -1;
 }
@@ -478,7 +486,8 @@ void BPF_STRUCT_OPS(cs_emb_enqueue, struct task_struct *p, u64 enq_flags)
 			cpu = bpf_cpumask_first(p->cpus_ptr);
 		if (cpu < 0 || cpu >= nr_cpus)
 			cpu = 0;
-		scx_bpf_dsq_insert_vtime(p, CS_EMB_CPU_DSQ + cpu, root_slice_ns, vtime, enq_flags);
+		scx_bpf_dsq_insert_vtime(p, CS_EMB_CPU_DSQ + cpu, CS_STRANDED_SLICE_NS, vtime,
+					 enq_flags);
 		scx_bpf_kick_cpu(cpu, 0);
 		stat_inc(CS_STAT_ENQ_STRANDED);
 		return;
@@ -488,7 +497,12 @@ void BPF_STRUCT_OPS(cs_emb_enqueue, struct task_struct *p, u64 enq_flags)
 	kick_for(p, -1, cpu);
 }
 
-/* On a cell's CPU: a waiting pinned root task runs once per period, or when the cell is idle. */
+/*
+ * On a cell's CPU: a waiting pinned root task runs when the cell leaves the
+ * CPU idle, and in its share: one CS_STRANDED_SLICE_NS slice, then the next
+ * is due after CS_STRANDED_PERIOD_NS / CS_STRANDED_SLICE_NS times what the
+ * slice really took (stranded_ran(): a slice lasts at least a tick).
+ */
 static bool run_stranded(s32 cpu, bool cell_idle)
 {
 	__u64 now;
@@ -496,13 +510,27 @@ static bool run_stranded(s32 cpu, bool cell_idle)
 	if (cpu < 0 || cpu >= CS_MAX_CIDS || !scx_bpf_dsq_nr_queued(CS_EMB_CPU_DSQ + cpu))
 		return false;
 	now = bpf_ktime_get_ns();
-	if (!cell_idle && now - stranded_at[cpu] < CS_STRANDED_PERIOD_NS)
+	if (!cell_idle && time_before(now, stranded_due[cpu]))
 		return false;
 	if (!scx_bpf_dsq_move_to_local(CS_EMB_CPU_DSQ + cpu, 0))
 		return false;
-	stranded_at[cpu] = now;
+	stranded_since[cpu] = cell_idle ? 0 : now;
 	stat_inc(cell_idle ? CS_STAT_STRANDED_IDLE : CS_STAT_STRANDED_SHARE);
 	return true;
+}
+
+/* A share on @cpu ended: the next is due in proportion to what it took (capped at 4 slices). */
+static void stranded_ran(s32 cpu)
+{
+	__u64 now = bpf_ktime_get_ns(), ran;
+
+	if (cpu < 0 || cpu >= CS_MAX_CIDS || !stranded_since[cpu])
+		return;
+	ran = now - stranded_since[cpu];
+	if (ran > 4 * CS_STRANDED_SLICE_NS)
+		ran = 4 * CS_STRANDED_SLICE_NS;
+	stranded_due[cpu] = now + ran * (CS_STRANDED_PERIOD_NS / CS_STRANDED_SLICE_NS - 1);
+	stranded_since[cpu] = 0;
 }
 
 void BPF_STRUCT_OPS(cs_emb_dispatch, s32 cpu, struct task_struct *prev)
@@ -597,6 +625,7 @@ void BPF_STRUCT_OPS(cs_emb_stopping, struct task_struct *p, bool runnable)
 	default:	/* the root cell: what it ran, by nice and cgroup weight */
 		scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime +
 					   ran * CS_VTIME_WEIGHT_DFL / vtime_task_weight(p));
+		stranded_ran(cpu);
 	}
 	if (cell >= 0 && cell < CS_MAX_CELLS) {
 		__sync_fetch_and_add(&busy_ns[cell], ran);
@@ -631,14 +660,17 @@ s32 BPF_STRUCT_OPS(cs_emb_init_task, struct task_struct *p, struct scx_init_task
 VTIME_CGROUP_OPS(cs_emb_cgroup_init, cs_emb_cgroup_exit, cs_emb_cgroup_set_weight,
 		 cs_emb_cgroup_move)
 
+/* The controller hears of hotplug on the event queue (cid = cpu here) and re-plans the cells. */
 void BPF_STRUCT_OPS(cs_emb_cpu_online, s32 cpu)
 {
 	stat_inc(CS_STAT_CID_ONLINE);
+	cs_event(CSQ_MSG_CID_ONLINE, cpu, 0);
 }
 
 void BPF_STRUCT_OPS(cs_emb_cpu_offline, s32 cpu)
 {
 	stat_inc(CS_STAT_CID_OFFLINE);
+	cs_event(CSQ_MSG_CID_OFFLINE, cpu, 0);
 }
 
 #include "embedded_cells.bpf.h"
@@ -660,6 +692,9 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cs_emb_init)
 	ret = scx_bpf_create_dsq(CS_EMB_ROOT_DSQ, -1);
 	if (ret)
 		return ret;
+	cs_shared.event_q = cs_queue_new(CSQ_MPSC, CS_EVENT_Q_CAP);
+	if (!cs_shared.event_q)
+		return -ENOMEM;
 	bpf_for(i, 0, CS_MAX_CELLS) {
 		ret = scx_bpf_create_dsq(CS_EMB_CELL_DSQ + i, -1);
 		if (!ret)

@@ -125,6 +125,32 @@ static void drain_cell(__u32 cell)
 }
 
 /*
+ * CPUs went to a running cell: root-cell tasks queued on the root queue
+ * that may now run only on cells' CPUs (pinned there) would wait there
+ * forever (the root cell's CPUs cannot take them, the cells' do not look):
+ * move them to the queue of a CPU they may run on, in its bounded share.
+ */
+static void restrand_root(void)
+{
+	struct task_struct *p;
+	s32 cpu;
+
+	bpf_rcu_read_lock();
+	bpf_for_each(scx_dsq, p, CS_EMB_ROOT_DSQ, 0) {
+		if (root_allows(p))
+			continue;
+		cpu = bpf_cpumask_first(p->cpus_ptr);
+		if (cpu < 0 || cpu >= nr_cpus)
+			continue;
+		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, CS_EMB_CPU_DSQ + cpu, 0)) {
+			scx_bpf_kick_cpu(cpu, 0);
+			stat_inc(CS_STAT_ENQ_STRANDED);
+		}
+	}
+	bpf_rcu_read_unlock();
+}
+
+/*
  * The command, copied out of the context first thing: the verifier takes
  * context loads only at constant offsets from the context pointer itself.
  */
@@ -207,6 +233,10 @@ static int cell_resize(void)
 	c->cids = in.cids;
 	c->nr_cids = cs_cids_weight(&in.cids);
 	bump(c);
+	if (c->state == CS_CELL_ATTACHED && !c->nr_cids)
+		drain_cell(in.cell);	/* no CPU left to run them: the root cell's now */
+	else if (c->state == CS_CELL_ATTACHED)
+		restrand_root();
 	return 0;
 }
 
@@ -228,6 +258,7 @@ static int cell_attach(void)
 	if (in.flags) {
 		c->state = CS_CELL_ATTACHED;
 		c->nr_attach++;
+		restrand_root();
 	} else {
 		c->state = CS_CELL_CONFIGURED;
 		drain_cell(in.cell);

@@ -84,35 +84,42 @@ static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *
 	return 0;
 }
 
-static int write_cpuset(struct cs_cell_rt *c, const struct cs_cpus *cpus)
+/*
+ * @list into @cgroup's cpuset.cpus. An empty one (a cell with all its CPUs
+ * offline, or one that gives its CPUs back) follows the cell parent's.
+ * Kernels before 7.x refuse an empty cpuset with tasks in it (ENOSPC):
+ * there it gets the parent's CPUs as they are now.
+ */
+static int cpuset_write(const struct cs_cells *m, const char *cgroup, const char *list)
+{
+	char cpus[CS_LIST_MAX];
+	int err = cs_cg_write(cgroup, "cpuset.cpus", list);
+
+	if (err != -ENOSPC || list[0])
+		return err;
+	err = cs_cg_read(m->parent, "cpuset.cpus.effective", cpus, sizeof(cpus));
+	return err ? err : cs_cg_write(cgroup, "cpuset.cpus", cpus);
+}
+
+static int write_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const struct cs_cpus *cpus)
 {
 	char list[CS_LIST_MAX];
 	int err;
 
 	if (c->origin != CS_FROM_CONFIG)
 		return 0;	/* the orchestrator owns that cpuset */
-	/* none (all its CPUs offline): empty, its tasks take the parent's CPUs */
-	err = cs_cg_write(c->cgroup, "cpuset.cpus", cs_cpus_format(cpus, list, sizeof(list)));
+	/* none (all its CPUs offline): its tasks take the parent's CPUs */
+	err = cpuset_write(m, c->cgroup, cs_cpus_format(cpus, list, sizeof(list)));
 	if (err)
 		cs_err("cell %s: writing cpuset.cpus %s of %s failed: %s", c->name, list, c->cgroup,
 		       strerror(-err));
 	return err;
 }
 
-/*
- * A cell's cgroup that stays (it still has tasks) gives its CPUs back: its
- * cpuset.cpus empty, so it follows the cell parent. Kernels before 7.x
- * refuse an empty cpuset with tasks in it (ENOSPC): there it gets the
- * parent's CPUs as they are now.
- */
+/* A cell's cgroup that stays (it still has tasks) gives its CPUs back. */
 static void release_cpuset(struct cs_cells *m, const struct cs_cell_rt *c)
 {
-	char cpus[CS_LIST_MAX];
-
-	if (!cs_cg_write(c->cgroup, "cpuset.cpus", ""))
-		return;
-	if (cs_cg_read(m->parent, "cpuset.cpus.effective", cpus, sizeof(cpus)) ||
-	    cs_cg_write(c->cgroup, "cpuset.cpus", cpus))
+	if (cpuset_write(m, c->cgroup, ""))
 		cs_warn("cell %s: cannot give cgroup %s's CPUs back", c->name, c->cgroup);
 }
 
@@ -194,7 +201,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 		if (err == -EEXIST) {
 			/* ours from a run that was killed, or someone else's */
 			c->created_cgroup = cs_cg_is_ours(c->cgroup);
-			err = cs_cg_write(c->cgroup, "cpuset.cpus", list);
+			err = cpuset_write(m, c->cgroup, list);
 		} else if (!err) {
 			c->created_cgroup = true;
 		}
@@ -317,7 +324,7 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 			keep = c->cpus;
 			cs_cpus_or(&keep, &w->cpus);
 			/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
-			if (!set_cpus(m, idx, &keep) && !write_cpuset(c, &w->cpus) &&
+			if (!set_cpus(m, idx, &keep) && !write_cpuset(m, c, &w->cpus) &&
 			    !cs_cpus_equal(&keep, &w->cpus))
 				set_cpus(m, idx, &w->cpus);
 			wl->of_cell[idx] = NULL;	/* done (or failed: next tick) */
@@ -398,7 +405,7 @@ static int shrink_cells(struct cs_cells *m, struct wantlist *wl)
 		keep = c->cpus;
 		cs_cpus_and(&keep, &w->cpus);
 		if (!cs_cpus_empty(&keep) && !cs_cpus_equal(&keep, &c->cpus)) {
-			if (!write_cpuset(c, &keep))
+			if (!write_cpuset(m, c, &keep))
 				set_cpus(m, idx, &keep);
 			changes++;
 		}

@@ -7,6 +7,7 @@
 # spinners in cell a get their CPUs (each >= 0.9 of one), and the cell
 # counts the reclaims and the time lent. Last, a reload turns cell a's
 # lending off (the root spinners share CPU 0 again) and on again.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cat > /tmp/lend.yaml <<'YAML'

@@ -5,6 +5,7 @@
 # forever, and the watchdog ejected the root after 5 s. Now the change
 # re-queues the root's queue and the three keep running (on the cell's CPUs,
 # in their bounded share): for 10 s, twice the watchdog's timeout.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 echo "cells: []" > /tmp/none.yaml
@@ -13,7 +14,7 @@ pids=
 for i in 1 2 3; do taskset -c 2,3 cs-work spin 300 & pids="$pids $!"; done
 wait_for 10 sh -c "for p in $pids; do [ \$(awk '{ print \$14 }' /proc/\$p/stat) -gt 0 ] || exit 1; done"
 cellsched cell create x --cpus 2-3 || fail "cell create exited $?"
-wait_log 20 "cell x: child 'fifo' attached" || { cat $CS_LOG; fail "x not attached"; }
+wait_log 20 "$(started x fifo)" || { cat $CS_LOG; fail "x not attached"; }
 t0=$(date +%s)
 for p in $pids; do eval "u$p=\$(utime $p)"; done
 wait_for 30 sh -c "[ \$(date +%s) -ge $((t0 + 10)) ]"

@@ -2,6 +2,7 @@
 # first, numbered: the cells' policies attaching, a resize; even when the
 # daemon prints only errors (--quiet). `events --follow` prints what comes
 # next as it comes.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 start_cellsched -c /cs/configs/two-cells.yaml --quiet

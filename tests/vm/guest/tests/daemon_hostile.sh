@@ -6,6 +6,7 @@
 # directory" every tick); a --cgroup of 300 characters is refused (it was cut
 # to 255); a cgroup named with an escape character under the cell parent
 # becomes a cell that the log and `cellsched cells` print escaped, never raw.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 STATE=/var/lib/cellsched/state.json

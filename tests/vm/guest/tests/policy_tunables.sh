@@ -2,6 +2,7 @@
 # applies it to that cell's running child through its control queue: no
 # reload, no detach, the new value read back from the child within one tick;
 # the other cell is untouched. A bad tunable is refused and changes nothing.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cp /cs/configs/two-cells.yaml /tmp/t.yaml

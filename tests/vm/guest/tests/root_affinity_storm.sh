@@ -8,6 +8,7 @@
 # random subset of all CPUs in a tight loop (cs-work hop). First, its core:
 # two busy tasks pinned to the root cell's only CPU and an unpinned one. The root stays
 # enabled, nothing stalls, every hopper and the kernel's own threads run.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 command -v stress-ng >/dev/null || skip "no stress-ng"

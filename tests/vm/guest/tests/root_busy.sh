@@ -1,5 +1,6 @@
 # root_busy: a second `cellsched run` while one is attached is refused with
 # exit code 4 and a message naming the attached scheduler; the first keeps running.
+# also on: 6.18
 . /cs/guest/lib.sh
 start_cellsched
 cellsched run > /tmp/second.log 2>&1

@@ -1,6 +1,7 @@
 # root_loads: `cellsched run` attaches our root (cid-form in native mode, the
 # one cpu-form scheduler in embedded mode); SIGTERM detaches it and the
 # reported exit is the unregistration, not an error.
+# also on: 6.18
 . /cs/guest/lib.sh
 scx_is disabled || fail "sched_ext is $(scx_state) before the test"
 start_cellsched

@@ -4,6 +4,7 @@
 # the cell is busy (one 1 ms slice per 50 ms: 2 %; allowed here: <= 6 %,
 # TCG's ticks are coarse), and the CPU while the cell leaves it idle. With
 # 41 of them on that CPU, none waits for the watchdog.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 cputime() { awk '{ print $14 + $15 }' /proc/$1/stat; }
