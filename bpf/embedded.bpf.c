@@ -26,7 +26,8 @@
  * over the cell's queue with the cell's clock (vnows[]). Tunables from
  * cell_conf, read at each use. A task that comes to a cell (or to the root
  * cell) starts at that clock. The root cell: weighted vtime, weights by
- * nice and cgroup cpu.weight as the vtime policy's.
+ * nice and cgroup cpu.weight as the vtime policy's; no task's vtime more
+ * than CS_ROOT_MAX_LEAD_NS ahead of the clock (as native mode's root).
  *
  * Root-cell tasks that may run only on cells' CPUs (a task pinned there)
  * wait on that CPU's own queue (CS_EMB_CPU_DSQ + cpu) and run when the cell
@@ -480,6 +481,9 @@ void BPF_STRUCT_OPS(cs_emb_enqueue, struct task_struct *p, u64 enq_flags)
 	vtime = p->scx.dsq_vtime;
 	if (time_before(vtime, root_vnow - root_slice_ns))
 		vtime = root_vnow - root_slice_ns;
+	/* nor too far ahead: a nice-19 task (weight 1) would wait past the watchdog */
+	if (time_before(root_vnow + CS_ROOT_MAX_LEAD_NS, vtime))
+		vtime = root_vnow + CS_ROOT_MAX_LEAD_NS;
 	if (!root_allows(p)) {
 		/* only cells' CPUs: wait on one of them */
 		if (cpu < 0 || cpu >= nr_cpus || !task_allows(p, cpu))
