@@ -4,8 +4,9 @@
 #   <!-- sample: ARGS -->
 # must be exactly what `cellsched ARGS` prints (stdout and stderr, run from
 # SOURCE); --update rewrites the blocks from the current binary instead.
-# Samples that need the VM (tables, the daemon's log) say where they come
-# from and when. TAP output.
+# The SRE session's transcript (<!-- demo: sre -->) comes from a demo run in
+# the VM (scripts/readme-samples): here its commands must be the demo's.
+# TAP output.
 set -u
 src=$1 bin=$(cd "$(dirname "$2")" && pwd)/$(basename "$2") update=${3:-}
 readme=$src/README.md
@@ -14,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 # last first: a rewritten block moves the lines after it, not before
 grep -n '^<!-- sample: .* -->$' "$readme" | sort -rn > "$tmp/markers"
 echo "TAP version 13"
-echo "1..$(wc -l < "$tmp/markers")"
+echo "1..$(($(wc -l < "$tmp/markers") + 1))"
 n=0 failed=0
 cp "$readme" "$tmp/new"
 while IFS= read -r m; do
@@ -43,4 +44,25 @@ while IFS= read -r m; do
 	fi
 done < "$tmp/markers"
 [ "$update" = --update ] && cp "$tmp/new" "$readme"
+
+# the demo's transcript (<!-- demo: sre -->, put there by scripts/readme-samples):
+# its commands are the ones tests/vm/guest/demo.sh runs, in that order
+n=$((n + 1))
+line=$(grep -n '^<!-- demo: sre -->$' "$readme" | cut -d: -f1)
+if [ -z "$line" ]; then
+	failed=1
+	echo "not ok $n - README has the demo's transcript (<!-- demo: sre -->)"
+else
+	awk -v s=$((line + 2)) 'NR >= s && /^```$/ { exit } NR >= s && /^\$ / && !/--pid/' \
+		"$readme" | sed 's/^\$ //' > "$tmp/want"
+	sed -n "s/^sre //p" "$src/tests/vm/guest/demo.sh" | sed "s/^'\(.*\)'\$/\1/" > "$tmp/have"
+	if cmp -s "$tmp/want" "$tmp/have"; then
+		echo "ok $n - README line $line: the demo transcript's commands are the demo's"
+	else
+		failed=1
+		echo "not ok $n - README line $line: the demo transcript's commands are the demo's"
+		diff "$tmp/want" "$tmp/have" | sed 's/^/# /'
+		echo "# (scripts/demo | tee LOG; scripts/readme-samples LOG rewrites it)"
+	fi
+fi
 exit $failed

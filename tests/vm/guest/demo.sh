@@ -2,8 +2,9 @@
 # output streamed to the host: the root scheduler and two cells from
 # configs/two-cells.yaml (a: CPU 1, fifo; b: CPUs 2-3, vtime), busy tasks in
 # each cell and outside, where every task ran, the cells' demand reports,
-# then the CLI: a live resize, a resizable cell created at run time that
-# grows under load, the planner's view, and `cellsched stop`.
+# then the CLI as an SRE uses it (the README's transcript): a live resize, a
+# refused one, a resizable cell created at run time that grows under load,
+# the planner's view, and `cellsched stop`.
 . /cs/guest/lib.sh
 step() { echo; echo "== $*"; }
 # the serial console is an 80-column terminal; the tables are wider
@@ -36,24 +37,17 @@ done
 echo "the cells' latest demand reports and their children's counters:"
 grep '^cell ' $CS_LOG | tail -n 4 | sed 's/^/  /'
 
-step "cellsched cells"
-cellsched cells
-
-step "cellsched cell resize b --cpus 3   (applied at once, saved in the state file)"
-cellsched cell resize b --cpus 3
-grep "cell b: CPUs" $CS_LOG | sed 's/^/  /'
-
-step "a refused change: cellsched cell resize b --cpus 1,3"
-cellsched cell resize b --cpus 1,3
-echo "exit code $?"
-
-step "cellsched cell delete a; cellsched cell create web --min 1 --max 2 --policy latency"
-cellsched cell delete a
-cellsched cell create web --min 1 --max 2 --policy latency
-wait_log 20 "cell web: child 'latency' attached"
-cellsched cells
-
-step "3 busy tasks moved into web with 'cellsched cell assign web --pid PID'; web grows:"
+# The SRE session: what the README shows, printed as a transcript between
+# "--- readme sre" and "--- end" ("$ COMMAND", then what it printed);
+# scripts/readme-samples puts it into the README from a saved demo log.
+sre() { echo "\$ $*"; eval "$@" 2>&1; }
+echo "--- readme sre"
+sre cellsched cells
+sre cellsched cell resize b --cpus 3
+sre 'cellsched cell resize b --cpus 1,3; echo "exit code $?"'
+sre cellsched cell delete a
+sre cellsched cell create web --min 1 --max 2 --policy latency
+wait_log 20 "$(started web latency)"
 ws=
 for i in 1 2 3; do
 	cs-work cpus 30 /tmp/w$i & ws="$ws $!"
@@ -62,20 +56,22 @@ for i in 1 2 3; do
 done
 web2() { cellsched --json cell show web | grep -q '"nr_cpus": 2'; }
 t0=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
-wait_for 20 web2 && echo "  web has 2 CPUs after $(( $(awk '{ printf "%d", $1 * 1000 }' /proc/uptime) - t0 )) ms"
-grep "cell web: CPUs" $CS_LOG | sed 's/^/  /'
-cellsched cells
-step "cellsched rebalance --dry-run   (what the planner would do now)"
-cellsched rebalance --dry-run
+wait_for 20 web2
+echo "\$ cellsched cell assign web --pid $!      # three busy tasks; web grows in $(( $(awk '{ printf "%d", $1 * 1000 }' /proc/uptime) - t0 )) ms"
+sre cellsched cells
+sre cellsched rebalance --dry-run
 kill $ws 2>/dev/null
-
-step "kernel-side health counters (should stay 0)"
-grep -E 'SELECT_CPU_FALLBACK|INSERT_NOT_OWNED|REENQ_REPEAT' /sys/kernel/sched_ext/root/events | sed 's/^/  /'
-
-step "cellsched stop: detaching"
-cellsched stop
+health=$(grep -E 'SELECT_CPU_FALLBACK|INSERT_NOT_OWNED|REENQ_REPEAT' /sys/kernel/sched_ext/root/events)
+sre cellsched stop
+echo "--- end"
 wait $CS_PID
 echo "cellsched exit code: $?"
+grep "cell b: CPUs\|cell web: CPUs" $CS_LOG | sed 's/^/  /'
+
+step "kernel-side health counters before the stop (should stay 0)"
+echo "$health" | sed 's/^/  /'
+
+step "after cellsched stop"
 grep -v '^stats:\|^cell .*: runnable\|^cell .*: policy' $CS_LOG | tail -n 4
 wait_for 10 scx_is disabled
 echo "/sys/kernel/sched_ext/state: $(scx_state)"
