@@ -47,12 +47,13 @@ run_rounds() {
 	done
 }
 
-# sched_up KIND [CONFIG]: start a scheduler and wait until the kernel runs it.
+# sched_up KIND [CONFIG [MODE]]: start a scheduler and wait until the kernel runs it.
 #   eevdf           nothing (the kernel's default scheduler)
 #   simple          the kernel's scx_simple (global weighted vtime)
 #   qmap            the kernel's scx_qmap as the root
 #   flatcg          the kernel's scx_flatcg (cgroup weights flattened into vtime)
-#   cellsched CFG   cellsched run -c CFG; waits for every cell's child
+#   cellsched CFG [MODE]  cellsched run -c CFG [--mode MODE]; waits for every
+#                   cell's child (native) or policy (embedded)
 # Sets SCHED_PID (empty for eevdf) and DAEMON_PID (cellsched only).
 sched_up() {
 	SCHED_PID= DAEMON_PID= SCHED_OPS=
@@ -68,11 +69,25 @@ sched_up() {
 		SCHED_OPS=$1
 		;;
 	cellsched)
-		start_cells "$2" > /dev/null
+		start_cells "$2" ${3:+--mode "$3"} > /dev/null
 		SCHED_PID=$CS_PID DAEMON_PID=$CS_PID SCHED_OPS=cellsched
 		;;
 	*) fail "sched_up: unknown scheduler '$1'" ;;
 	esac
+}
+
+# SUBSCHED: 1 when the kernel has the sub-scheduler API (cellsched's native
+# mode, `scx_qmap -c`), read from its BTF as cellsched does; else 0
+SUBSCHED=$(bpftool btf dump file /sys/kernel/btf/vmlinux 2> /dev/null |
+	grep -c "^\[[0-9]*\] STRUCT 'sched_ext_ops_cid'")
+# kernel_arms ARMS: the arms this kernel can run: without sub-schedulers, none
+# whose line names `native` or `qmap`
+kernel_arms() {
+	if [ "$SUBSCHED" -gt 0 ]; then
+		echo "$1"
+	else
+		echo "$1" | grep -vE '(^|[[:space:]])(native|qmap)([[:space:]]|$)'
+	fi
 }
 
 # sched_lost: prints why the scheduler sched_up started is no longer the one

@@ -8,17 +8,22 @@
 #   qmap        the kernel's scx_qmap as root, a second `scx_qmap -c` for the
 #               victim's cgroup (qmap splits the CPUs by cpu.weight: 100:100
 #               gives the child CPUs 2-3); the aggressor stays with the root
-#   cs-POLICY   cellsched, the victim a cell on CPUs 2-3 with that child policy,
-#               the aggressor in a plain cgroup (root cell: CPUs 0-1);
+#   cs-POLICY   cellsched in native mode, the victim a cell on CPUs 2-3 with
+#               that child policy, the aggressor in a plain cgroup (root cell:
+#               CPUs 0-1);
 #               tick_ms 1000 (under single-threaded TCG a 100 ms tick on CPU 0
 #               delays the other vCPUs; the tick's cost is the `daemon`
 #               benchmark's subject)
 #   cs-POLICY-lend  the same with lend: true: the victim's idle CPU time runs
 #               the aggressor, and the victim takes its CPUs back when it wakes
 #               (the cell is a fixed CPU list: lending is off unless asked for)
+#   emb-POLICY[-lend]  the same in embedded mode (one scheduler runs the root
+#               cell and the cell's policy), side by side with native mode
 #   cpuset-aa   cpuset again: the A/A pair that shows the noise floor
-# An arm is one line of ARMS; a cellsched arm's words after the policy are
-# extra keys of the cell (e.g. `cs-fifo-lend cells fifo lend:true`).
+# An arm is one line of ARMS; a cellsched arm names the mode, then the policy,
+# then extra keys of the cell (e.g. `cs-fifo-lend cells native fifo lend:true`).
+# On a kernel without sub-schedulers (6.18) the native and qmap arms are left
+# out (kernel_arms).
 # Metrics, over the sleeper's SECS seconds:
 #   v_work      victim spinners' iterations (work; under TCG it also follows the
 #               context-switch rate: each switch flushes the emulator's TLB, so
@@ -42,11 +47,15 @@ ARMS="
 cpuset     eevdf cpuset
 shared     eevdf shared
 qmap       qmap
-cs-fifo    cells fifo
-cs-vtime   cells vtime
-cs-latency cells latency
-cs-fifo-lend    cells fifo lend:true
-cs-latency-lend cells latency lend:true
+cs-fifo    cells native fifo
+cs-vtime   cells native vtime
+cs-latency cells native latency
+cs-fifo-lend    cells native fifo lend:true
+cs-latency-lend cells native latency lend:true
+emb-fifo   cells embedded fifo
+emb-vtime  cells embedded vtime
+emb-latency cells embedded latency
+emb-latency-lend cells embedded latency lend:true
 cpuset-aa  eevdf cpuset
 "
 bench_header "neighbour: victim 2 spinners + 1 ms sleeper on CPUs $VCPUS, aggressor $AGGR spinners, ${SECS} s windows"
@@ -79,10 +88,10 @@ victim_up() {
 			{ cat /tmp/qmap-child.log; fail "the qmap child did not attach"; }
 		;;
 	cells)
-		local pol=$1
-		shift
+		local mode=$1 pol=$2
+		shift 2
 		cells_yaml /tmp/neighbour.yaml "victim $VCPUS $pol $*"
-		sched_up cellsched /tmp/neighbour.yaml
+		sched_up cellsched /tmp/neighbour.yaml "$mode"
 		cg_make aggr
 		VCG=cellsched/victim
 		;;
@@ -139,7 +148,7 @@ arm() {
 		a_held=$(ratio $(( ${a1% *} - ${a0% *} )) $((wall * 2))) \
 		$daemon v_cpus=${vw#* } s_cpus=$(field cpus "$p")
 }
-run_rounds arm "$ARMS"
+run_rounds arm "$(kernel_arms "$ARMS")"
 echo
 summary cpuset \
 	"v_work:victim spinners' iterations (goal: cell >= 0.95x cpuset)" \

@@ -14,7 +14,11 @@
 #   root       cellsched with no cells, the workload in a kernel cpuset 1-3
 #              (scheduled by the root cell's own policy)
 #   eevdf      the kernel's default scheduler, the workload in a cpuset 1-3
+#   cell-emb, root-emb  cell and root in embedded mode (one scheduler runs the
+#              root cell and the cell's policy), side by side with native mode
 #   simple-aa  simple again: the A/A pair that shows the noise floor
+# On a kernel without sub-schedulers (6.18) the native arms are left out
+# (kernel_arms).
 # cellsched runs with tick_ms 1000 (see the `daemon` benchmark for the tick's
 # own cost; under single-threaded TCG a 100 ms tick on CPU 0 also delays the
 # other vCPUs). Each workload runs once per arm and round; printed are the
@@ -30,8 +34,10 @@ command -v perf > /dev/null || fail "perf missing from the VM (scripts/setup ins
 MSG_LOOPS=${MSG_LOOPS:-50} PIPE_LOOPS=${PIPE_LOOPS:-20000} SWITCH_OPS=${SWITCH_OPS:-40000}
 ARMS="
 simple    simple
-cell      cellsched cell
-root      cellsched root
+cell      cellsched native cell
+root      cellsched native root
+cell-emb  cellsched embedded cell
+root-emb  cellsched embedded root
 eevdf     eevdf
 simple-aa simple
 "
@@ -52,15 +58,15 @@ workloads() {
 
 arm() {
 	local round=$1 name=$2 kind=$3 cg=bench/w t0 d0 r daemon= lost
-	case $kind:${4:-} in
+	case $kind:${5:-} in
 	cellsched:cell)
 		cells_yaml /tmp/switch.yaml "w 1-3 fifo"
-		sched_up cellsched /tmp/switch.yaml
+		sched_up cellsched /tmp/switch.yaml "$4"
 		cg=cellsched/w
 		;;
 	cellsched:root)
 		cells_yaml /tmp/switch.yaml
-		sched_up cellsched /tmp/switch.yaml
+		sched_up cellsched /tmp/switch.yaml "$4"
 		cg_make w 1-3
 		;;
 	*)
@@ -83,10 +89,10 @@ arm() {
 cg_make w 1-3
 workloads bench/w > /dev/null || fail "warm-up: a workload failed"
 cg_clean
-run_rounds arm "$ARMS"
+run_rounds arm "$(kernel_arms "$ARMS")"
 echo
 summary simple \
-	"messaging_ms:perf bench sched messaging, ms (goal: cell <= 1.10x simple, root <= 1.05x)" \
+	"messaging_ms:perf bench sched messaging, ms (goal: cell <= 1.10x simple, root <= 1.05x; both modes)" \
 	"pipe_ms:perf bench sched pipe, ms (same goals)" \
 	"switch_ms:stress-ng --switch, ms for the ops (same goals)" \
 	"daemon_pct:the daemon's CPU during the workloads, % of one vCPU"

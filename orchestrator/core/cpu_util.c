@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * orchestrator/core/cpu_util.c: utilisation of a CPU set from /proc/stat
- * (see cpu_util.h): busy is every time but idle and iowait.
+ * (see cpu_util.h): busy is every time but idle and iowait; the runnable
+ * tasks are its procs_running line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ int cs_util_sample(struct cs_util *u, const struct cs_cpus *set, const char *pro
 			       &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7], &t[8], &t[9]);
 		uint64_t all = 0;
 
+		if (sscanf(line, "procs_running %u", &u->running) == 1)
+			continue;
 		if (n < 9 || !cs_cpus_test(set, cpu))
 			continue;	/* the "cpu" total line, or another CPU */
 		for (int i = 0; i < n - 1 && i < 8; i++)	/* guest times are inside user */

@@ -273,7 +273,23 @@ static json_object *root_stats_json(const struct cs_daemon *d)
 	return o;
 }
 
-/* The root cell as a row of `cells`: its CPUs, and how busy they were (/proc/stat) */
+/*
+ * The root cell's runnable tasks at the last sample: the machine's
+ * (procs_running) less the cells' (their last reports) and this daemon,
+ * which was reading /proc/stat. An estimate: the two counts are up to a
+ * second apart.
+ */
+static unsigned int root_runnable(const struct cs_daemon *d)
+{
+	long n = (long)d->root_util.running - 1;
+
+	for (unsigned int i = 0; i < CS_MAX_CELLS; i++)
+		if (d->cells->cells[i].used && d->cells->cells[i].running)
+			n -= d->root.shared->cells[i].demand.nr_runnable;
+	return n > 0 ? (unsigned int)n : 0;
+}
+
+/* The root cell as a row of `cells`: its CPUs, how busy they were and its load (/proc/stat) */
 static json_object *root_cell_json(const struct cs_daemon *d)
 {
 	json_object *o = json_object_new_object();
@@ -288,9 +304,11 @@ static json_object *root_cell_json(const struct cs_daemon *d)
 	json_object_object_add(o, "policy", json_object_new_string("vtime"));
 	json_object_object_add(o, "state", json_object_new_string("running"));
 	json_object_object_add(o, "origin", json_object_new_string("-"));
-	if (d->root_util.pct >= 0)
+	if (d->root_util.pct >= 0) {
 		json_object_object_add(o, "util_pct", json_object_new_double(
 			(double)(long long)(d->root_util.pct * 10 + 0.5) / 10));
+		json_object_object_add(o, "runnable", json_object_new_int((int)root_runnable(d)));
+	}
 	return o;
 }
 
