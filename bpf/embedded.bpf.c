@@ -122,6 +122,9 @@ struct emb_task {
 	__s32 ran_cell;			/* cell it ran for (-1: root cell) */
 	__s32 ran_lent;			/* a root task on a cell's CPU */
 	__s32 home;			/* cell it was last queued for (-1: root cell) */
+	__s32 cell;			/* task_cell()'s answer, valid for: */
+	__u32 cell_seq;			/*   cs_shared.seq + 1 then (0: none) */
+	__u64 cell_cgid;		/*   and the cgroup it was in then */
 };
 
 struct {
@@ -195,21 +198,19 @@ static s32 cpu_cell(s32 cpu)
 }
 
 /*
- * The running cell with CPUs @p belongs to, or -1: the nearest ancestor of its cgroup
- * (on the default hierarchy; itself included) that is a cell's. Read with
- * CO-RE probe reads: only ids are compared, nothing is dereferenced twice.
+ * The running cell with CPUs that a task of cgroup @cg belongs to, or -1:
+ * the nearest ancestor of @cg (on the default hierarchy; itself included)
+ * that is a cell's. Read with CO-RE probe reads: only ids are compared,
+ * nothing is dereferenced twice.
  */
-static s32 task_cell(struct task_struct *p)
+static s32 find_cell(struct cgroup *cg)
 {
-	struct cgroup *cg, *anc;
+	struct cgroup *anc;
 	struct cs_cell __arena *cell;
 	__u32 *idx;
 	__u64 id;
 	int level, i;
 
-	cg = BPF_CORE_READ(p, cgroups, dfl_cgrp);
-	if (!cg)
-		return -1;
 	level = BPF_CORE_READ(cg, level);
 	bpf_for(i, 0, 16) {
 		if (level - i < 1)
@@ -227,6 +228,34 @@ static s32 task_cell(struct task_struct *p)
 		return cell && cell->state == CS_CELL_ATTACHED && cell->nr_cids ? (s32)*idx : -1;
 	}
 	return -1;
+}
+
+/*
+ * The answer is kept in the task's storage while neither the cell table
+ * (cs_shared.seq, which every change to a cell moves on) nor the task's
+ * cgroup (its id: never reused) changed: the walk above runs once per task
+ * and change, not at every enqueue, wake-up and stop.
+ */
+static s32 task_cell(struct task_struct *p)
+{
+	struct emb_task *t = bpf_task_storage_get(&task_ctx, p, 0, 0);
+	struct cgroup *cg = BPF_CORE_READ(p, cgroups, dfl_cgrp);
+	__u32 seq = cs_shared.seq + 1;
+	__u64 cgid;
+	s32 cell;
+
+	if (!cg)
+		return -1;
+	cgid = BPF_CORE_READ(cg, kn, id);
+	if (t && t->cell_seq == seq && t->cell_cgid == cgid)
+		return t->cell;
+	cell = find_cell(cg);
+	if (t) {
+		t->cell = cell;
+		t->cell_cgid = cgid;
+		t->cell_seq = seq;
+	}
+	return cell;
 }
 
 static __u64 cell_slice(s32 cell)
