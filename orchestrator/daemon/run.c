@@ -124,6 +124,14 @@ static void print_stats(const struct cs_root *root)
 	fflush(stdout);
 }
 
+/* The kernel's dump of the scheduler's state at an error exit, when it left one. */
+static void print_dump(const struct cs_root *root)
+{
+	if (cs_root_exit_dump(root)[0])
+		fprintf(stderr, "the kernel's dump of the scheduler's state:\n%s\n",
+			cs_root_exit_dump(root));
+}
+
 static int setup_fds(struct run_state *st)
 {
 	struct itimerspec its = { 0 };
@@ -369,9 +377,7 @@ static int finish(struct run_state *st, bool requested)
 	cs_root_exit_info(&st->d.root, &ei);
 	cs_exit_format(&ei, text, sizeof(text));
 	if (cs_exit_is_error(ei.kind)) {
-		if (cs_root_exit_dump(&st->d.root)[0])
-			fprintf(stderr, "the kernel's dump of the scheduler's state:\n%s\n",
-				cs_root_exit_dump(&st->d.root));
+		print_dump(&st->d.root);
 		cs_err("root scheduler exited with an error: %s", text);
 		return answer_stop(st, CS_EXIT_SCHED_ERROR, text);
 	}
@@ -450,9 +456,7 @@ static int reload_root(struct run_state *st, struct cs_root_opts *opts, long del
 	err = cs_root_detach(&d->root, CS_DETACH_TIMEOUT_MS);	/* until another may attach */
 	cs_root_exit_info(&d->root, &ei);
 	cs_exit_format(&ei, text, sizeof(text));
-	if (cs_root_exit_dump(&d->root)[0])
-		fprintf(stderr, "the kernel's dump of the scheduler's state:\n%s\n",
-			cs_root_exit_dump(&d->root));
+	print_dump(&d->root);
 	cs_err("the scheduler failed: %s", text);
 	if (err)
 		return finish(st, false);
