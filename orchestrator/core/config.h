@@ -36,13 +36,29 @@
  *   cells:                    list, at most CS_MAX_CELLS
  *     - name: a               [A-Za-z0-9_.-], 1..63 characters, unique
  *       cgroup: a             below cell_parent, default: the name; no component
- *                             named like a cgroup file (cgroup.procs, cpu.max)
+ *                             named like a cgroup file (cgroup.procs, cpu.max);
+ *                             or absolute ("/system.slice/x.service"): any
+ *                             cgroup, made a cell in place (it must exist
+ *                             outside the cell parent: cellsched creates none there)
  *       cpus: "1-2"           fixed CPU list, non-empty; or resizable:
  *       cpus: {min: 1, max: 4, weight: 100}   the controller picks the CPUs
+ *       cpus: inherit         the cgroup's own cpuset.cpus, as its owner writes it
  *       policy: fifo          child policy, default fifo
  *       lend: true            idle CPUs run root-cell tasks until the cell wants
  *                             them; default true if resizable, false if fixed
  *       slice_us: 5000        ... and the policy's tunables (policies.c), by name
+ *   rules:                    cells made of cgroups as they come (config_rules.c)
+ *     - name: g               as a cell's name; the cells are "g.<cgroup's name>"
+ *       match: /k.slice/k-pod?.slice/c?.scope   absolute glob, per path component
+ *       exclude: ["/k.slice/x.slice"]   globs of cgroups that are not cells
+ *       cell_at: /k.slice/k-pod*.slice   leading components of match: the cell is
+ *                             that ancestor, shared by every match below it
+ *       cpus: inherit         or {min, max, weight}; a fixed list only if the
+ *                             rule can make one cell (no glob in its cell path)
+ *       policy, lend, tunables: as a cell's
+ *   discovered:               cgroups made below cell_parent with their own cpuset
+ *     policy: fifo            ... and its tunables
+ *     exclude: ["tmp-*"]      names below cell_parent that are not cells
  */
 #ifndef CELLSCHED_CONFIG_H
 #define CELLSCHED_CONFIG_H
@@ -76,6 +92,8 @@ enum cs_config_limits {
 	CS_COOLDOWN_MS_DFL	= 1000,
 	CS_COOLDOWN_MS_MAX	= 3600000,
 	CS_PATH_MAX		= 108,	/* bytes, with the NUL: sun_path of a socket */
+	CS_MAX_RULES		= 64,	/* entries of `rules:` */
+	CS_MAX_EXCLUDES		= 16,	/* globs of one `exclude:` */
 };
 
 #define CS_CELL_PARENT_DFL "cellsched"
@@ -100,9 +118,39 @@ struct cs_cell_cfg {
 	 * by demand), off for fixed ones (a fixed list asks for dedicated CPUs).
 	 */
 	bool lend, lend_set;
+	/* cpus: inherit: its CPUs are its cgroup's cpuset.cpus, written by its owner */
+	bool inherit;
 	/* the policy's tunables (policies.h), defaults where the YAML is silent */
 	unsigned long long tunables[CS_MAX_TUNABLES];
 	struct cs_pos pos, name_pos, cgroup_pos, cpus_pos, policy_pos;
+};
+
+/* A cgroup glob list: `exclude:` of a rule or of `discovered:`. */
+struct cs_globs {
+	unsigned int nr;
+	char glob[CS_MAX_EXCLUDES][CS_CGPATH_MAX];
+	struct cs_pos pos[CS_MAX_EXCLUDES];
+};
+
+/*
+ * A rule: every cgroup matching @match (not @exclude) makes a cell at its
+ * first @cell_at components (all of them by default), named @cell.name when
+ * that path has no glob, else "<name>.<its last component>" (rules.h).
+ * @cell holds the cells' policy, tunables, CPUs and lending.
+ */
+struct cs_rule_cfg {
+	struct cs_cell_cfg cell;	/* name = the rule's; cgroup unused */
+	char match[CS_CGPATH_MAX];	/* absolute glob, "/" separated */
+	char cell_at[CS_CGPATH_MAX];	/* "" = match */
+	struct cs_globs exclude;
+	struct cs_pos match_pos, cell_at_pos;
+};
+
+/* `discovered:`: the cgroups made below the cell parent with a cpuset of their own. */
+struct cs_discovered_cfg {
+	struct cs_cell_cfg cell;	/* policy and tunables (default fifo) */
+	struct cs_globs exclude;	/* names below the cell parent that are not cells */
+	struct cs_pos pos;
 };
 
 struct cs_config {
@@ -123,6 +171,9 @@ struct cs_config {
 	struct cs_pos socket_pos, state_file_pos, mode_pos, metrics_pos;
 	unsigned int nr_cells;
 	struct cs_cell_cfg *cells;	/* nr_cells entries */
+	unsigned int nr_rules;
+	struct cs_rule_cfg *rules;	/* nr_rules entries, in order: the first match wins */
+	struct cs_discovered_cfg discovered;
 };
 
 /*
@@ -197,6 +248,26 @@ int cs_config_check_paths(const struct cs_config *cfg, char *err, size_t errlen)
 int cs_config_check_mode(const struct cs_config *cfg, enum cs_mode mode, const char *why,
 			 char *err, size_t errlen);
 int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen);
+
+/*
+ * The path of @cell's cgroup below the cgroup mount (no leading '/'): the
+ * absolute one without its '/', or the cell parent's plus the relative one.
+ */
+const char *cs_config_cell_path(const struct cs_config *cfg, const struct cs_cell_cfg *cell,
+				char *buf, size_t len);
+
+/*
+ * `rules:` and `discovered:` against each other and the cells
+ * (config_rules.c, part of cs_config_check): globs well formed, no rule
+ * that can make a cell inside another cell or around one, fixed CPUs only
+ * for a rule of one cell and apart from the cells'. 0 or -EINVAL.
+ */
+int cs_config_check_rules(const struct cs_config *cfg, const struct cs_sysinfo *si,
+			  struct cs_cpus *taken, char *err, size_t errlen);
+
+/* The checks' error: "FILE:LINE:COL: ..." at @pos into @err; returns -EINVAL. */
+int cs_config_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Is cgroup path @a below @b ("b/x", not "b" itself nor "bx")? */
 bool cs_config_path_inside(const char *a, const char *b);

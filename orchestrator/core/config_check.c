@@ -18,11 +18,8 @@
 #include "policies.h"
 #include "topology.h"
 
-static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int check_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
-		      const char *fmt, ...)
+int cs_config_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
+		   const char *fmt, ...)
 {
 	size_t off;
 	va_list ap;
@@ -74,6 +71,26 @@ bool cs_config_path_inside(const char *a, const char *b)
 	return !strncmp(a, b, n) && a[n] == '/';
 }
 
+const char *cs_config_cell_path(const struct cs_config *cfg, const struct cs_cell_cfg *cell,
+				char *buf, size_t len)
+{
+	if (cell->cgroup[0] == '/')
+		snprintf(buf, len, "%s", cell->cgroup + 1);
+	else
+		snprintf(buf, len, "%s/%s", cfg->cell_parent, cell->cgroup);
+	return buf;
+}
+
+/* Is the cell's cgroup outside the cell parent (an absolute path elsewhere)? */
+static bool outside_parent(const struct cs_config *cfg, const struct cs_cell_cfg *cell)
+{
+	char path[2 * CS_CGPATH_MAX];
+
+	return cell->cgroup[0] == '/' &&
+	       !cs_config_path_inside(cs_config_cell_path(cfg, cell, path, sizeof(path)),
+				      cfg->cell_parent);
+}
+
 /* A cell by itself: its name and its cgroup path. */
 static int check_names(const struct cs_config *cfg, const struct cs_cell_cfg *cell, char *err,
 		       size_t errlen)
@@ -83,14 +100,26 @@ static int check_names(const struct cs_config *cfg, const struct cs_cell_cfg *ce
 	for (const char *s = cell->name; *s; s++)
 		if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
 		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-			return check_fail(cfg, cell->name_pos, err, errlen,
+			return cs_config_fail(cfg, cell->name_pos, err, errlen,
 					  "cell name '%s': only letters, digits, '-', '_' "
 					  "and '.' are allowed", cell->name);
-	why = cs_config_bad_cgroup(cell->cgroup);
+	if (cell->cgroup[0] == '/') {
+		char path[2 * CS_CGPATH_MAX];
+
+		why = cell->cgroup[1] ? cs_config_bad_cgroup(cell->cgroup + 1) :
+		      "it is the root cgroup, which holds every task";
+		if (!why && !strcmp(cs_config_cell_path(cfg, cell, path, sizeof(path)),
+				    cfg->cell_parent))
+			why = "it is the cell parent";
+		if (!why && cs_config_path_inside(cfg->cell_parent, cell->cgroup + 1))
+			why = "it contains the cell parent, whose cells would be inside it";
+	} else {
+		why = cs_config_bad_cgroup(cell->cgroup);
+	}
 	if (why)
-		return check_fail(cfg, cell->cgroup_pos, err, errlen,
+		return cs_config_fail(cfg, cell->cgroup_pos, err, errlen,
 				  "cgroup '%s' of cell '%s' is %s: %s", cell->cgroup, cell->name,
-				  escapes(cell->cgroup) ? "outside the cell parent" :
+				  cell->cgroup[0] != '/' && escapes(cell->cgroup) ? "outside the cell parent" :
 				  "not a valid path", why);
 	return 0;
 }
@@ -99,27 +128,29 @@ static int check_names(const struct cs_config *cfg, const struct cs_cell_cfg *ce
 static int check_pair(const struct cs_config *cfg, const struct cs_cell_cfg *cell,
 		      const struct cs_cell_cfg *o, char *err, size_t errlen)
 {
-	char list[256], at[48];
+	char list[256], at[48], a[2 * CS_CGPATH_MAX], b[2 * CS_CGPATH_MAX];
 	struct cs_cpus bad;
 
+	cs_config_cell_path(cfg, o, a, sizeof(a));
+	cs_config_cell_path(cfg, cell, b, sizeof(b));
 	if (!strcmp(o->name, cell->name))
-		return check_fail(cfg, cell->name_pos, err, errlen,
+		return cs_config_fail(cfg, cell->name_pos, err, errlen,
 				  "duplicate cell name '%s' (also %s%s)", cell->name,
 				  o->name_pos.line ? "at " : "in ", where(o->name_pos, at, sizeof(at)));
-	if (!strcmp(o->cgroup, cell->cgroup))
-		return check_fail(cfg, cell->cgroup_pos, err, errlen,
+	if (!strcmp(a, b))
+		return cs_config_fail(cfg, cell->cgroup_pos, err, errlen,
 				  "cells '%s' and '%s' use the same cgroup '%s'", o->name,
 				  cell->name, cell->cgroup);
-	if (cs_config_path_inside(cell->cgroup, o->cgroup) ||
-	    cs_config_path_inside(o->cgroup, cell->cgroup))
-		return check_fail(cfg, cell->cgroup_pos, err, errlen,
+	if (cs_config_path_inside(a, b) || cs_config_path_inside(b, a))
+		return cs_config_fail(cfg, cell->cgroup_pos, err, errlen,
 				  "cgroups of cells '%s' and '%s' are nested ('%s', '%s'); cells "
 				  "cannot contain cells", o->name, cell->name, o->cgroup,
 				  cell->cgroup);
-	if (!o->resizable && !cell->resizable && cs_cpus_intersects(&o->cpus, &cell->cpus)) {
+	if (!o->resizable && !cell->resizable && !o->inherit && !cell->inherit &&
+	    cs_cpus_intersects(&o->cpus, &cell->cpus)) {
 		bad = cell->cpus;
 		cs_cpus_and(&bad, &o->cpus);
-		return check_fail(cfg, cell->cpus_pos, err, errlen,
+		return cs_config_fail(cfg, cell->cpus_pos, err, errlen,
 				  "CPUs %s of cell '%s' overlap cell '%s' (%s); cells must not "
 				  "share CPUs", cs_cpus_format(&bad, list, sizeof(list)), cell->name,
 				  o->name, where(o->cpus_pos, at, sizeof(at)));
@@ -140,15 +171,16 @@ static int check_fixed(const struct cs_config *cfg, const struct cs_cell_cfg *ce
 
 	if (!cs_cpus_subset(&cell->cpus, &si->possible)) {
 		cs_cpus_andnot(&bad, &si->possible);
-		return check_fail(cfg, cell->cpus_pos, err, errlen,
+		return cs_config_fail(cfg, cell->cpus_pos, err, errlen,
 				  "CPUs %s of cell '%s' do not exist on this machine (CPUs: %s)",
 				  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
 				  cs_cpus_format(&si->possible, list2, sizeof(list2)));
 	}
 	cs_cpus_and(&bad, &si->online);
-	if (!cs_cpus_subset(&bad, &si->parent_cpus)) {
+	/* elsewhere in the tree its own ancestors' cpusets bound it: the kernel says */
+	if (!outside_parent(cfg, cell) && !cs_cpus_subset(&bad, &si->parent_cpus)) {
 		cs_cpus_andnot(&bad, &si->parent_cpus);
-		return check_fail(cfg, cell->cpus_pos, err, errlen,
+		return cs_config_fail(cfg, cell->cpus_pos, err, errlen,
 				  "CPUs %s of cell '%s' are outside the cell parent's "
 				  "cpuset.cpus.effective (%s)",
 				  cs_cpus_format(&bad, list, sizeof(list)), cell->name,
@@ -166,13 +198,13 @@ static int check_room(const struct cs_config *cfg, const struct cs_sysinfo *si,
 	char list[256], list2[256];
 
 	if (cs_cpus_count(&si->online) < cfg->min_cpus)
-		return check_fail(cfg, cfg->min_cpus_pos, err, errlen,
+		return cs_config_fail(cfg, cfg->min_cpus_pos, err, errlen,
 				  "root_cell.min_cpus is %u but only %u CPUs are online (%s)",
 				  cfg->min_cpus, cs_cpus_count(&si->online),
 				  cs_cpus_format(&si->online, list, sizeof(list)));
 	cs_cpus_andnot(&left, taken);
 	if (cs_cpus_count(&left) < cfg->min_cpus)
-		return check_fail(cfg, cfg->nr_cells ? cfg->cells[cfg->nr_cells - 1].cpus_pos :
+		return cs_config_fail(cfg, cfg->nr_cells ? cfg->cells[cfg->nr_cells - 1].cpus_pos :
 				  cfg->min_cpus_pos, err, errlen,
 				  "cells take CPUs %s and leave the root cell %u CPU%s (%s); "
 				  "root_cell.min_cpus is %u",
@@ -186,7 +218,7 @@ static int check_room(const struct cs_config *cfg, const struct cs_sysinfo *si,
 	cs_cpus_and(&left, &si->parent_cpus);
 	cs_cpus_andnot(&left, taken);
 	if (mins + cfg->min_cpus > cs_cpus_count(&left))
-		return check_fail(cfg, last_resizable->cpus_pos, err, errlen,
+		return cs_config_fail(cfg, last_resizable->cpus_pos, err, errlen,
 				  "resizable cells need at least %u CPU%s (their 'min') and the root "
 				  "cell %u, but only %u are left after the fixed cells (%s)", mins,
 				  mins == 1 ? "" : "s", cfg->min_cpus, cs_cpus_count(&left),
@@ -211,7 +243,9 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 		for (unsigned int j = 0; j < i; j++)
 			if (check_pair(cfg, cell, &cfg->cells[j], err, errlen))
 				return -EINVAL;
-		if (cell->resizable) {
+		if (cell->inherit) {
+			continue;	/* its owner's CPUs: judged when the daemon reads them */
+		} else if (cell->resizable) {
 			mins += cell->min;
 			last_resizable = cell;
 		} else if (check_fixed(cfg, cell, si, err, errlen)) {
@@ -220,11 +254,13 @@ int cs_config_check(const struct cs_config *cfg, const struct cs_sysinfo *si, ch
 			cs_cpus_or(&taken, &cell->cpus);
 		}
 	}
+	if (cs_config_check_rules(cfg, si, &taken, err, errlen))
+		return -EINVAL;
 	if (check_room(cfg, si, &taken, mins, last_resizable, err, errlen))
 		return -EINVAL;
 	if ((cfg->nr_topo_cores || cfg->nr_topo_llcs) &&
 	    cs_config_topology(cfg, &si->online, NULL, &topo, why, sizeof(why)))
-		return check_fail(cfg, cfg->topology_pos, err, errlen, "bad 'topology': %s", why);
+		return cs_config_fail(cfg, cfg->topology_pos, err, errlen, "bad 'topology': %s", why);
 	return cs_config_check_paths(cfg, err, errlen);
 }
 
@@ -254,12 +290,12 @@ int cs_config_check_mode(const struct cs_config *cfg, enum cs_mode mode, const c
 		if (!pi || pi->embedded)
 			continue;
 		if (pi->external)
-			return check_fail(cfg, c->policy_pos, err, errlen,
+			return cs_config_fail(cfg, c->policy_pos, err, errlen,
 					  "cell '%s': policy 'external' needs native mode (a "
 					  "sched_ext sub-scheduler per cell: Linux 7.3 or later), "
 					  "and this configuration runs in embedded mode (%s)",
 					  c->name, why);
-		return check_fail(cfg, c->policy_pos, err, errlen,
+		return cs_config_fail(cfg, c->policy_pos, err, errlen,
 				  "cell '%s': policy '%s' does not run in embedded mode (fifo, "
 				  "vtime and latency do), and this configuration runs in "
 				  "embedded mode (%s)",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tests/unit/test_config.c: orchestrator/config.c: cs_config_parse/_load and
+ * tests/unit/test_config.c: orchestrator/core/config.c: cs_config_parse/_load and
  * cs_config_check against a made-up struct cs_sysinfo (online = parent cpuset
  * = 0-3 unless a row says otherwise), and cs_config_bad_cgroup().
  *
@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "policies.h"
+#include "config_rows.h"
 
 #ifndef CS_SOURCE_ROOT
 #error "CS_SOURCE_ROOT must be defined by tests/meson.build"
@@ -35,17 +36,6 @@ _Static_assert(CS_MAX_CIDS < 5000, "the 'beyond CS_MAX_CIDS' cases use CPU 5000"
 
 #define X16 "aaaaaaaaaaaaaaaa"
 #define X64 X16 X16 X16 X16
-
-/* A machine whose CPUs @online are online, all of those that exist. */
-static void make_si(struct cs_sysinfo *si, const char *online, const char *parent)
-{
-	char err[256];
-
-	if (cs_cpus_parse(online, &si->online, err, sizeof(err)) ||
-	    cs_cpus_parse(parent, &si->parent_cpus, err, sizeof(err)))
-		fail_msg("bad test sysinfo: %s", err);
-	si->possible = si->online;
-}
 
 /* Parse @yaml as "t.yaml" and check it against online = parent = @online. */
 static int parse_check(const char *yaml, const char *online, struct cs_config *cfg, char *err,
@@ -64,17 +54,6 @@ static int parse_check(const char *yaml, const char *online, struct cs_config *c
 	return ret;
 }
 
-struct bad_config {
-	const char *name;
-	const char *yaml;
-	const char *pos;	/* exact start of the message */
-	const char *want;	/* in the message */
-	const char *unwanted;	/* NULL, or a misleading phrase the message must not contain */
-	const char *online;	/* NULL: "0-3" */
-	const char *parent;	/* NULL: same as online */
-};
-
-#define ROW(n, y, p, w) { .name = n, .yaml = y, .pos = p, .want = w }
 #define CA "cells:\n  - name: a\n"		/* a cell "a", its keys at column 5 from line 3 */
 #define CB "  - name: b\n"			/* a second cell "b" */
 #define NAMES "only letters, digits, '-', '_' and '.' are allowed"
@@ -111,7 +90,8 @@ static const struct bad_config bad_configs[] = {
 	    "the configuration must be a mapping, not a scalar"),
 	ROW("unknown top-level key", "tick_ms: 100\ntickms: 100\n", "t.yaml:2:1:",
 	    "unknown key 'tickms' in the configuration (known keys: mode, tick_ms, cell_parent, "
-	    "state_file, control, metrics, on_stop, root_cell, rebalance, topology, cells)"),
+	    "state_file, control, metrics, on_stop, root_cell, rebalance, topology, cells, rules, "
+	    "discovered)"),
 	ROW("top-level key not a scalar", "? [a]\n: 1\n", "t.yaml:1:3:",
 	    "keys of the configuration must be scalars"),
 	ROW("duplicate top-level key", "tick_ms: 100\ntick_ms: 200\n", "t.yaml:2:1:",
@@ -206,8 +186,8 @@ static const struct bad_config bad_configs[] = {
 	/* cell cgroups */
 	ROW("cell cgroup ..", CA "    cgroup: ..\n    cpus: 1\n", "t.yaml:3:13:",
 	    "cgroup '..' of cell 'a' is outside the cell parent: '.' and '..' would leave"),
-	ROW("cell cgroup absolute", CA "    cgroup: /x\n    cpus: 1\n", "t.yaml:3:13:",
-	    "cgroup '/x' of cell 'a' is outside the cell parent: it must be relative"),
+	ROW("cell cgroup the root cgroup", CA "    cgroup: /\n    cpus: 1\n", "t.yaml:3:13:",
+	    "cgroup '/' of cell 'a' is not a valid path: it is the root cgroup"),
 	ROW("cell cgroup .. from the name", "cells:\n  - name: ..\n    cpus: 1\n", "t.yaml:2:11:",
 	    "cgroup '..' of cell '..' is outside the cell parent"),
 	/* Regression test; the bug was: these paths are malformed, not "outside the cell parent". */
@@ -359,35 +339,6 @@ static const struct bad_config bad_configs[] = {
 	{ .name = "min_cpus more than the online CPUs", .yaml = "root_cell:\n  min_cpus: 8\n",
 	  .pos = "t.yaml:2:13:", .want = "min_cpus", .unwanted = "CPUs  " },
 };
-
-static void test_bad(void **state)
-{
-	const struct bad_config *b = *state;
-	struct cs_sysinfo si;
-	struct cs_config cfg;
-	char err[CS_ERR_MAX] = "";
-	int ret;
-
-	make_si(&si, b->online ? b->online : "0-3",
-		b->parent ? b->parent : b->online ? b->online : "0-3");
-	ret = cs_config_parse("t.yaml", b->yaml, strlen(b->yaml), &cfg, err, sizeof(err));
-	if (ret) {
-		/* A failed parse leaves nothing to free. */
-		assert_int_equal(cfg.nr_cells, 0);
-		assert_null(cfg.cells);
-	} else {
-		ret = cs_config_check(&cfg, &si, err, sizeof(err));
-		cs_config_free(&cfg);
-	}
-	if (ret != -EINVAL)
-		fail_msg("returned %d (%s), want -EINVAL", ret, ret ? err : "accepted");
-	if (strncmp(err, b->pos, strlen(b->pos)))
-		fail_msg("got \"%s\", want it to start with \"%s\"", err, b->pos);
-	if (!strstr(err, b->want))
-		fail_msg("got \"%s\", want \"%s\" in it", err, b->want);
-	if (b->unwanted && strstr(err, b->unwanted))
-		fail_msg("got \"%s\", which should not say \"%s\"", err, b->unwanted);
-}
 
 static void assert_defaults(const struct cs_config *cfg, const char *file)
 {
@@ -783,16 +734,6 @@ int main(void)
 		cmocka_unit_test(test_load_exactly_1mib),
 		cmocka_unit_test(test_bad_cgroup),
 	};
-	static char names[ARRAY_SIZE(bad_configs)][128];
-	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(bad_configs)];
-	size_t n = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
-		tests[n++] = fixed[i];
-	for (size_t i = 0; i < ARRAY_SIZE(bad_configs); i++) {
-		snprintf(names[i], sizeof(names[i]), "refused: %s", bad_configs[i].name);
-		tests[n++] = (struct CMUnitTest){ .name = names[i], .test_func = test_bad,
-						  .initial_state = (void *)&bad_configs[i] };
-	}
-	return _cmocka_run_group_tests("config", tests, n, NULL, NULL);
+	return run_with_rows("config", fixed, ARRAY_SIZE(fixed), bad_configs,
+			     ARRAY_SIZE(bad_configs));
 }
