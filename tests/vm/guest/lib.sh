@@ -149,9 +149,58 @@ check_health() {
 	fi
 }
 
+# --- containers: Debian's runc (in the guest when the host had it, see run-vm).
+# The initramfs cannot be pivot_root'ed away: containers run with --no-pivot.
+
+# runc_bundle DIR CGROUP ARGS...: make an OCI bundle in DIR for a container
+# that runs ARGS in the cgroup CGROUP, an absolute cgroupfs path (/cellsched/a/c1:
+# runc's cgroupfs driver makes /sys/fs/cgroup/cellsched/a/c1 and enables every
+# controller on the way, the root's included). Its rootfs (DIR/rootfs,
+# writable: what the container writes there is the test's to read) is the
+# guest's static busybox with all its applets in /bin, and cs-work.
+# config.json is `runc spec`'s, with no terminal, ARGS, and CGROUP.
+runc_bundle() {
+	local dir=$1 cg=$2 a
+	shift 2
+	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp" || return 1
+	cp /bin/busybox /cs/bin/cs-work "$dir/rootfs/bin/" || return 1
+	for a in $(busybox --list); do
+		[ -e "$dir/rootfs/bin/$a" ] || ln -s busybox "$dir/rootfs/bin/$a"
+	done
+	rm -f "$dir/config.json"
+	runc spec --bundle "$dir" || return 1
+	# the guest has no jq: its python3 (py-bundle) has json
+	PYTHONHOME=/cs/py /cs/py/bin/python3 -S -c '
+import json, sys
+f, cg, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+c = json.load(open(f))
+c["process"].update(terminal=False, args=args)
+c["root"]["readonly"] = False
+c["linux"]["cgroupsPath"] = cg
+json.dump(c, open(f, "w"), indent=1)' "$dir/config.json" "$cg" "$@"
+}
+
+# runc_start NAME BUNDLE: run container NAME from BUNDLE detached (its stdio:
+# BUNDLE/out.log, runc's errors included); print its first process's pid (as
+# the guest sees it) once it runs
+runc_start() {
+	runc run -d --no-pivot --pid-file "$2/pid" --bundle "$2" "$1" \
+		< /dev/null > "$2/out.log" 2>&1 || { cat "$2/out.log" >&2; return 1; }
+	cat "$2/pid"
+}
+
+# runc_cleanup: kill and delete every container runc knows (runc removes their cgroups)
+runc_cleanup() {
+	local c
+	for c in $(runc list -q 2>/dev/null); do
+		runc delete -f "$c" || echo "runc delete -f $c failed"
+	done
+}
+
 # cs_cleanup: leave no daemon, workload or cell cgroup behind for the next test
 cs_cleanup() {
 	local d
+	[ ! -d /run/runc ] || runc_cleanup
 	kill_all KILL cellsched
 	kill_all KILL cs-work
 	kill_all KILL stress-ng
