@@ -30,6 +30,7 @@
 
 #include "answer.h"
 #include "cli.h"
+#include "config.h"
 #include "cpus.h"
 #include "ctl_client.h"
 #include "escape.h"
@@ -80,14 +81,25 @@ static const struct {
 			 "  --set T=V     a tunable of the policy (cell show lists them)\n"
 			 "  --lend        idle CPUs run the root cell's tasks until the cell wants\n"
 			 "                them (default: on if sized by cellsched, off with --cpus)\n" },
+	{ "cell adopt", "usage: cellsched cell adopt PATH [--name NAME] [--cpus LIST|inherit|--min N "
+			"...]\n"
+			"                   [--policy P] [--set TUNABLE=VALUE]... [--lend | --no-lend]\n"
+			"  make the existing cgroup PATH (\"/system.slice/web.service\") a cell in place:\n"
+			"  no process moves, its limits stay, its owner keeps it; cellsched never\n"
+			"  removes it, and puts back its cpuset.cpus when the cell goes\n"
+			"  --name NAME   the cell's name (default: PATH's last component)\n"
+			"  --cpus inherit  the CPUs its owner writes into its cpuset.cpus (default);\n"
+			"                or fixed CPUs, or --min/--max/--weight, as for cell create\n" },
 	{ "cell resize", "usage: cellsched cell resize NAME (--cpus LIST | [--min N] [--max N] "
 			 "[--weight W])\n" },
 	{ "cell delete", "usage: cellsched cell delete NAME\n"
 			 "  a cell made by the YAML or the CLI; its tasks go to the root cell\n" },
 	{ "cell assign", "usage: cellsched cell assign NAME (--pid PID | --cgroup PATH)\n"
 			 "  moves the process, or every process of the cgroup, into the cell's\n"
-			 "  cgroup (they leave their own cgroup and its limits)\n" },
-	{ "cell", "usage: cellsched cell show|create|resize|delete|assign NAME ...\n"
+			 "  cgroup: they leave their own cgroup, so its memory, pids and CPU limits\n"
+			 "  no longer apply, and its owner (systemd, a container runtime) loses\n"
+			 "  track of them; `cell adopt` makes their cgroup a cell instead\n" },
+	{ "cell", "usage: cellsched cell show|create|adopt|resize|delete|assign NAME ...\n"
 		  "  `cellsched cell SUBCOMMAND --help` for each\n" },
 	{ "rebalance", "usage: cellsched rebalance [--dry-run] [-o COLUMNS] [--json]\n"
 		       "  re-plan the resizable cells now (--dry-run: show the plan only)\n"
@@ -277,9 +289,10 @@ static int check_cell_request(const struct client *cl, json_object *req)
 	if (json_object_object_get_ex(req, "cpus", &v)) {
 		const char *list = json_object_get_string(v);
 
-		if (cs_cpus_parse(list, &cpus, why, sizeof(why)))
+		/* inherit: its cgroup's CPUs, as its owner writes them */
+		if (strcmp(list, "inherit") && cs_cpus_parse(list, &cpus, why, sizeof(why)))
 			return client_fail(cl, CS_EXIT_USAGE, "bad --cpus '%s': %s", cli_esc(list), why);
-		if (cs_cpus_empty(&cpus))
+		if (strcmp(list, "inherit") && cs_cpus_empty(&cpus))
 			return client_fail(cl, CS_EXIT_USAGE, "--cpus must name at least one CPU "
 					   "(use 'cell delete' to remove a cell)");
 		if (range)
@@ -332,6 +345,7 @@ static int cell_options(struct client *cl, const char *sub, int argc, char **arg
 		{ "json", no_argument, NULL, 'j' },
 		{ "lend", no_argument, NULL, 'l' },
 		{ "no-lend", no_argument, NULL, 'L' },
+		{ "name", required_argument, NULL, 'n' },
 		{ 0 },
 	};
 	char *end;
@@ -350,6 +364,12 @@ static int cell_options(struct client *cl, const char *sub, int argc, char **arg
 			break;
 		case 'g':
 			json_object_object_add(req, "cgroup", json_object_new_string(optarg));
+			break;
+		case 'n':
+			if (strcmp(sub, "adopt"))
+				return client_fail(cl, CS_EXIT_USAGE, "cell %s: unknown option "
+						   "'--name'", sub);
+			json_object_object_add(req, "adopt_name", json_object_new_string(optarg));
 			break;
 		case 'j':
 			cl->json = true;
@@ -380,7 +400,8 @@ static int cell_options(struct client *cl, const char *sub, int argc, char **arg
 	}
 	/* getopt moved the operands last: the NAME, wherever it was written */
 	if (optind >= argc)
-		return client_fail(cl, CS_EXIT_USAGE, "cell %s: want a cell NAME", sub);
+		return client_fail(cl, CS_EXIT_USAGE, "cell %s: want a %s", sub,
+				   strcmp(sub, "adopt") ? "cell NAME" : "cgroup PATH");
 	if (optind + 1 < argc)
 		return client_fail(cl, CS_EXIT_USAGE, "cell %s: unexpected argument '%s'", sub,
 				   cli_esc(argv[optind + 1]));
@@ -388,24 +409,64 @@ static int cell_options(struct client *cl, const char *sub, int argc, char **arg
 	return check_cell_request(cl, req);
 }
 
+/*
+ * `cell adopt PATH`: a `cell create` of the cgroup PATH (from the cgroup
+ * mount: "/x/y", "x/y" or "/sys/fs/cgroup/x/y"), named --name or after
+ * PATH's last component, inheriting its cpuset unless told otherwise.
+ */
+static int adopt_request(struct client *cl, json_object *req)
+{
+	const char *arg = cli_str(req, "name"), *p = arg, *last, *as = cli_str(req, "adopt_name");
+	char cgroup[CS_CGPATH_MAX + 1], name[CS_NAME_MAX];
+	json_object *v;
+
+	if (!strncmp(p, "/sys/fs/cgroup/", 15))
+		p += 14;
+	while (p[0] == '/' && p[1] == '/')
+		p++;
+	if (snprintf(cgroup, sizeof(cgroup), "%s%s", p[0] == '/' ? "" : "/", p) >=
+	    (int)sizeof(cgroup) - 1)
+		return client_fail(cl, CS_EXIT_USAGE, "cell adopt: PATH is longer than %d characters",
+				   CS_CGPATH_MAX - 2);
+	last = strrchr(cgroup, '/') + 1;
+	snprintf(name, sizeof(name), "%s", as[0] ? as : last);
+	for (char *c = name; !as[0] && *c; c++)
+		if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			*c = '_';
+	if (!name[0])
+		return client_fail(cl, CS_EXIT_USAGE, "cell adopt: '%s' names no cgroup below the "
+				   "root", cli_esc(arg));
+	json_object_object_add(req, "cgroup", json_object_new_string(cgroup));
+	json_object_object_add(req, "name", json_object_new_string(name));
+	json_object_object_del(req, "adopt_name");
+	if (!json_object_object_get_ex(req, "cpus", &v) && !json_object_object_get_ex(req, "min", &v) &&
+	    !json_object_object_get_ex(req, "max", &v) && !json_object_object_get_ex(req, "weight", &v))
+		json_object_object_add(req, "cpus", json_object_new_string("inherit"));
+	return CS_EXIT_OK;
+}
+
 static int cmd_cell(struct client *cl, int argc, char **argv)
 {
-	static const char *const subs[] = { "show", "create", "resize", "delete", "assign" };
+	static const char *const subs[] = { "show", "create", "resize", "delete", "assign",
+					    "adopt" };
 	json_object *req, *resp = NULL, *res = NULL;
 	char cmd[32] = "", name[1024];
 	int ret;
 
 	if (argc < 2)
 		return client_fail(cl, CS_EXIT_USAGE, "cell: want a subcommand (show, create, "
-				   "resize, delete, assign) and a name");
+				   "adopt, resize, delete, assign) and a name");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i]))
 			snprintf(cmd, sizeof(cmd), "cell-%s", subs[i]);
 	if (!cmd[0])
 		return client_fail(cl, CS_EXIT_USAGE, "cell: unknown subcommand '%s'",
 				   cli_esc(argv[1]));
-	req = request(cmd);
+	req = request(!strcmp(cmd, "cell-adopt") ? "cell-create" : cmd);
 	ret = cell_options(cl, argv[1], argc - 1, argv + 1, req);
+	if (!ret && !strcmp(cmd, "cell-adopt"))
+		ret = adopt_request(cl, req);
 	if (ret) {
 		json_object_put(req);
 		return ret;

@@ -250,6 +250,14 @@ int cs_config_check_mode(const struct cs_config *cfg, enum cs_mode mode, const c
 int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen);
 
 /*
+ * Do the cells' absolute cgroups outside the cell parent exist below the
+ * cgroup mount @mount (config_paths.c)? cellsched creates cgroups only below
+ * the cell parent. 0 or -EINVAL with "FILE:LINE:COL: ..." in @err.
+ */
+int cs_config_check_cgroups(const struct cs_config *cfg, const char *mount, char *err,
+			    size_t errlen);
+
+/*
  * The path of @cell's cgroup below the cgroup mount (no leading '/'): the
  * absolute one without its '/', or the cell parent's plus the relative one.
  */

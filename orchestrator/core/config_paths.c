@@ -166,6 +166,27 @@ int cs_config_check_system(const struct cs_config *cfg, char *err, size_t errlen
 	return 0;
 }
 
+int cs_config_check_cgroups(const struct cs_config *cfg, const char *mount, char *err,
+			    size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *c = &cfg->cells[i];
+
+		if (c->cgroup[0] != '/' || cs_config_path_inside(c->cgroup + 1, cfg->cell_parent))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", mount, c->cgroup);
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			return cs_config_fail(cfg, c->cgroup_pos, err, errlen, "cgroup '%s' of cell "
+					      "'%s' does not exist; outside the cell parent a cell "
+					      "is made of a cgroup in place, and cellsched creates "
+					      "none there", c->cgroup, c->name);
+	}
+	return 0;
+}
+
 /*
  * Is the path component @p (@n bytes) named like a cgroup interface file:
  * "<controller>.<name>" ("cgroup.procs", "cpuset.cpus", "memory.max")? A

@@ -76,7 +76,9 @@ int cs_load_config(const char *path, struct cs_config *cfg, struct cs_sysinfo *s
 		return ret;
 	}
 	if (cs_config_check(cfg, si, err, sizeof(err)) ||
-	    cs_config_check_system(cfg, err, sizeof(err))) {
+	    cs_config_check_system(cfg, err, sizeof(err)) ||
+	    cs_config_check_cgroups(cfg, cs_cg_mount()[0] ? cs_cg_mount() : "/sys/fs/cgroup", err,
+				    sizeof(err))) {
 		cs_err("%s", err);
 		cs_config_free(cfg);
 		return CS_EXIT_CONFIG;

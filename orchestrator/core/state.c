@@ -130,6 +130,7 @@ int cs_state_apply(const struct cs_config *yaml, const struct cs_state *st,
 		*o = c >= 0 && st->changes[c].op == CS_CHANGE_SET ? *ch : yaml->cells[i];
 		if (c >= 0 && st->changes[c].op == CS_CHANGE_RESIZE) {
 			o->resizable = ch->resizable;
+			o->inherit = ch->inherit;
 			o->cpus = ch->cpus;
 			o->min = ch->min;
 			o->max = ch->max;
@@ -195,7 +196,9 @@ static json_object *cell_json(const struct cs_change *ch)
 		json_object_object_add(o, "policy", json_object_new_string(c->policy));
 		json_object_object_add(o, "lend", json_object_new_boolean(c->lend));
 	}
-	if (c->resizable) {
+	if (c->inherit) {
+		json_object_object_add(o, "cpus", json_object_new_string("inherit"));
+	} else if (c->resizable) {
 		json_object_object_add(o, "min", json_object_new_int(c->min));
 		json_object_object_add(o, "max", json_object_new_int(c->max));
 		json_object_object_add(o, "weight", json_object_new_int(c->weight));
@@ -409,7 +412,9 @@ static int read_cpus(struct rd *r, json_object *o, struct cs_cell_cfg *c)
 	ret = get_string(r, o, "cpus", list, sizeof(list), false);
 	if (ret < 0)
 		return ret;
-	if (ret == 0) {
+	if (ret == 0 && !strcmp(list, "inherit")) {
+		c->inherit = true;
+	} else if (ret == 0) {
 		if (cs_cpus_parse(list, &c->cpus, why, sizeof(why)) || cs_cpus_empty(&c->cpus)) {
 			snprintf(msg, sizeof(msg), "bad 'cpus' '%.200s'", list);
 			return bad(r, msg);

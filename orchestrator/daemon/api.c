@@ -86,7 +86,13 @@ static int req_cpus(json_object *req, struct cs_cell_cfg *c, bool creating, char
 	char why[200];
 	int r;
 
+	if (cpus && !strcmp(cpus, "inherit")) {
+		c->inherit = true;
+		c->resizable = false;
+		return 0;
+	}
 	if (cpus) {
+		c->inherit = false;
 		if (cs_cpus_parse(cpus, &c->cpus, why, sizeof(why)))
 			return FAIL(CS_EXIT_USAGE, "bad --cpus '%s': %s", cpus, why);
 		if (cs_cpus_empty(&c->cpus))
@@ -118,6 +124,7 @@ static int req_cpus(json_object *req, struct cs_cell_cfg *c, bool creating, char
 	if (c->min > c->max)
 		return FAIL(CS_EXIT_CONFIG, "min %u is above max %u", c->min, c->max);
 	c->resizable = true;
+	c->inherit = false;
 	return 0;
 }
 
@@ -199,7 +206,7 @@ static json_object *cell_json(const struct cs_daemon *d, int idx, bool detail)
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
 	json_object_object_add(o, "origin", json_object_new_string(
 		c->origin == CS_FROM_CONFIG ? (cfg_cell(&d->yaml, c->name) ? "config" : "cli")
-					   : "cgroup"));
+		: c->origin == CS_FROM_RULE ? "rule" : "cgroup"));
 	json_object_object_add(o, "changed_by_cli", json_object_new_boolean(
 		cfg_cell(&d->yaml, c->name) && changed_by_cli(d, c->name)));
 	json_object_object_add(o, "cpus", json_object_new_string(

@@ -106,7 +106,7 @@ static int write_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const st
 	char list[CS_LIST_MAX];
 	int err;
 
-	if (c->origin != CS_FROM_CONFIG)
+	if (c->inherit || c->origin == CS_FROM_CGROUP)
 		return 0;	/* the orchestrator owns that cpuset */
 	/* none (all its CPUs offline): its tasks take the parent's CPUs */
 	err = cpuset_write(m, c->cgroup, cs_cpus_format(cpus, list, sizeof(list)));
@@ -114,6 +114,54 @@ static int write_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const st
 		cs_err("cell %s: writing cpuset.cpus %s of %s failed: %s", c->name, list, c->cgroup,
 		       strerror(-err));
 	return err;
+}
+
+/*
+ * A cell at someone else's cgroup (outside the cell parent) with CPUs from
+ * the YAML: its cpuset.cpus is kept in c->orig_cpus before the first write,
+ * and put back by restore_cpuset() when the cell goes or cellsched stops.
+ */
+static int adopt_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const char *list)
+{
+	size_t n;
+	int err = cs_cg_read(c->cgroup, "cpuset.cpus", c->orig_cpus, sizeof(c->orig_cpus));
+
+	n = strlen(c->orig_cpus);
+	if (!err && n + 1 >= sizeof(c->orig_cpus))
+		err = -E2BIG;	/* could not be put back whole */
+	if (err)
+		return err;
+	err = cpuset_write(m, c->cgroup, list);
+	c->restore = !err;
+	return err;
+}
+
+static void restore_cpuset(const struct cs_cells *m, struct cs_cell_rt *c)
+{
+	char cpus[CS_LIST_MAX], parent[sizeof(c->cgroup)], *slash;
+	int err;
+
+	if (!c->restore || !cs_cg_exists(c->cgroup))
+		return;
+	c->restore = false;
+	err = cs_cg_write(c->cgroup, "cpuset.cpus", c->orig_cpus);
+	snprintf(parent, sizeof(parent), "%s", c->cgroup);
+	slash = strrchr(parent, '/');
+	/* kernels before 7.x refuse an empty cpuset with tasks: the parent's CPUs, as empty does */
+	if (err == -ENOSPC && !c->orig_cpus[0] && slash && (*slash = '\0', true) &&
+	    !cs_cg_read(parent, "cpuset.cpus.effective", cpus, sizeof(cpus))) {
+		err = cs_cg_write(c->cgroup, "cpuset.cpus", cpus);
+		if (!err)
+			cs_warn("cell %s: the kernel refuses an empty cpuset.cpus in %s while it has "
+				"tasks; it gets its parent's CPUs %s", c->name, c->cgroup, cpus);
+	}
+	if (err)
+		cs_err("cell %s: putting back cgroup %s's cpuset.cpus '%s' failed: %s", c->name,
+		       c->cgroup, c->orig_cpus, strerror(-err));
+	else
+		cs_info("cell %s: cgroup %s has its own cpuset.cpus back ('%s')", c->name,
+			c->cgroup, c->orig_cpus);
+	(void)m;
 }
 
 /* A cell's cgroup that stays (it still has tasks) gives its CPUs back. */
@@ -133,6 +181,7 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 	err = cs_root_cell_remove(m->root, idx, NULL);
 	if (err)
 		cs_err("cell %s: the root refused to remove it: %s", c->name, strerror(-err));
+	restore_cpuset(m, c);
 	if (c->created_cgroup && cs_cg_exists(c->cgroup)) {
 		err = cs_cg_delete(c->cgroup);
 		/* its tasks follow the root cell (the parent's CPUs) until it is empty */
@@ -170,9 +219,19 @@ static void note_offline(struct cs_cell_rt *c, const struct want *w)
 	c->offline = w->offline;
 }
 
+/* ", 42 ms after the change was seen" when a cgroup change (inotify) led to this pass. */
+static const char *seen_since(const struct cs_cells *m, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (m->seen_at_ms && m->now_ms >= m->seen_at_ms)
+		snprintf(buf, len, ", %llu ms after its cgroup changed",
+			 (unsigned long long)(cs_now_ms() - m->seen_at_ms));
+	return buf;
+}
+
 static int add_cell(struct cs_cells *m, const struct want *w)
 {
-	char list[CS_LIST_MAX];
+	char list[CS_LIST_MAX], seen[64];
 	struct cs_cell_rt *c = NULL;
 	struct cs_cids cids;
 	unsigned int idx;
@@ -194,9 +253,17 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	snprintf(c->policy, sizeof(c->policy), "%s", w->policy);
 	memcpy(c->tunables, w->tunables, sizeof(c->tunables));
 	c->origin = w->origin;
+	c->inherit = w->inherit;
 	cs_cpus_format(&w->cpus, list, sizeof(list));	/* "" while all are offline */
 
-	if (c->origin == CS_FROM_CONFIG) {
+	if (!w->inherit && w->outside) {
+		err = adopt_cpuset(m, c, list);
+		if (err) {
+			cs_err("cell %s: writing CPUs %s into cgroup %s failed: %s", c->name, list,
+			       c->cgroup, strerror(-err));
+			return err;
+		}
+	} else if (!w->inherit && c->origin == CS_FROM_CONFIG) {
 		err = cs_cg_create(c->cgroup, list);
 		if (err == -EEXIST) {
 			/* ours from a run that was killed, or someone else's */
@@ -222,6 +289,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	if (err) {
 		if (c->created_cgroup)
 			cs_cg_delete(c->cgroup);
+		restore_cpuset(m, c);
 		memset(c, 0, sizeof(*c));
 		return err;
 	}
@@ -234,9 +302,11 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	c->lend = w->lend;
 	note_change(m, idx);
 	c->used = true;
-	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)", c->name, c->cgroup,
-		cs_fmt_cpus(&c->cpus, list, sizeof(list)), c->policy, c->origin == CS_FROM_CONFIG ? "from the configuration" :
-		"found in the cgroup tree");
+	cs_info("cell %s: added (cgroup %s, CPUs %s, policy %s, %s)%s", c->name, c->cgroup,
+		cs_fmt_cpus(&c->cpus, list, sizeof(list)), c->policy,
+		c->origin == CS_FROM_CONFIG ? "from the configuration" :
+		c->origin == CS_FROM_RULE ? "made by a rule" : "found in the cgroup tree",
+		seen_since(m, seen, sizeof(seen)));
 	return 0;
 }
 
@@ -367,7 +437,8 @@ static int match_cells(struct cs_cells *m, struct wantlist *wl, bool full)
 			if (!wl->w[i].matched && !strcmp(wl->w[i].cgroup, c->cgroup))
 				w = &wl->w[i];
 		/* (a cgroup that went away is an inotify event: a full pass) */
-		if (!w || w->origin != c->origin || (full && !cs_cg_exists(c->cgroup))) {
+		if (!w || w->origin != c->origin || w->inherit != c->inherit ||
+		    (full && !cs_cg_exists(c->cgroup))) {
 			remove_cell(m, idx, full && !cs_cg_exists(c->cgroup) ? "its cgroup is gone" :
 				    "no longer configured");
 			changes++;
@@ -456,6 +527,15 @@ static int rebuild(struct cs_cells *m)
 	return 0;
 }
 
+/* Does @cfg have cells anywhere in the tree (rules, absolute cgroups, inherited CPUs)? */
+static bool reads_tree(const struct cs_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->nr_cells; i++)
+		if (cfg->cells[i].cgroup[0] == '/' || cfg->cells[i].inherit)
+			return true;
+	return cfg->nr_rules > 0;
+}
+
 /* Does the next pass have anything to do beyond the children? */
 static bool pass_due(const struct cs_cells *m, uint64_t now_ms)
 {
@@ -478,6 +558,11 @@ int cs_cells_tick(struct cs_cells *m, uint64_t now_ms)
 
 	if (m->ifd < 0)
 		m->dirty = true;	/* nothing watches the cgroup tree: read it every time */
+	/* what inotify cannot see (a cgroup made below one not yet watched): read it anyway */
+	if (reads_tree(m->cfg) && now_ms >= m->rescan_at_ms) {
+		m->dirty = true;
+		m->rescan_at_ms = now_ms + (uint64_t)CS_RESCAN_TICKS * m->cfg->tick_ms;
+	}
 	full = m->dirty || m->hotplug;
 
 	m->now_ms = now_ms;
@@ -500,6 +585,7 @@ int cs_cells_tick(struct cs_cells *m, uint64_t now_ms)
 	/* grow: every CPU a cell gains was given back by a shrink or was the root's */
 	changes += grow_cells(m, wl);
 	changes += add_cells(m, wl, now_ms);
+	m->seen_at_ms = 0;
 	/* not there yet (a cgroup write or the root refused, or cells wait on each other) */
 	for (unsigned int idx = 0; idx < CS_MAX_CELLS && !m->retry; idx++)
 		m->retry = wl->of_cell[idx] && !cs_cpus_equal(&wl->of_cell[idx]->cpus,
@@ -516,6 +602,8 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 
 void cs_cells_mark_dirty(struct cs_cells *m)
 {
+	if (!m->dirty)
+		m->seen_at_ms = cs_now_ms();
 	m->dirty = true;
 }
 
@@ -660,8 +748,10 @@ void cs_cells_shutdown(struct cs_cells *m)
 
 		if (!c->used)
 			continue;
-		if (c->origin == CS_FROM_CONFIG && cs_cg_exists(c->cgroup) &&
-		    (!c->created_cgroup || cs_cg_delete(c->cgroup)))
+		if (c->restore)
+			restore_cpuset(m, c);
+		else if (c->origin == CS_FROM_CONFIG && !c->inherit && cs_cg_exists(c->cgroup) &&
+			 (!c->created_cgroup || cs_cg_delete(c->cgroup)))
 			leave_cell(m, c);
 		memset(c, 0, sizeof(*c));
 	}

@@ -4,8 +4,9 @@
  * reconciliation that makes the kernel match it.
  *
  * Owns: the runtime cell table (index = the root's cell slot), where cells
- * come from (the YAML configuration, or cgroups an orchestrator created under
- * the cell parent with a cpuset.cpus), the order in which a change is applied
+ * come from (the YAML configuration, the cgroups its rules match anywhere in
+ * the tree, or cgroups an orchestrator created under the cell parent with a
+ * cpuset.cpus), the order in which a change is applied
  * (removals, then shrinks, then grows, then additions; cpuset before revoke
  * when shrinking, grant before cpuset when growing), the cell cgroups we
  * create and delete, and each cell's child: start, exit detection with the
@@ -32,11 +33,13 @@ enum cs_cells_consts {
 	CS_RESTART_RESET_MS	= 30000,	/* ms a child must run to reset its backoff */
 	CS_IGNORED_MAX		= 64,		/* refused cgroups remembered (log once) */
 	CS_DETACH_WAIT_MS	= 2000,		/* ms to wait for children to detach at exit */
+	CS_RESCAN_TICKS		= 10,		/* ticks between full reads of the tree for rules */
 };
 
 enum cs_cell_origin {
 	CS_FROM_CONFIG,		/* declared in the YAML: we create its cgroup and own its cpuset */
 	CS_FROM_CGROUP,		/* created by someone else under the cell parent */
+	CS_FROM_RULE,		/* a cgroup anywhere that a rule of the YAML matched */
 };
 
 struct wantlist;
@@ -45,6 +48,9 @@ struct cs_cell_rt {
 	bool used;
 	enum cs_cell_origin origin;
 	bool created_cgroup;		/* we made the cgroup (and may remove it) */
+	bool inherit;			/* its CPUs are its cgroup's cpuset.cpus: never written */
+	bool restore;			/* we wrote someone else's cpuset.cpus: put back orig_cpus */
+	char orig_cpus[256];		/* that cgroup's cpuset.cpus before we wrote it */
 	char name[CS_NAME_MAX];
 	char cgroup[2 * CS_CGPATH_MAX];	/* relative to the cgroup mount */
 	char policy[CS_POLICY_MAX];
@@ -95,6 +101,8 @@ struct cs_cells {
 	bool dirty;			/* rebuild the wanted cells (configuration, cgroups) */
 	bool retry;			/* a change failed: try again at the next tick */
 	int ifd;			/* inotify fd the cell parent is watched with (-1: none) */
+	uint64_t rescan_at_ms;		/* next full read of the tree for rules and cells elsewhere */
+	uint64_t seen_at_ms;		/* when inotify first reported a change not yet applied */
 	struct wantlist *base;		/* the wanted cells as last built (cells_want.h) */
 	struct wantlist *work;		/* what one pass applies: base, planned */
 	struct cs_plan_cell *pc;	/* the planner's rows of that pass */

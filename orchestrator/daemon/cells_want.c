@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * orchestrator/daemon/cells_want.c: the cells one reconcile pass wants (see
- * cells_want.h): the configuration's, plus every direct child of the cell
- * parent that an orchestrator gave a valid cpuset.cpus (those found invalid
- * are ignored with a reason, logged once), and the CPUs the planner gives
- * the resizable ones; `rebalance --dry-run` is the same plan, not applied.
+ * cells_want.h): the configuration's (those with CPUs of their own first,
+ * then those that inherit their cgroup's), then those found in the cgroup
+ * tree (cells_found.c: rules, the cell parent's children), and the CPUs the
+ * planner gives the resizable ones; `rebalance --dry-run` is the same plan,
+ * not applied.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,173 +19,78 @@
 #include "log.h"
 #include "policies.h"
 
-static bool is_config_path(const struct cs_cells *m, const char *name)
+void cs_want_fill(struct cs_cells *m, struct want *w, const struct cs_cell_cfg *c,
+		  const char *name, const char *cgroup, enum cs_cell_origin origin)
 {
-	size_t n = strlen(name);
-
-	for (unsigned int i = 0; i < m->cfg->nr_cells; i++) {
-		const char *cg = m->cfg->cells[i].cgroup;
-
-		if (!strncmp(cg, name, n) && (cg[n] == '\0' || cg[n] == '/'))
-			return true;
-	}
-	return false;
-}
-
-static void ignore(struct wantlist *wl, const char *cgroup, const char *cpus, const char *why)
-{
-	struct cs_cells *m = wl->m;
-	bool known = false;
-
-	for (unsigned int i = 0; i < m->nr_ignored; i++)
-		if (!strcmp(m->ignored[i].cgroup, cgroup) && !strcmp(m->ignored[i].cpus, cpus))
-			known = true;
-	if (!known && !wl->quiet)
-		cs_err("ignoring cgroup %s (cpuset.cpus %s): %s", cgroup, cpus, why);
-	if (wl->nr_ignored < CS_IGNORED_MAX) {
-		struct cs_ignored *ig = &wl->ignored[wl->nr_ignored++];
-
-		snprintf(ig->cgroup, sizeof(ig->cgroup), "%s", cgroup);
-		snprintf(ig->cpus, sizeof(ig->cpus), "%s", cpus);
-	}
-}
-
-/*
- * An orchestrator's cgroup under the cell parent: watched for writes (its
- * cpuset.cpus), so a pass reads it again only when it changed. The watch
- * goes with the directory.
- */
-static void watch(const struct cs_cells *m, const char *path, bool quiet)
-{
-	char full[PATH_MAX];
-
-	if (quiet || m->ifd < 0 ||
-	    snprintf(full, sizeof(full), "%s/%s", cs_cg_mount(), path) >= (int)sizeof(full))
-		return;
-	if (inotify_add_watch(m->ifd, full, IN_MODIFY | IN_ONLYDIR) < 0)
-		cs_dbg("cannot watch %s: %s", full, strerror(errno));
-}
-
-/* A direct child of the cell parent: a cell if it has a valid cpuset.cpus. */
-static int discover_one(const char *name, void *arg)
-{
-	struct wantlist *wl = arg;
-	struct cs_cells *m = wl->m;
-	char path[2 * CS_CGPATH_MAX], raw[CS_LIST_MAX], why[CS_LIST_MAX + 64], list[CS_LIST_MAX];
-	struct cs_cpus cpus, left;
-	struct want *w;
-
-	if (is_config_path(m, name) || wl->nr >= CS_MAX_CELLS)
-		return 0;
-	snprintf(path, sizeof(path), "%s/%s", m->parent, name);
-	if (cs_cg_is_ours(path)) {
-		/*
-		 * Ours but no longer configured: a cell still in use is removed
-		 * in order by reconcile (child, slot, then cgroup); a leftover
-		 * (deleted with tasks, or while we were down) goes once empty,
-		 * its tasks meanwhile unrestricted (the root cell runs them).
-		 */
-		bool in_use = false;
-
-		for (unsigned int idx = 0; idx < CS_MAX_CELLS && !in_use; idx++)
-			in_use = m->cells[idx].used && !strcmp(m->cells[idx].cgroup, path);
-		watch(m, path, wl->quiet);	/* its emptying (cgroup.events) wakes us */
-		if (!wl->quiet && !in_use) {
-			int err = cs_cg_delete(path);
-
-			if (!err)
-				cs_info("removed cgroup %s, left over from a removed cell", path);
-			else if (err == -EBUSY && !cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) &&
-				 raw[0])
-				cs_cg_write(path, "cpuset.cpus", "");
-		}
-		return 0;
-	}
-	watch(m, path, wl->quiet);
-	if (cs_cg_read(path, "cpuset.cpus", raw, sizeof(raw)) || !raw[0])
-		return 0;	/* no cpuset of its own: not a cell (yet) */
-	if (cs_cpus_parse(raw, &cpus, why, sizeof(why))) {
-		ignore(wl, path, raw, why);
-		return 0;
-	}
-	if (!cs_cpus_subset(&cpus, &m->si.possible)) {
-		ignore(wl, path, raw, "it names CPUs that do not exist on this machine");
-		return 0;
-	}
-	if (cs_cpus_intersects(&cpus, &wl->taken)) {
-		snprintf(why, sizeof(why), "its CPUs overlap other cells (taken: %s)",
-			 cs_fmt_cpus(&wl->taken, list, sizeof(list)));
-		ignore(wl, path, raw, why);
-		return 0;
-	}
-	left = m->si.online;
-	cs_cpus_andnot(&left, &wl->taken);
-	cs_cpus_andnot(&left, &cpus);
-	if (cs_cpus_count(&left) < m->cfg->min_cpus) {
-		snprintf(why, sizeof(why), "the root cell would keep %u CPUs, below root_cell.min_cpus %u",
-			 cs_cpus_count(&left), m->cfg->min_cpus);
-		ignore(wl, path, raw, why);
-		return 0;
-	}
-	for (unsigned int i = 0; i < wl->nr; i++)
-		if (!strcmp(wl->w[i].name, name)) {
-			ignore(wl, path, raw, "a configured cell has the same name");
-			return 0;
-		}
-	w = &wl->w[wl->nr++];
 	memset(w, 0, sizeof(*w));
 	snprintf(w->name, sizeof(w->name), "%s", name);
-	snprintf(w->cgroup, sizeof(w->cgroup), "%s", path);
-	snprintf(w->policy, sizeof(w->policy), "%s", CS_POLICY_DEFAULT);
-	cs_policy_defaults(cs_policy_find(CS_POLICY_DEFAULT), w->tunables);
-	w->origin = CS_FROM_CGROUP;
-	cs_cpus_or(&wl->taken, &cpus);
-	/* like a configured cell: it runs on its online CPUs, none while all are offline */
-	w->offline = cpus;
+	snprintf(w->cgroup, sizeof(w->cgroup), "%s", cgroup);
+	snprintf(w->policy, sizeof(w->policy), "%s", c->policy);
+	memcpy(w->tunables, c->tunables, sizeof(w->tunables));
+	w->origin = origin;
+	w->lend = c->lend;
+	if (c->inherit)
+		return;		/* its CPUs are read from its cgroup (cs_found_inherit) */
+	if (c->resizable) {
+		int idx = cs_cells_find(m, name);
+
+		/* until plan(): what it holds now (nothing if new) */
+		w->resizable = true;
+		w->min = c->min;
+		w->max = c->max;
+		w->weight = c->weight;
+		if (idx >= 0 && !strcmp(m->cells[idx].cgroup, w->cgroup)) {
+			w->cpus = m->cells[idx].cpus;
+			cs_cpus_and(&w->cpus, &m->si.online);
+		}
+		return;
+	}
+	/* its offline CPUs are still its own; it runs on the others */
+	w->cpus = c->cpus;
+	w->offline = c->cpus;
 	cs_cpus_andnot(&w->offline, &m->si.online);
-	w->cpus = cpus;
 	cs_cpus_and(&w->cpus, &m->si.online);
-	return 0;
+}
+
+/* The cells of the configuration: those with CPUs of their own (@inherit false), or the others. */
+static void config_cells(struct cs_cells *m, struct wantlist *wl, bool inherit)
+{
+	for (unsigned int i = 0; i < m->cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *c = &m->cfg->cells[i];
+		struct want *w = &wl->w[wl->nr];
+		char path[2 * CS_CGPATH_MAX];
+
+		if (c->inherit != inherit)
+			continue;
+		if (c->cgroup[0] == '/')
+			snprintf(path, sizeof(path), "%s", c->cgroup + 1);
+		else
+			snprintf(path, sizeof(path), "%s/%s", m->parent, c->cgroup);
+		cs_want_fill(m, w, c, c->name, path, CS_FROM_CONFIG);
+		w->inherit = c->inherit;
+		/* elsewhere in the tree: in place, never made nor removed by cellsched */
+		w->outside = !cs_config_path_inside(path, m->parent);
+		if (w->outside && cs_found_outside(wl, w))
+			continue;
+		if (c->inherit && cs_found_inherit(wl, w, false))
+			continue;
+		if (!c->inherit)
+			cs_cpus_or(&wl->taken, &w->cpus);
+		wl->nr++;
+	}
 }
 
 int cs_want_build(struct cs_cells *m, struct wantlist *wl)
 {
+	int err;
+
 	wl->m = m;
-	for (unsigned int i = 0; i < m->cfg->nr_cells; i++) {
-		const struct cs_cell_cfg *c = &m->cfg->cells[i];
-		struct want *w = &wl->w[wl->nr++];
-
-		memset(w, 0, sizeof(*w));
-		snprintf(w->name, sizeof(w->name), "%s", c->name);
-		snprintf(w->cgroup, sizeof(w->cgroup), "%s/%s", m->parent, c->cgroup);
-		snprintf(w->policy, sizeof(w->policy), "%s", c->policy);
-		memcpy(w->tunables, c->tunables, sizeof(w->tunables));
-		w->origin = CS_FROM_CONFIG;
-		w->lend = c->lend;
-		w->cpus = c->cpus;
-		cs_cpus_or(&wl->taken, &w->cpus);
-		/* its offline CPUs are still its own; it runs on the others */
-		w->offline = c->cpus;
-		cs_cpus_andnot(&w->offline, &m->si.online);
-		cs_cpus_and(&w->cpus, &m->si.online);
-		if (c->resizable) {
-			int idx = cs_cells_find(m, c->name);
-
-			/* until plan(): what it holds now (nothing if new) */
-			w->resizable = true;
-			w->min = c->min;
-			w->max = c->max;
-			w->weight = c->weight;
-			memset(&w->cpus, 0, sizeof(w->cpus));
-			memset(&w->offline, 0, sizeof(w->offline));
-			if (idx >= 0 && !strcmp(m->cells[idx].cgroup, w->cgroup)) {
-				w->cpus = m->cells[idx].cpus;
-				cs_cpus_and(&w->cpus, &m->si.online);
-			}
-			cs_cpus_or(&wl->taken, &w->cpus);
-		}
-	}
-	return cs_cg_for_each_child(m->parent, discover_one, wl);
+	config_cells(m, wl, false);
+	config_cells(m, wl, true);
+	err = cs_found_rules(m, wl);
+	if (err)
+		cs_warn("reading the cgroup tree for rules: %s", strerror(-err));
+	return cs_found_discovered(m, wl);
 }
 
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * orchestrator/daemon/cells_want.h: private to the cell manager (cells.c,
- * cells_want.c, cells_check.c): the cells one reconcile pass wants (from the
+ * cells_want.c, cells_found.c, cells_check.c): the cells one reconcile pass wants (from the
  * configuration and the cgroup tree), before they are applied, and how they
  * are built and planned. Prefix: cs_want.
  */
@@ -23,6 +23,8 @@ struct want {
 	bool resizable;			/* cpus from the planner (cs_want_plan) */
 	unsigned int min, max, weight;
 	bool lend;			/* its idle CPUs run root-cell tasks */
+	bool inherit;			/* its CPUs are its cgroup's cpuset.cpus: never written */
+	bool outside;			/* its cgroup is not below the cell parent: used in place */
 	bool matched;
 };
 
@@ -56,11 +58,37 @@ void cs_want_reset(struct wantlist *wl);
 void cs_want_copy(struct cs_cells *m, struct wantlist *dst, const struct wantlist *src);
 
 /*
- * The cells of m->cfg, then those an orchestrator made under the cell parent
- * (refused ones in wl->ignored). Resizable cells keep the CPUs they hold
- * until cs_want_plan(). 0, or -errno if the cgroup tree cannot be listed.
+ * The cells of m->cfg, then those of its rules, then those an orchestrator
+ * made under the cell parent (refused ones in wl->ignored). Resizable cells
+ * keep the CPUs they hold until cs_want_plan(). 0, or -errno if the cell
+ * parent cannot be listed.
  */
 int cs_want_build(struct cs_cells *m, struct wantlist *wl);
+
+/*
+ * @w for a cell of configuration @c (a cell's, a rule's, `discovered:`'s)
+ * called @name at @cgroup: its policy, tunables, lending and, unless
+ * inherited, CPUs (a fixed cell's, split into online and offline; a
+ * resizable one's: what it holds now).
+ */
+void cs_want_fill(struct cs_cells *m, struct want *w, const struct cs_cell_cfg *c,
+		  const char *name, const char *cgroup, enum cs_cell_origin origin);
+
+/*
+ * cells_found.c. cs_found_inherit(): @w's CPUs from its cgroup's cpuset.cpus
+ * (watched for writes), claimed if they are free: 0, -ENOENT when empty
+ * (logged unless @quiet_empty), -EINVAL when refused (logged).
+ * cs_found_outside(): may @w's cgroup, outside the cell parent, be a cell
+ * now (it exists; it has a cpuset unless inherited)? 0 or -ENOENT (logged).
+ * cs_found_rules(), cs_found_discovered(): add the cells of the rules and
+ * of the cell parent's children. cs_found_ignore(): refuse @cgroup, saying
+ * why once.
+ */
+int cs_found_inherit(struct wantlist *wl, struct want *w, bool quiet_empty);
+int cs_found_outside(struct wantlist *wl, const struct want *w);
+int cs_found_rules(struct cs_cells *m, struct wantlist *wl);
+int cs_found_discovered(struct cs_cells *m, struct wantlist *wl);
+void cs_found_ignore(struct wantlist *wl, const char *cgroup, const char *cpus, const char *why);
 
 /*
  * The CPUs of the resizable cells, from the planner: fixed cells keep

@@ -72,6 +72,7 @@ static int plan(struct cs_daemon *d, const struct cs_config *yaml, struct cs_sta
 	if (cs_read_sysinfo(&c->merged, &c->si))
 		return FAIL(CS_EXIT_FAILURE, "cannot read the machine's CPUs");
 	if (cs_config_check(&c->merged, &c->si, why, sizeof(why)) ||
+	    cs_config_check_cgroups(&c->merged, cs_cg_mount(), why, sizeof(why)) ||
 	    cs_config_topology(&c->merged, &c->si.online, &d->machine_topo, &c->topo, why,
 			       sizeof(why)))
 		return FAIL(CS_EXIT_CONFIG, "%s", why);
