@@ -78,7 +78,7 @@ _cellsched()
 
     local -a globals=(-v --verbose -q --quiet --json --socket)
     local -a commands=(run check status cells cell rebalance reload stats events stop version help)
-    local -a cell_subs=(show create resize delete assign)
+    local -a cell_subs=(show create adopt resize delete assign)
 
     # The command, the cell sub-verb, the words after them, and the --socket
     # and --policy given so far.
@@ -239,6 +239,12 @@ _cellsched()
                         declare -F __ltrim_colon_completions >/dev/null 2>&1 &&
                             __ltrim_colon_completions "$cur"
                         ;;
+                    adopt)
+                        # an existing cgroup, from the cgroup2 mount
+                        local IFS=$'\n'
+                        COMPREPLY=($(cd /sys/fs/cgroup 2>/dev/null && compgen -d -P / -S / -- "${cur#/}"))
+                        compopt -o nospace 2>/dev/null
+                        ;;
                 esac
                 return
             fi
@@ -252,6 +258,10 @@ _cellsched()
                     ;;
                 resize)
                     opts="--cpus --min --max --weight ${globals[*]} --help"
+                    ;;
+                adopt)
+                    opts="--name --cpus --min --max --weight --policy --set --lend --no-lend"
+                    opts+=" ${globals[*]} --help"
                     ;;
                 assign)
                     opts="--pid --cgroup ${globals[*]} --help"

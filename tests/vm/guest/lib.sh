@@ -158,7 +158,8 @@ check_health() {
 # controller on the way, the root's included). Its rootfs (DIR/rootfs,
 # writable: what the container writes there is the test's to read) is the
 # guest's static busybox with all its applets in /bin, and cs-work.
-# config.json is `runc spec`'s, with no terminal, ARGS, and CGROUP.
+# config.json is `runc spec`'s, with no terminal, ARGS, and CGROUP; with
+# RUNC_CPUS set, also its cpuset (linux.resources.cpu.cpus), which runc writes.
 runc_bundle() {
 	local dir=$1 cg=$2 a
 	shift 2
@@ -171,12 +172,14 @@ runc_bundle() {
 	runc spec --bundle "$dir" || return 1
 	# the guest has no jq: its python3 (py-bundle) has json
 	PYTHONHOME=/cs/py /cs/py/bin/python3 -S -c '
-import json, sys
+import json, os, sys
 f, cg, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 c = json.load(open(f))
 c["process"].update(terminal=False, args=args)
 c["root"]["readonly"] = False
 c["linux"]["cgroupsPath"] = cg
+if os.environ.get("RUNC_CPUS"):
+    c["linux"].setdefault("resources", {}).setdefault("cpu", {})["cpus"] = os.environ["RUNC_CPUS"]
 json.dump(c, open(f, "w"), indent=1)' "$dir/config.json" "$cg" "$@"
 }
 

@@ -1,0 +1,81 @@
+# orch_runc: containers of a real runtime (Debian's runc) in cells. A
+# container whose cgroupsPath lands inside a YAML cell (cellsched/a, CPU 1,
+# fifo) runs there; a container below /containers, with a cpuset runc writes
+# (CPU 2), is made a cell of its own by a rule (vtime, cpus: inherit). Their
+# processes run only on their cells' CPUs under their cells' policies.
+# Deleting a container removes the rule's cell, never the YAML's. After
+# `cellsched stop`, /containers is as runc left it.
+. /cs/guest/lib.sh
+command -v runc > /dev/null || skip "no runc in the guest (the host had none: run scripts/setup)"
+[ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
+CG=/sys/fs/cgroup
+ctl0=$(cat $CG/cgroup.subtree_control)
+restore() {
+	local c
+	runc_cleanup
+	rmdir $CG/containers 2>/dev/null
+	for c in $(cat $CG/cgroup.subtree_control); do
+		case " $ctl0 " in *" $c "*) ;; *) echo "-$c" > $CG/cgroup.subtree_control ;; esac
+	done
+}
+trap restore EXIT
+cat > /tmp/runc.yaml <<'YAML'
+cells:
+  - name: a
+    cpus: "1"
+rules:
+  - name: ctr
+    match: /containers/*
+    cpus: inherit
+    policy: vtime
+YAML
+start_cellsched -c /tmp/runc.yaml
+wait_log 30 "$(started a fifo)" || { cat $CS_LOG; fail "cell a's policy did not start"; }
+
+# a container inside the YAML cell
+runc_bundle /tmp/c1 /cellsched/a/c1 /bin/cs-work cpus 600 /cpus.out || fail "bundle c1"
+p1=$(runc_start c1 /tmp/c1) || fail "runc could not start c1"
+# a container the rule makes a cell of, on the CPU runc writes into its cpuset
+RUNC_CPUS=2 runc_bundle /tmp/c2 /containers/c2 /bin/cs-work cpus 600 /cpus.out || fail "bundle c2"
+p2=$(runc_start c2 /tmp/c2) || fail "runc could not start c2"
+note "c1 is pid $p1 in $(grep -l -x $p1 $CG/cellsched/a/c1/cgroup.procs), c2 is pid $p2"
+wait_log 10 "cell ctr.c2: added (cgroup containers/c2, CPUs 2, policy vtime, made by a rule)" ||
+	{ cat $CS_LOG; fail "no cell for container c2"; }
+wait_log 10 "$(started ctr.c2 vtime)" || fail "no vtime policy for c2"
+grep -q "cell c1\|cell a.c1" $CS_LOG && fail "a container inside cell a became a cell of its own"
+
+for p in $p1 $p2; do wait_for 30 work_ready $p || fail "cs-work $p did not start"; done
+for p in $p1 $p2; do kill -USR1 $p; done
+t=$(utime $p2)
+wait_for 60 sh -c "[ \$(awk '{ print \$14 }' /proc/$p2/stat) -ge $((t + 100)) ]" || fail "no progress"
+s1=$(work_sample $p1 /tmp/c1/rootfs/cpus.out) && s2=$(work_sample $p2 /tmp/c2/rootfs/cpus.out) ||
+	fail "no samples"
+note "container c1 (in cell a): $s1"
+note "container c2 (cell ctr.c2): $s2"
+[ "$(field cpus "$s1")" = 1 ] || fail "c1 ran on CPUs $(field cpus "$s1"), want 1"
+[ "$(field cpus "$s2")" = 2 ] || fail "c2 ran on CPUs $(field cpus "$s2"), want 2"
+grep -qx $p2 $CG/containers/c2/cgroup.procs || fail "c2's process left its cgroup"
+for name in a ctr.c2; do
+	wait_for 10 sh -c "cellsched cell show $name --json | grep -q '\"busy_us\": [1-9]'" ||
+		{ cellsched cell show $name; fail "cell $name's policy reports no busy time"; }
+done
+if [ "$(cs_mode)" = native ]; then
+	[ -d /sys/kernel/sched_ext/root/sub/sub-$(stat -c %i $CG/containers/c2) ] ||
+		fail "no sub-scheduler at containers/c2"
+fi
+cellsched cells -o NAME,CPUS,POLICY,STATE,ORIGIN,CGROUP
+
+runc delete -f c2 || fail "runc delete c2"
+wait_log 10 "cell ctr.c2: removed (its cgroup is gone)" || { cat $CS_LOG; fail "c2's cell stayed"; }
+runc delete -f c1 || fail "runc delete c1"
+wait_for 10 sh -c "[ ! -d $CG/cellsched/a/c1 ]" || fail "runc left cellsched/a/c1"
+cellsched cell show a > /dev/null || fail "the YAML's cell a went with its container"
+grep -q "cell a: removed" $CS_LOG && fail "cell a was removed"
+check_health
+tree() { (cd $CG && find containers -type d | sort; cat containers/cgroup.subtree_control) }
+before=$(tree)
+cellsched stop > /dev/null || fail "cellsched stop failed"
+wait $CS_PID
+[ $? = 0 ] || { cat $CS_LOG; fail "cellsched exited non-zero"; }
+[ "$(tree)" = "$before" ] || fail "cellsched changed /containers: $(tree)"
+note "containers' cells made and removed with them; /containers as runc left it"
