@@ -120,6 +120,7 @@ struct {
 struct emb_task {
 	__u64 enq_at;			/* ns, queued (0: not waiting) */
 	__u64 started_at;		/* ns, started running */
+	__u64 acct_at;			/* ns, its busy and lent time counted up to */
 	__s32 ran_cell;			/* cell it ran for (-1: root cell) */
 	__s32 ran_lent;			/* a root task on a cell's CPU */
 	__s32 home;			/* cell it was last queued for (-1: root cell) */
@@ -509,7 +510,7 @@ void BPF_STRUCT_OPS(cs_emb_running, struct task_struct *p)
 	}
 	if (!t)
 		return;
-	t->started_at = now;
+	t->started_at = t->acct_at = now;
 	t->ran_cell = cell;
 	t->ran_lent = cell < 0 && cpu_owner >= 0;
 	if (t->ran_lent && cpu >= 0 && cpu < CS_MAX_CIDS)
@@ -522,15 +523,45 @@ void BPF_STRUCT_OPS(cs_emb_running, struct task_struct *p)
 	}
 }
 
+/* Count @t's time on @cpu since it was last counted: its cell's busy time, a lender's lent time. */
+static void account_ran(struct emb_task *t, s32 cpu, __u64 now)
+{
+	__u64 d = now - t->acct_at;
+	s32 cell = t->ran_cell, owner;
+
+	t->acct_at = now;
+	if (cell >= 0 && cell < CS_MAX_CELLS)
+		__sync_fetch_and_add(&busy_ns[cell], d);
+	if (t->ran_lent && cpu >= 0 && cpu < CS_MAX_CIDS) {
+		owner = cs_shared.cid_owner[cpu];
+		if (owner >= 0 && owner < CS_MAX_CELLS)
+			__sync_fetch_and_add(&cs_shared.cells[owner].lent_ns, d);
+	}
+}
+
+/*
+ * A task with nothing to replace it keeps its CPU past its slice without
+ * stopping (the kernel refills the slice; there is no SCX_OPS_ENQ_LAST
+ * here): its time is counted at every tick too, or a cell busy with one
+ * task would report none.
+ */
+void BPF_STRUCT_OPS(cs_emb_tick, struct task_struct *p)
+{
+	struct emb_task *t = bpf_task_storage_get(&task_ctx, p, 0, 0);
+
+	if (t && t->started_at)
+		account_ran(t, scx_bpf_task_cpu(p), bpf_ktime_get_ns());
+}
+
 void BPF_STRUCT_OPS(cs_emb_stopping, struct task_struct *p, bool runnable)
 {
 	struct emb_task *t = bpf_task_storage_get(&task_ctx, p, 0, 0);
-	s32 cpu = scx_bpf_task_cpu(p), cell, owner;
-	__u64 ran;
+	s32 cpu = scx_bpf_task_cpu(p), cell;
+	__u64 ran, now = bpf_ktime_get_ns();
 
 	if (!t || !t->started_at)
 		return;
-	ran = bpf_ktime_get_ns() - t->started_at;
+	ran = now - t->started_at;
 	t->started_at = 0;
 	cell = t->ran_cell;
 	switch (cell_policy(cell)) {
@@ -548,16 +579,11 @@ void BPF_STRUCT_OPS(cs_emb_stopping, struct task_struct *p, bool runnable)
 					   ran * CS_VTIME_WEIGHT_DFL / vtime_task_weight(p));
 		stranded_ran(cpu);
 	}
-	if (cell >= 0 && cell < CS_MAX_CELLS) {
-		__sync_fetch_and_add(&busy_ns[cell], ran);
+	account_ran(t, cpu, now);
+	if (cell >= 0 && cell < CS_MAX_CELLS)
 		__sync_fetch_and_sub(&nr_running[cell], 1);
-	}
-	if (t->ran_lent && cpu >= 0 && cpu < CS_MAX_CIDS) {
+	if (t->ran_lent && cpu >= 0 && cpu < CS_MAX_CIDS)
 		cs_shared.lent[cpu] = 0;
-		owner = cs_shared.cid_owner[cpu];
-		if (owner >= 0 && owner < CS_MAX_CELLS)
-			__sync_fetch_and_add(&cs_shared.cells[owner].lent_ns, ran);
-	}
 	t->ran_lent = 0;
 }
 
@@ -676,6 +702,7 @@ SCX_OPS_DEFINE(cellsched_emb_ops,
 	       .dispatch		= (void *)cs_emb_dispatch,
 	       .running			= (void *)cs_emb_running,
 	       .stopping		= (void *)cs_emb_stopping,
+	       .tick			= (void *)cs_emb_tick,
 	       .enable			= (void *)cs_emb_enable,
 	       .init_task		= (void *)cs_emb_init_task,
 	       .cgroup_init		= (void *)cs_emb_cgroup_init,
