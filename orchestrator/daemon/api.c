@@ -394,6 +394,10 @@ static int own_cell(struct cs_daemon *d, const char *name, const struct cs_cell_
 	if (*c)
 		return 0;
 	idx = cs_cells_find(d->cells, name);
+	if (idx >= 0 && d->cells->cells[idx].origin == CS_FROM_RULE)
+		return FAIL(CS_EXIT_REFUSED, "cell '%s' is made by a rule of the configuration "
+			    "for cgroup %s: change the rule or exclude the cgroup, or `cell adopt` "
+			    "it under another name", name, d->cells->cells[idx].cgroup);
 	if (idx >= 0)
 		return FAIL(CS_EXIT_REFUSED, "cell '%s' comes from cgroup %s, which cellsched did "
 			    "not create: change its cpuset.cpus or remove it there", name,

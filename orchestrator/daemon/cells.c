@@ -84,93 +84,6 @@ static int set_cpus(struct cs_cells *m, unsigned int idx, const struct cs_cpus *
 	return 0;
 }
 
-/*
- * @list into @cgroup's cpuset.cpus. An empty one (a cell with all its CPUs
- * offline, or one that gives its CPUs back) follows the cell parent's.
- * Kernels before 7.x refuse an empty cpuset with tasks in it (ENOSPC):
- * there it gets the parent's CPUs as they are now.
- */
-static int cpuset_write(const struct cs_cells *m, const char *cgroup, const char *list)
-{
-	char cpus[CS_LIST_MAX];
-	int err = cs_cg_write(cgroup, "cpuset.cpus", list);
-
-	if (err != -ENOSPC || list[0])
-		return err;
-	err = cs_cg_read(m->parent, "cpuset.cpus.effective", cpus, sizeof(cpus));
-	return err ? err : cs_cg_write(cgroup, "cpuset.cpus", cpus);
-}
-
-static int write_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const struct cs_cpus *cpus)
-{
-	char list[CS_LIST_MAX];
-	int err;
-
-	if (c->inherit || c->origin == CS_FROM_CGROUP)
-		return 0;	/* the orchestrator owns that cpuset */
-	/* none (all its CPUs offline): its tasks take the parent's CPUs */
-	err = cpuset_write(m, c->cgroup, cs_cpus_format(cpus, list, sizeof(list)));
-	if (err)
-		cs_err("cell %s: writing cpuset.cpus %s of %s failed: %s", c->name, list, c->cgroup,
-		       strerror(-err));
-	return err;
-}
-
-/*
- * A cell at someone else's cgroup (outside the cell parent) with CPUs from
- * the YAML: its cpuset.cpus is kept in c->orig_cpus before the first write,
- * and put back by restore_cpuset() when the cell goes or cellsched stops.
- */
-static int adopt_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const char *list)
-{
-	size_t n;
-	int err = cs_cg_read(c->cgroup, "cpuset.cpus", c->orig_cpus, sizeof(c->orig_cpus));
-
-	n = strlen(c->orig_cpus);
-	if (!err && n + 1 >= sizeof(c->orig_cpus))
-		err = -E2BIG;	/* could not be put back whole */
-	if (err)
-		return err;
-	err = cpuset_write(m, c->cgroup, list);
-	c->restore = !err;
-	return err;
-}
-
-static void restore_cpuset(const struct cs_cells *m, struct cs_cell_rt *c)
-{
-	char cpus[CS_LIST_MAX], parent[sizeof(c->cgroup)], *slash;
-	int err;
-
-	if (!c->restore || !cs_cg_exists(c->cgroup))
-		return;
-	c->restore = false;
-	err = cs_cg_write(c->cgroup, "cpuset.cpus", c->orig_cpus);
-	snprintf(parent, sizeof(parent), "%s", c->cgroup);
-	slash = strrchr(parent, '/');
-	/* kernels before 7.x refuse an empty cpuset with tasks: the parent's CPUs, as empty does */
-	if (err == -ENOSPC && !c->orig_cpus[0] && slash && (*slash = '\0', true) &&
-	    !cs_cg_read(parent, "cpuset.cpus.effective", cpus, sizeof(cpus))) {
-		err = cs_cg_write(c->cgroup, "cpuset.cpus", cpus);
-		if (!err)
-			cs_warn("cell %s: the kernel refuses an empty cpuset.cpus in %s while it has "
-				"tasks; it gets its parent's CPUs %s", c->name, c->cgroup, cpus);
-	}
-	if (err)
-		cs_err("cell %s: putting back cgroup %s's cpuset.cpus '%s' failed: %s", c->name,
-		       c->cgroup, c->orig_cpus, strerror(-err));
-	else
-		cs_info("cell %s: cgroup %s has its own cpuset.cpus back ('%s')", c->name,
-			c->cgroup, c->orig_cpus);
-	(void)m;
-}
-
-/* A cell's cgroup that stays (it still has tasks) gives its CPUs back. */
-static void release_cpuset(struct cs_cells *m, const struct cs_cell_rt *c)
-{
-	if (cpuset_write(m, c->cgroup, ""))
-		cs_warn("cell %s: cannot give cgroup %s's CPUs back", c->name, c->cgroup);
-}
-
 static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 {
 	struct cs_cell_rt *c = &m->cells[idx];
@@ -181,12 +94,12 @@ static void remove_cell(struct cs_cells *m, unsigned int idx, const char *why)
 	err = cs_root_cell_remove(m->root, idx, NULL);
 	if (err)
 		cs_err("cell %s: the root refused to remove it: %s", c->name, strerror(-err));
-	restore_cpuset(m, c);
+	cs_cell_restore_cpuset(m, c);
 	if (c->created_cgroup && cs_cg_exists(c->cgroup)) {
 		err = cs_cg_delete(c->cgroup);
 		/* its tasks follow the root cell (the parent's CPUs) until it is empty */
 		if (err == -EBUSY)
-			release_cpuset(m, c);
+			cs_cell_release_cpuset(m, c);
 		if (err)
 			cs_warn("cell %s: leaving cgroup %s in place: %s", c->name, c->cgroup,
 				err == -EBUSY ? "it still has tasks or children, which now run in the "
@@ -257,7 +170,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	cs_cpus_format(&w->cpus, list, sizeof(list));	/* "" while all are offline */
 
 	if (!w->inherit && w->outside) {
-		err = adopt_cpuset(m, c, list);
+		err = cs_cell_adopt_cpuset(m, c, list);
 		if (err) {
 			cs_err("cell %s: writing CPUs %s into cgroup %s failed: %s", c->name, list,
 			       c->cgroup, strerror(-err));
@@ -268,7 +181,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 		if (err == -EEXIST) {
 			/* ours from a run that was killed, or someone else's */
 			c->created_cgroup = cs_cg_is_ours(c->cgroup);
-			err = cpuset_write(m, c->cgroup, list);
+			err = cs_cell_cpuset_write(m, c->cgroup, list);
 		} else if (!err) {
 			c->created_cgroup = true;
 		}
@@ -289,7 +202,7 @@ static int add_cell(struct cs_cells *m, const struct want *w)
 	if (err) {
 		if (c->created_cgroup)
 			cs_cg_delete(c->cgroup);
-		restore_cpuset(m, c);
+		cs_cell_restore_cpuset(m, c);
 		memset(c, 0, sizeof(*c));
 		return err;
 	}
@@ -394,7 +307,7 @@ static int grow_cells(struct cs_cells *m, struct wantlist *wl)
 			keep = c->cpus;
 			cs_cpus_or(&keep, &w->cpus);
 			/* grant, then let tasks use them (cpuset); disjoint moves shrink last */
-			if (!set_cpus(m, idx, &keep) && !write_cpuset(m, c, &w->cpus) &&
+			if (!set_cpus(m, idx, &keep) && !cs_cell_write_cpuset(m, c, &w->cpus) &&
 			    !cs_cpus_equal(&keep, &w->cpus))
 				set_cpus(m, idx, &w->cpus);
 			wl->of_cell[idx] = NULL;	/* done (or failed: next tick) */
@@ -476,7 +389,7 @@ static int shrink_cells(struct cs_cells *m, struct wantlist *wl)
 		keep = c->cpus;
 		cs_cpus_and(&keep, &w->cpus);
 		if (!cs_cpus_empty(&keep) && !cs_cpus_equal(&keep, &c->cpus)) {
-			if (!write_cpuset(m, c, &keep))
+			if (!cs_cell_write_cpuset(m, c, &keep))
 				set_cpus(m, idx, &keep);
 			changes++;
 		}
@@ -707,28 +620,6 @@ void cs_cells_root_cpus(const struct cs_cells *m, struct cs_cpus *out)
 			cs_cpus_andnot(out, &m->cells[i].cpus);
 }
 
-/*
- * A configured cell's cgroup stays after cellsched (it has tasks, or was
- * there before): `on_stop: keep` leaves its cpuset, so its tasks stay on its
- * CPUs under the kernel's scheduler, as with a plain cpuset; `release`
- * gives it the cell parent's CPUs.
- */
-static void leave_cell(struct cs_cells *m, const struct cs_cell_rt *c)
-{
-	char cpus[CS_LIST_MAX];
-
-	if (m->cfg->release_on_stop) {
-		release_cpuset(m, c);
-		cs_info("cell %s: cgroup %s stays, with the cell parent's CPUs (on_stop: release)",
-			c->name, c->cgroup);
-		return;
-	}
-	if (cs_cg_read(c->cgroup, "cpuset.cpus", cpus, sizeof(cpus)))
-		snprintf(cpus, sizeof(cpus), "?");
-	cs_info("cell %s: cgroup %s stays, its tasks on CPUs %s (on_stop: keep)", c->name,
-		c->cgroup, cpus);
-}
-
 void cs_cells_shutdown(struct cs_cells *m)
 {
 	struct timespec step = { .tv_nsec = 10 * 1000 * 1000 };
@@ -749,10 +640,10 @@ void cs_cells_shutdown(struct cs_cells *m)
 		if (!c->used)
 			continue;
 		if (c->restore)
-			restore_cpuset(m, c);
+			cs_cell_restore_cpuset(m, c);
 		else if (c->origin == CS_FROM_CONFIG && !c->inherit && cs_cg_exists(c->cgroup) &&
 			 (!c->created_cgroup || cs_cg_delete(c->cgroup)))
-			leave_cell(m, c);
+			cs_cell_leave(m, c);
 		memset(c, 0, sizeof(*c));
 	}
 	if (m->created_parent && cs_cg_delete(m->parent) == 0)

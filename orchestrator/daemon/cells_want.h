@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * orchestrator/daemon/cells_want.h: private to the cell manager (cells.c,
- * cells_want.c, cells_found.c, cells_check.c): the cells one reconcile pass wants (from the
+ * cells_want.c, cells_found.c, cells_cpuset.c, cells_check.c): the cells one reconcile pass wants (from the
  * configuration and the cgroup tree), before they are applied, and how they
  * are built and planned. Prefix: cs_want.
  */
@@ -109,6 +109,23 @@ static inline bool cs_want_demand_fresh(const struct cs_cell_rt *c, const struct
 	return c->running && d->child == c->child_id &&
 	       (d->child != c->demand_child_at_change || d->seq > c->demand_seq_at_change);
 }
+
+/*
+ * A cell's cpuset.cpus (cells_cpuset.c). cs_cell_cpuset_write(): @list into
+ * @cgroup ("" follows the parent; where the kernel refuses an empty one
+ * with tasks, the parent's CPUs). cs_cell_write_cpuset(): @c's CPUs, unless
+ * its owner writes them. cs_cell_adopt_cpuset(): the first write into a
+ * cgroup cellsched did not make, its value kept in c->orig_cpus;
+ * cs_cell_restore_cpuset() puts it back. cs_cell_release_cpuset(): a cell's
+ * cgroup that stays gives its CPUs back. cs_cell_leave(): a configured
+ * cell's cgroup that stays after cellsched, as `on_stop` says. 0 or -errno.
+ */
+int cs_cell_cpuset_write(const struct cs_cells *m, const char *cgroup, const char *list);
+int cs_cell_write_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const struct cs_cpus *cpus);
+int cs_cell_adopt_cpuset(const struct cs_cells *m, struct cs_cell_rt *c, const char *list);
+void cs_cell_restore_cpuset(const struct cs_cells *m, struct cs_cell_rt *c);
+void cs_cell_release_cpuset(struct cs_cells *m, const struct cs_cell_rt *c);
+void cs_cell_leave(struct cs_cells *m, const struct cs_cell_rt *c);
 
 /* The CPU list of @s, "none" if empty. */
 static inline const char *cs_fmt_cpus(const struct cs_cpus *s, char *buf, size_t len)

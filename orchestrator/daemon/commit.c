@@ -96,7 +96,7 @@ static int plan(struct cs_daemon *d, const struct cs_config *yaml, struct cs_sta
 static const char *unapplied(const struct cs_cells *m, const struct cs_config *cfg, char *why,
 			     size_t len)
 {
-	char cgroup[2 * CS_CGPATH_MAX];
+	char cgroup[2 * CS_CGPATH_MAX], list[64];
 	struct cs_cpus online;
 
 	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
@@ -107,10 +107,17 @@ static const char *unapplied(const struct cs_cells *m, const struct cs_config *c
 		/* a cell runs on its online CPUs (cells.c) */
 		online = w->cpus;
 		cs_cpus_and(&online, &m->si.online);
-		snprintf(cgroup, sizeof(cgroup), "%s/%s", m->parent, w->cgroup);
+		if (w->cgroup[0] == '/')
+			snprintf(cgroup, sizeof(cgroup), "%s", w->cgroup + 1);
+		else
+			snprintf(cgroup, sizeof(cgroup), "%s/%s", m->parent, w->cgroup);
+		/* cpus: inherit, and its owner has written none yet: a cell once it does */
+		if (!c && w->inherit && !cs_cg_read(cgroup, "cpuset.cpus", list, sizeof(list)) &&
+		    !list[0])
+			continue;
 		if (!c || strcmp(c->cgroup, cgroup))
 			snprintf(why, len, "cell '%s' could not be made", w->name);
-		else if (!w->resizable && !cs_cpus_equal(&c->cpus, &online))
+		else if (!w->resizable && !w->inherit && !cs_cpus_equal(&c->cpus, &online))
 			snprintf(why, len, "cell '%s' could not be given its CPUs", w->name);
 		else if (strcmp(c->policy, w->policy) ||
 			 memcmp(c->tunables, w->tunables, sizeof(c->tunables)))
