@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "log.h"
 #include "machine.h"
+#include "rules.h"
 
 /* --cpus N (CPUs 0..N-1) or a CPU list: the other machine's CPUs. 0 or an exit code. */
 static int parse_cpus(const char *arg, struct cs_cpus *out)
@@ -42,6 +43,50 @@ static int parse_cpus(const char *arg, struct cs_cpus *out)
 	return 0;
 }
 
+/* A cell's (or rule's) CPUs in words: a list, inherited, or sized by the controller. */
+static const char *cpus_words(const struct cs_cell_cfg *c, char *buf, size_t len)
+{
+	if (c->inherit)
+		snprintf(buf, len, "inherited from the cgroup");
+	else if (c->resizable)
+		snprintf(buf, len, "%u..%u (weight %u), sized by the controller", c->min, c->max,
+			 c->weight);
+	else
+		cs_cpus_format(&c->cpus, buf, len);
+	return buf;
+}
+
+/* Are there cells outside the cell parent (absolute cgroups, rules)? */
+static bool elsewhere(const struct cs_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->nr_cells; i++)
+		if (cfg->cells[i].cgroup[0] == '/')
+			return true;
+	return cfg->nr_rules > 0;
+}
+
+/* "  cell NAME: cgroup PATH, CPUs ..., policy P", then each rule. */
+static void print_cells(const struct cs_config *cfg)
+{
+	char list[4096], path[2 * CS_CGPATH_MAX];
+
+	for (unsigned int i = 0; i < cfg->nr_cells; i++) {
+		const struct cs_cell_cfg *c = &cfg->cells[i];
+
+		printf("  cell %s: cgroup %s, CPUs %s, policy %s\n", c->name,
+		       cs_config_cell_path(cfg, c, path, sizeof(path)),
+		       cpus_words(c, list, sizeof(list)), c->policy);
+	}
+	for (unsigned int i = 0; i < cfg->nr_rules; i++) {
+		const struct cs_rule_cfg *r = &cfg->rules[i];
+
+		printf("  rule %s: a cell at every %s%s%s, CPUs %s, policy %s\n", r->cell.name,
+		       r->cell_at[0] ? r->cell_at : r->match, r->cell_at[0] ? " holding " : "",
+		       r->cell_at[0] ? r->match : "", cpus_words(&r->cell, list, sizeof(list)),
+		       r->cell.policy);
+	}
+}
+
 /* The result as the daemon's answers look ({"ok", "result"}), for --json */
 static void print_result_json(const char *path, const struct cs_config *cfg, const struct cs_cpus *cpus,
 		       enum cs_mode mode, const char *why)
@@ -63,7 +108,9 @@ static void print_result_json(const char *path, const struct cs_config *cfg, con
 		json_object_object_add(cell, "name", json_object_new_string(c->name));
 		json_object_object_add(cell, "cgroup", json_object_new_string(c->cgroup));
 		json_object_object_add(cell, "policy", json_object_new_string(c->policy));
-		if (c->resizable) {
+		if (c->inherit) {
+			json_object_object_add(cell, "cpus", json_object_new_string("inherit"));
+		} else if (c->resizable) {
 			json_object_object_add(cell, "min", json_object_new_int((int)c->min));
 			json_object_object_add(cell, "max", json_object_new_int((int)c->max));
 			json_object_object_add(cell, "weight", json_object_new_int((int)c->weight));
@@ -74,6 +121,19 @@ static void print_result_json(const char *path, const struct cs_config *cfg, con
 		json_object_array_add(cells, cell);
 	}
 	json_object_object_add(r, "cells", cells);
+	cells = json_object_new_array();
+	for (unsigned int i = 0; i < cfg->nr_rules; i++) {
+		json_object *rule = json_object_new_object();
+
+		json_object_object_add(rule, "name", json_object_new_string(cfg->rules[i].cell.name));
+		json_object_object_add(rule, "match", json_object_new_string(cfg->rules[i].match));
+		json_object_object_add(rule, "cell_at",
+				       json_object_new_string(cs_rule_cell_glob(&cfg->rules[i])));
+		json_object_object_add(rule, "policy",
+				       json_object_new_string(cfg->rules[i].cell.policy));
+		json_object_array_add(cells, rule);
+	}
+	json_object_object_add(r, "rules", cells);
 	json_object_object_add(r, "mode", json_object_new_string(cs_mode_name(mode)));
 	json_object_object_add(r, "mode_reason", json_object_new_string(why));
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
@@ -186,22 +246,13 @@ int cs_cmd_check(bool json, int argc, char **argv)
 		cs_config_free(&cfg);
 		return CS_EXIT_OK;
 	}
-	printf("%s: valid%s%s: %u cell%s under cgroup %s, root cell keeps >= %u CPU%s\n", a.path,
-	       a.other ? " for CPUs " : "",
+	printf("%s: valid%s%s: %u cell%s %s cgroup %s%s, root cell keeps >= %u CPU%s\n",
+	       a.path, a.other ? " for CPUs " : "",
 	       a.other ? cs_cpus_format(&a.cpus, list, sizeof(list)) : "",
-	       cfg.nr_cells, cfg.nr_cells == 1 ? "" : "s", cfg.cell_parent, cfg.min_cpus,
-	       cfg.min_cpus == 1 ? "" : "s");
-	for (unsigned int i = 0; i < cfg.nr_cells; i++) {
-		const struct cs_cell_cfg *c = &cfg.cells[i];
-
-		if (c->resizable)
-			snprintf(list, sizeof(list), "%u..%u (weight %u), sized by the controller",
-				 c->min, c->max, c->weight);
-		else
-			cs_cpus_format(&c->cpus, list, sizeof(list));
-		printf("  cell %s: cgroup %s/%s, CPUs %s, policy %s\n", c->name, cfg.cell_parent,
-		       c->cgroup, list, c->policy);
-	}
+	       cfg.nr_cells, cfg.nr_cells == 1 ? "" : "s",
+	       elsewhere(&cfg) ? "(cell parent" : "under", cfg.cell_parent,
+	       elsewhere(&cfg) ? ")" : "", cfg.min_cpus, cfg.min_cpus == 1 ? "" : "s");
+	print_cells(&cfg);
 	printf("  mode %s: %s\n", cs_mode_name(mode), why);
 	cs_config_free(&cfg);
 	return CS_EXIT_OK;

@@ -32,7 +32,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 export CELLSCHED_SOCKET=
 echo "TAP version 13"
-echo "1..58"
+echo "1..63"
 check "no command is a usage error" 2 "usage: cellsched" --
 check "unknown command is named" 2 "unknown command 'frob'" -- frob
 check "unknown global option is named" 2 "unknown option '--frob'" -- --frob run
@@ -77,6 +77,16 @@ check "check: on_stop takes keep or release" 8 \
 	"c.yaml:1:10: unknown 'on_stop' 'forget' (known: keep, release)" -- check -c "$tmp/c.yaml"
 yaml "on_stop: release"
 check "check: on_stop: release is valid" 0 "c.yaml: valid" -- check -c "$tmp/c.yaml"
+# a cell at a cgroup elsewhere in the tree is made of it in place: it must exist here
+printf 'cells:\n  - name: a\n    cgroup: /no-such.slice/x.service\n    cpus: inherit\n' > "$tmp/c.yaml"
+check "check: an absolute cgroup that does not exist is refused" 8 \
+	"c.yaml:3:13: cgroup '/no-such.slice/x.service' of cell 'a' does not exist" -- check -c "$tmp/c.yaml"
+check "check --cpus: another machine's cgroups are not looked for" 0 "c.yaml: valid for CPUs 0-3" -- \
+	check -c "$tmp/c.yaml" --cpus 4
+check "cell adopt wants a PATH" 2 "cell adopt: want a cgroup PATH" -- cell adopt
+check "cell create has no --name" 2 "cell create: unknown option '--name'" -- cell create a --name b
+check "cell adopt without a daemon says so" 10 "cellsched is not running" -- \
+	--socket "$tmp/none.sock" cell adopt /system.slice/x.service --policy vtime
 
 yaml "metrics:" "  listen: 127.0.0.1:99999"
 check "check: metrics.listen with a port out of range" 8 \

@@ -134,6 +134,29 @@ static void test_round_trip(void **state)
 	cs_state_free(&st);
 }
 
+/* `cell adopt`: an absolute cgroup whose CPUs are its own (cpus: inherit) comes back as such. */
+static void test_round_trip_adopted(void **state)
+{
+	struct cs_state st = { 0 }, back;
+	struct cs_cell_cfg s1 = cell("s1", "3", "vtime");
+	char err[512] = "";
+
+	(void)state;
+	snprintf(s1.cgroup, sizeof(s1.cgroup), "/system.slice/s1.service");
+	s1.inherit = true;
+	memset(&s1.cpus, 0, sizeof(s1.cpus));
+	assert_int_equal(cs_state_set(&st, &s1, false), 0);
+	assert_int_equal(cs_state_save(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(cs_state_load(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.nr, 1);
+	assert_string_equal(back.changes[0].cell.cgroup, "/system.slice/s1.service");
+	assert_true(back.changes[0].cell.inherit);
+	assert_false(back.changes[0].cell.resizable);
+	assert_true(cs_cpus_empty(&back.changes[0].cell.cpus));
+	cs_state_free(&back);
+	cs_state_free(&st);
+}
+
 static void test_absent_file(void **state)
 {
 	struct cs_state st;
@@ -318,6 +341,7 @@ int main(void)
 {
 	struct CMUnitTest tests[5 + sizeof(damaged) / sizeof(damaged[0]) + 2] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_adopted),
 		cmocka_unit_test(test_absent_file),
 		cmocka_unit_test(test_set_and_delete),
 		cmocka_unit_test(test_apply),
