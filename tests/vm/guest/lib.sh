@@ -62,6 +62,12 @@ stop_cellsched() {
 
 # utime PID: user CPU time of PID in clock ticks (field 14 of /proc/PID/stat)
 utime() { awk '{ print $14 }' /proc/$1/stat; }
+# run_ticks PID TICKS: wait (up to 60 s) until PID has run TICKS more clock
+# ticks of user time (100 = 1 s at USER_HZ 100)
+run_ticks() {
+	local t=$(($(utime $1) + $2))
+	wait_for 60 sh -c "[ \$(awk '{ print \$14 }' /proc/$1/stat) -ge $t ]"
+}
 
 # start_cells CONFIG ARGS...: start_cellsched with a configuration, then wait
 # until every cell named in it has its child attached (native mode) or its

@@ -1,7 +1,9 @@
 # cells_discover: an orchestrator creates a cgroup under the cell parent and
-# gives it a cpuset.cpus: it becomes a cell (child attached, its task runs on
-# those CPUs). rmdir removes the cell; the root keeps running. In native mode
-# the kernel shows the cell's sub-scheduler and its caps on the CPU.
+# gives it a cpuset.cpus: it becomes a cell of `discovered.policy` (vtime
+# here; child attached, its task runs on those CPUs), unless
+# `discovered.exclude` names it (tmp-x, on the same CPU, is no cell and takes
+# nothing from orch). rmdir removes the cell; the root keeps running. In
+# native mode the kernel shows the cell's sub-scheduler and its caps on the CPU.
 # also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
@@ -9,12 +11,19 @@ cat > /tmp/one.yaml <<'YAML'
 cells:
   - name: b
     cpus: "2-3"
+discovered:
+  policy: vtime
+  exclude: ["tmp-*"]
 YAML
 start_cells /tmp/one.yaml
+mkdir /sys/fs/cgroup/cellsched/tmp-x && echo 1 > /sys/fs/cgroup/cellsched/tmp-x/cpuset.cpus ||
+	fail "cannot make tmp-x"
 mkdir /sys/fs/cgroup/cellsched/orch || fail "mkdir failed"
 echo 1 > /sys/fs/cgroup/cellsched/orch/cpuset.cpus
 wait_log 10 "cell orch: added (cgroup cellsched/orch, CPUs 1" || { cat $CS_LOG; fail "no cell for orch"; }
-wait_log 10 "$(started orch fifo)" || { cat $CS_LOG; fail "no child for orch"; }
+wait_log 10 "$(started orch vtime)" || { cat $CS_LOG; fail "no vtime child for orch"; }
+grep -q "tmp-x" $CS_LOG && { cat $CS_LOG; fail "the excluded tmp-x was looked at"; }
+rmdir /sys/fs/cgroup/cellsched/tmp-x || fail "cannot remove tmp-x"
 cgid=$(stat -c %i /sys/fs/cgroup/cellsched/orch)
 mode=$(cs_mode)
 note "mode $mode"

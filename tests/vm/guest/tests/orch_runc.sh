@@ -4,7 +4,10 @@
 # (CPU 2), is made a cell of its own by a rule (vtime, cpus: inherit). Their
 # processes run only on their cells' CPUs under their cells' policies.
 # Deleting a container removes the rule's cell, never the YAML's. After
-# `cellsched stop`, /containers is as runc left it.
+# `cellsched stop`, /containers is as runc left it. `cell adopt` makes a
+# cgroup with a process in it a cell in place (its cpuset written, and put
+# back by `cell delete`), and refuses a missing or nested cgroup with exit 8.
+# also on: 6.18
 . /cs/guest/lib.sh
 command -v runc > /dev/null || skip "no runc in the guest (the host had none: run scripts/setup)"
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
@@ -13,7 +16,7 @@ ctl0=$(cat $CG/cgroup.subtree_control)
 restore() {
 	local c
 	runc_cleanup
-	rmdir $CG/containers 2>/dev/null
+	rmdir $CG/containers $CG/services/s1 $CG/services 2>/dev/null
 	for c in $(cat $CG/cgroup.subtree_control); do
 		case " $ctl0 " in *" $c "*) ;; *) echo "-$c" > $CG/cgroup.subtree_control ;; esac
 	done
@@ -46,8 +49,7 @@ grep -q "cell c1\|cell a.c1" $CS_LOG && fail "a container inside cell a became a
 
 for p in $p1 $p2; do wait_for 30 work_ready $p || fail "cs-work $p did not start"; done
 for p in $p1 $p2; do kill -USR1 $p; done
-t=$(utime $p2)
-wait_for 60 sh -c "[ \$(awk '{ print \$14 }' /proc/$p2/stat) -ge $((t + 100)) ]" || fail "no progress"
+run_ticks $p2 100 || fail "no progress"
 s1=$(work_sample $p1 /tmp/c1/rootfs/cpus.out) && s2=$(work_sample $p2 /tmp/c2/rootfs/cpus.out) ||
 	fail "no samples"
 note "container c1 (in cell a): $s1"
@@ -71,6 +73,46 @@ runc delete -f c1 || fail "runc delete c1"
 wait_for 10 sh -c "[ ! -d $CG/cellsched/a/c1 ]" || fail "runc left cellsched/a/c1"
 cellsched cell show a > /dev/null || fail "the YAML's cell a went with its container"
 grep -q "cell a: removed" $CS_LOG && fail "cell a was removed"
+
+# cell adopt: an existing cgroup with a process in it becomes a cell in place
+mkdir -p $CG/services/s1 && echo +cpuset > $CG/services/cgroup.subtree_control ||
+	fail "cannot make services/s1"
+in_cell services/s1 cs-work cpus 600 /tmp/s1 & s1=$!
+wait_for 30 work_ready $s1 || fail "cs-work in services/s1 did not start"
+out=$(cellsched cell adopt /sys/fs/cgroup/services/s1 --cpus 3 --policy vtime) ||
+	{ cat $CS_LOG; fail "cell adopt failed"; }
+note "cell adopt: $out"
+[ "$(cat $CG/services/s1/cpuset.cpus)" = 3 ] || fail "s1's cpuset.cpus is '$(cat $CG/services/s1/cpuset.cpus)'"
+wait_log 30 "$(started s1 vtime)" || fail "no vtime policy for the adopted cell"
+kill -USR1 $s1
+run_ticks $s1 50 || fail "no progress"
+s=$(work_sample $s1 /tmp/s1) || fail "no sample"
+note "adopted services/s1: $s"
+[ "$(field cpus "$s")" = 3 ] || fail "s1 ran on CPUs $(field cpus "$s"), want 3"
+grep -qx $s1 $CG/services/s1/cgroup.procs || fail "s1's process moved"
+# refused: a cgroup that does not exist (8), one inside a cell (8); nothing changes
+cellsched cell adopt /services/nope 2> /tmp/err; rc=$?
+[ $rc = 8 ] && grep -q "does not exist" /tmp/err || fail "adopting a missing cgroup: exit $rc, $(cat /tmp/err)"
+cellsched cell adopt /services/s1/../s1 2> /tmp/err; rc=$?
+[ $rc = 8 ] || fail "adopting a path with '..': exit $rc, $(cat /tmp/err)"
+mkdir $CG/cellsched/a/inner
+cellsched cell adopt /cellsched/a/inner 2> /tmp/err; rc=$?
+rmdir $CG/cellsched/a/inner
+[ $rc = 8 ] && grep -q "nested" /tmp/err || fail "adopting a cgroup inside cell a: exit $rc, $(cat /tmp/err)"
+note "refused: $(cat /tmp/err)"
+# cell delete: the cpuset it found (none) back, the cgroup and its process stay
+cellsched cell delete s1 > /dev/null || fail "cell delete s1"
+wait_log 10 "cell s1: cgroup services/s1 has its own cpuset.cpus back ('')\|refuses to put back the empty cpuset.cpus of services/s1 " ||
+	{ cat $CS_LOG; fail "s1's cpuset not put back"; }
+# kernels before 7.x refuse an empty cpuset.cpus where tasks are: the parent's CPUs then
+want=""
+grep -q "refuses to put back the empty cpuset.cpus of services/s1 " $CS_LOG &&
+	want=$(cat $CG/services/cpuset.cpus.effective)
+[ "$(cat $CG/services/s1/cpuset.cpus)" = "$want" ] ||
+	fail "s1's cpuset.cpus is '$(cat $CG/services/s1/cpuset.cpus)', want '$want'"
+grep -qx $s1 $CG/services/s1/cgroup.procs || fail "s1's process left its cgroup"
+kill $s1; wait $s1
+rmdir $CG/services/s1 $CG/services
 check_health
 tree() { (cd $CG && find containers -type d | sort; cat containers/cgroup.subtree_control) }
 before=$(tree)

@@ -8,6 +8,7 @@
 # service's cell goes with its cgroup and comes back when it starts again.
 # cellsched writes nothing into systemd's tree: after `cellsched stop` every
 # cgroup and cpuset is as systemd made it.
+# also on: 6.18
 . /cs/guest/lib.sh
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 CG=/sys/fs/cgroup
@@ -39,8 +40,7 @@ grep -q "cell batch: added (cgroup system.slice/batch.service, CPUs 1, policy fi
 in_cell latency.slice/web.service cs-work cpus 600 /tmp/web & web=$!
 in_cell system.slice/batch.service cs-work cpus 600 /tmp/batch & batch=$!
 for w in $web $batch; do wait_for 30 work_ready $w || fail "cs-work $w did not start"; done
-t=$(utime $web)
-wait_for 60 sh -c "[ \$(awk '{ print \$14 }' /proc/$web/stat) -ge $((t + 100)) ]" || fail "no progress"
+run_ticks $web 100 || fail "no progress"
 sw=$(work_sample $web /tmp/web) && sb=$(work_sample $batch /tmp/batch) || fail "no samples"
 note "web.service:   $sw"
 note "batch.service: $sb"
@@ -55,8 +55,7 @@ done
 echo 3 > $CG/latency.slice/cpuset.cpus
 wait_log 10 "cell web: CPUs 2-3 -> 3" || { cat $CS_LOG; fail "the cell did not follow AllowedCPUs="; }
 kill -USR1 $web
-t=$(utime $web)
-wait_for 60 sh -c "[ \$(awk '{ print \$14 }' /proc/$web/stat) -ge $((t + 50)) ]" || fail "no progress"
+run_ticks $web 50 || fail "no progress"
 sw=$(work_sample $web /tmp/web) || fail "no sample"
 note "web.service after AllowedCPUs=3: $sw"
 [ "$(field cpus "$sw")" = 3 ] || fail "web.service ran on CPUs $(field cpus "$sw"), want 3"
