@@ -8,6 +8,7 @@
  * cgroups (those are `discovered:`'s); fixed CPUs only for a rule of one
  * cell, apart from the cells'. Glob logic is rules.c's.
  */
+#define _GNU_SOURCE	/* FNM_LEADING_DIR */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -168,10 +169,11 @@ int cy_parse_discovered(struct cy_ctx *c, yaml_node_t *v, struct cs_config *cfg)
 
 /* ---- checks ---------------------------------------------------------------------------- */
 
+/* Does an `exclude:` glob of @r take @abs out, itself or an ancestor (as the walk does)? */
 static bool excluded(const struct cs_rule_cfg *r, const char *abs)
 {
 	for (unsigned int i = 0; i < r->exclude.nr; i++)
-		if (!fnmatch(r->exclude.glob[i], abs, FNM_PATHNAME))
+		if (!fnmatch(r->exclude.glob[i], abs, FNM_PATHNAME | FNM_LEADING_DIR))
 			return true;
 	return false;
 }

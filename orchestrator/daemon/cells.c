@@ -132,13 +132,18 @@ static void note_offline(struct cs_cell_rt *c, const struct want *w)
 	c->offline = w->offline;
 }
 
-/* ", 42 ms after the change was seen" when a cgroup change (inotify) led to this pass. */
+/*
+ * ", 42 ms and 1 pass after its cgroup changed" when a cgroup change that
+ * inotify reported led to this pass: 1 pass is the first tick after it.
+ */
 static const char *seen_since(const struct cs_cells *m, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	if (m->seen_at_ms && m->now_ms >= m->seen_at_ms)
-		snprintf(buf, len, ", %llu ms after its cgroup changed",
-			 (unsigned long long)(cs_now_ms() - m->seen_at_ms));
+		snprintf(buf, len, ", %llu ms and %llu pass%s after its cgroup changed",
+			 (unsigned long long)(cs_now_ms() - m->seen_at_ms),
+			 (unsigned long long)(m->nr_passes - m->seen_pass),
+			 m->nr_passes - m->seen_pass == 1 ? "" : "es");
 	return buf;
 }
 
@@ -469,6 +474,7 @@ int cs_cells_tick(struct cs_cells *m, uint64_t now_ms)
 	bool full;
 	int changes = 0;
 
+	m->nr_passes++;
 	if (m->ifd < 0)
 		m->dirty = true;	/* nothing watches the cgroup tree: read it every time */
 	/* what inotify cannot see (a cgroup made below one not yet watched): read it anyway */
@@ -515,8 +521,10 @@ int cs_cells_reconcile(struct cs_cells *m, uint64_t now_ms)
 
 void cs_cells_mark_dirty(struct cs_cells *m)
 {
-	if (!m->dirty)
+	if (!m->dirty) {
 		m->seen_at_ms = cs_now_ms();
+		m->seen_pass = m->nr_passes;
+	}
 	m->dirty = true;
 }
 

@@ -103,6 +103,7 @@ struct cs_cells {
 	int ifd;			/* inotify fd the cell parent is watched with (-1: none) */
 	uint64_t rescan_at_ms;		/* next full read of the tree for rules and cells elsewhere */
 	uint64_t seen_at_ms;		/* when inotify first reported a change not yet applied */
+	uint64_t nr_passes, seen_pass;	/* cs_cells_tick() calls: all, and when it was seen */
 	struct wantlist *base;		/* the wanted cells as last built (cells_want.h) */
 	struct wantlist *work;		/* what one pass applies: base, planned */
 	struct cs_plan_cell *pc;	/* the planner's rows of that pass */

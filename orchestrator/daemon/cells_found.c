@@ -203,7 +203,7 @@ static void rule_cell(const struct cs_rule_cfg *r, unsigned int ri, const char *
 		cs_found_ignore(wl, path, "", "the rule's CPUs are another cell's");
 		return;
 	} else {
-		cs_cpus_or(&wl->taken, &r->cell.cpus);
+		cs_cpus_or(&wl->taken, &w->cpus);	/* fixed, or what a resizable one holds */
 	}
 	wl->nr++;
 }

@@ -181,6 +181,11 @@ static void test_accepted(void **state)
 	assert_string_equal(cfg.discovered.cell.policy, "vtime");
 	assert_string_equal(cfg.discovered.exclude.glob[0], "tmp-*");
 	cs_config_free(&cfg);
+	/* a cell below a rule's exclusion is no nesting: the rule never makes a cell there */
+	parse_ok("cells:\n  - name: x\n    cgroup: /k.slice/special.slice/x\n    cpus: inherit\n"
+		 "rules:\n  - name: g\n    match: /k.slice/*\n    exclude: [/k.slice/special.slice]\n"
+		 "    cpus: inherit\n", &cfg);
+	cs_config_free(&cfg);
 	/* the default: discovered cells run fifo */
 	parse_ok("tick_ms: 100\n", &cfg);
 	assert_string_equal(cfg.discovered.cell.policy, "fifo");

@@ -52,13 +52,14 @@ in_cell $BU/kubepods-burstable-pod2c3d.slice/cri-containerd-bu01.scope cs-work c
 G=$K/kubepods-pod4e5f.slice
 pod $G cri-containerd-g01.scope || fail "guaranteed pod"
 echo 3 > $CG/$G/cri-containerd-g01.scope/cpuset.cpus || fail "the CPU manager's write"
-added="cell guaranteed.cri-containerd-g01.scope: added (cgroup $G/cri-containerd-g01.scope, CPUs 3, policy latency, made by a rule), [0-9]* ms after its cgroup changed"
+added="cell guaranteed.cri-containerd-g01.scope: added (cgroup $G/cri-containerd-g01.scope, CPUs 3, policy latency, made by a rule), [0-9]* ms and [0-9]* pass\(es\)\? after its cgroup changed"
 wait_log 10 "$added" || { cat $CS_LOG; fail "no cell for the Guaranteed container"; }
-# the daemon's own time from inotify's report to the cell in the root: the
-# emulator's time to run the guest's shell is not in it
-ms=$(grep -o "made by a rule), [0-9]* ms" $CS_LOG | tail -n 1 | grep -o '[0-9]* ms' | cut -d' ' -f1)
-note "Guaranteed container's cell added $ms ms after inotify reported its cpuset write (tick 100 ms)"
-[ "$ms" -le 100 ] || fail "the cell came $ms ms after the change was seen, more than one tick"
+# the daemon's own count from inotify's report to the cell in the root: the
+# emulator's time to run the guest's shell is not in it. 1 pass: the first
+# tick after the report.
+line=$(grep -o "made by a rule), [0-9]* ms and [0-9]* pass[es]* after" $CS_LOG | tail -n 1)
+note "Guaranteed container's cell added ${line#made by a rule), } inotify reported its cpuset write (tick 100 ms)"
+case "$line" in *" and 1 pass after") ;; *) fail "the cell did not come at the first tick after the change was seen: $line" ;; esac
 wait_log 30 "$(started guaranteed.cri-containerd-g01.scope latency)" || fail "no latency policy for it"
 in_cell $G/cri-containerd-g01.scope cs-work cpus 600 /tmp/g & g=$!
 
