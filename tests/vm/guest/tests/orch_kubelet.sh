@@ -9,6 +9,8 @@
 # cpuset.cpus cellsched wrote into the QoS slices put back.
 # also on: 6.18
 . /cs/guest/lib.sh
+T=/tmp/orch_kubelet	# this test's files: no other test's of the same name in the way
+rm -rf $T && mkdir -p $T || fail "cannot make $T"
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 CG=/sys/fs/cgroup
 K=kubepods.slice
@@ -44,8 +46,8 @@ note "mode $mode"
 [ "$(cat $CG/$BU/cpuset.cpus)" = 2 ] || fail "burstable slice's cpuset.cpus is '$(cat $CG/$BU/cpuset.cpus)'"
 
 # pods' processes, started in their containers' cgroups (as runc would)
-in_cell $BE/kubepods-besteffort-pod0a1b.slice/cri-containerd-be01.scope cs-work cpus 600 /tmp/be & be=$!
-in_cell $BU/kubepods-burstable-pod2c3d.slice/cri-containerd-bu01.scope cs-work cpus 600 /tmp/bu & bu=$!
+in_cell $BE/kubepods-besteffort-pod0a1b.slice/cri-containerd-be01.scope cs-work cpus 600 $T/be & be=$!
+in_cell $BU/kubepods-burstable-pod2c3d.slice/cri-containerd-bu01.scope cs-work cpus 600 $T/bu & bu=$!
 
 # a Guaranteed pod: kubelet makes its slice and container, then the CPU
 # manager writes the exclusive CPU into the container's cpuset
@@ -61,13 +63,13 @@ line=$(grep -o "made by a rule), [0-9]* ms and [0-9]* pass[es]* after" $CS_LOG |
 note "Guaranteed container's cell added ${line#made by a rule), } inotify reported its cpuset write (tick 100 ms)"
 case "$line" in *" and 1 pass after") ;; *) fail "the cell did not come at the first tick after the change was seen: $line" ;; esac
 wait_log 30 "$(started guaranteed.cri-containerd-g01.scope latency)" || fail "no latency policy for it"
-in_cell $G/cri-containerd-g01.scope cs-work cpus 600 /tmp/g & g=$!
+in_cell $G/cri-containerd-g01.scope cs-work cpus 600 $T/g & g=$!
 
 for w in $be $bu $g; do wait_for 30 work_ready $w || fail "cs-work $w did not start"; done
 # a new measurement window once every cell has its CPUs, then 2 s of work
 for w in $be $bu $g; do kill -USR1 $w; done
 run_ticks $g 100 || fail "no progress"
-sbe=$(work_sample $be /tmp/be) && sbu=$(work_sample $bu /tmp/bu) && sg=$(work_sample $g /tmp/g) ||
+sbe=$(work_sample $be $T/be) && sbu=$(work_sample $bu $T/bu) && sg=$(work_sample $g $T/g) ||
 	fail "no samples"
 note "best-effort pod: $sbe"
 note "burstable pod:   $sbu"
@@ -99,8 +101,8 @@ wait_log 10 "cell guaranteed.cri-containerd-g01.scope: removed (its cgroup is go
 	{ cat $CS_LOG; fail "the Guaranteed container's cell stayed"; }
 # and a best-effort pod comes and goes: its cell stays
 pod $BE/kubepods-besteffort-pod6a7b.slice cri-containerd-be02.scope || fail "second pod"
-(in_cell $BE/kubepods-besteffort-pod6a7b.slice/cri-containerd-be02.scope cs-work cpus 2 /tmp/be2)
-[ "$(field cpus "$(cat /tmp/be2)")" = 1 ] || fail "the new best-effort pod ran on $(cat /tmp/be2)"
+(in_cell $BE/kubepods-besteffort-pod6a7b.slice/cri-containerd-be02.scope cs-work cpus 2 $T/be2)
+[ "$(field cpus "$(cat $T/be2)")" = 1 ] || fail "the new best-effort pod ran on $(cat $T/be2)"
 rmdir $CG/$BE/kubepods-besteffort-pod6a7b.slice/cri-containerd-be02.scope \
 	$CG/$BE/kubepods-besteffort-pod6a7b.slice || fail "cannot remove the second pod"
 cellsched cell show besteffort > /dev/null || fail "the best-effort cell went with a pod"

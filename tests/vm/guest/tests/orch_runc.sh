@@ -9,6 +9,8 @@
 # back by `cell delete`), and refuses a missing or nested cgroup with exit 8.
 # also on: 6.18
 . /cs/guest/lib.sh
+T=/tmp/orch_runc	# this test's files: no other test's of the same name in the way
+rm -rf $T && mkdir -p $T || fail "cannot make $T"
 command -v runc > /dev/null || skip "no runc in the guest (the host had none: run scripts/setup)"
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 CG=/sys/fs/cgroup
@@ -22,7 +24,7 @@ restore() {
 	done
 }
 trap restore EXIT
-cat > /tmp/runc.yaml <<'YAML'
+cat > $T/runc.yaml <<'YAML'
 cells:
   - name: a
     cpus: "1"
@@ -32,15 +34,15 @@ rules:
     cpus: inherit
     policy: vtime
 YAML
-start_cellsched -c /tmp/runc.yaml
+start_cellsched -c $T/runc.yaml
 wait_log 30 "$(started a fifo)" || { cat $CS_LOG; fail "cell a's policy did not start"; }
 
 # a container inside the YAML cell
-runc_bundle /tmp/c1 /cellsched/a/c1 /bin/cs-work cpus 600 /cpus.out || fail "bundle c1"
-p1=$(runc_start c1 /tmp/c1) || fail "runc could not start c1"
+runc_bundle $T/c1 /cellsched/a/c1 /bin/cs-work cpus 600 /cpus.out || fail "bundle c1"
+p1=$(runc_start c1 $T/c1) || fail "runc could not start c1"
 # a container the rule makes a cell of, on the CPU runc writes into its cpuset
-RUNC_CPUS=2 runc_bundle /tmp/c2 /containers/c2 /bin/cs-work cpus 600 /cpus.out || fail "bundle c2"
-p2=$(runc_start c2 /tmp/c2) || fail "runc could not start c2"
+RUNC_CPUS=2 runc_bundle $T/c2 /containers/c2 /bin/cs-work cpus 600 /cpus.out || fail "bundle c2"
+p2=$(runc_start c2 $T/c2) || fail "runc could not start c2"
 note "c1 is pid $p1 in $(grep -l -x $p1 $CG/cellsched/a/c1/cgroup.procs), c2 is pid $p2"
 wait_log 10 "cell ctr.c2: added (cgroup containers/c2, CPUs 2, policy vtime, made by a rule)" ||
 	{ cat $CS_LOG; fail "no cell for container c2"; }
@@ -50,7 +52,7 @@ grep -q "cell c1\|cell a.c1" $CS_LOG && fail "a container inside cell a became a
 for p in $p1 $p2; do wait_for 30 work_ready $p || fail "cs-work $p did not start"; done
 for p in $p1 $p2; do kill -USR1 $p; done
 run_ticks $p2 100 || fail "no progress"
-s1=$(work_sample $p1 /tmp/c1/rootfs/cpus.out) && s2=$(work_sample $p2 /tmp/c2/rootfs/cpus.out) ||
+s1=$(work_sample $p1 $T/c1/rootfs/cpus.out) && s2=$(work_sample $p2 $T/c2/rootfs/cpus.out) ||
 	fail "no samples"
 note "container c1 (in cell a): $s1"
 note "container c2 (cell ctr.c2): $s2"
@@ -77,7 +79,7 @@ grep -q "cell a: removed" $CS_LOG && fail "cell a was removed"
 # cell adopt: an existing cgroup with a process in it becomes a cell in place
 mkdir -p $CG/services/s1 && echo +cpuset > $CG/services/cgroup.subtree_control ||
 	fail "cannot make services/s1"
-in_cell services/s1 cs-work cpus 600 /tmp/s1 & s1=$!
+in_cell services/s1 cs-work cpus 600 $T/s1 & s1=$!
 wait_for 30 work_ready $s1 || fail "cs-work in services/s1 did not start"
 out=$(cellsched cell adopt /sys/fs/cgroup/services/s1 --cpus 3 --policy vtime) ||
 	{ cat $CS_LOG; fail "cell adopt failed"; }
@@ -86,20 +88,20 @@ note "cell adopt: $out"
 wait_log 30 "$(started s1 vtime)" || fail "no vtime policy for the adopted cell"
 kill -USR1 $s1
 run_ticks $s1 50 || fail "no progress"
-s=$(work_sample $s1 /tmp/s1) || fail "no sample"
+s=$(work_sample $s1 $T/s1) || fail "no sample"
 note "adopted services/s1: $s"
 [ "$(field cpus "$s")" = 3 ] || fail "s1 ran on CPUs $(field cpus "$s"), want 3"
 grep -qx $s1 $CG/services/s1/cgroup.procs || fail "s1's process moved"
 # refused: a cgroup that does not exist (8), one inside a cell (8); nothing changes
-cellsched cell adopt /services/nope 2> /tmp/err; rc=$?
-[ $rc = 8 ] && grep -q "does not exist" /tmp/err || fail "adopting a missing cgroup: exit $rc, $(cat /tmp/err)"
-cellsched cell adopt /services/s1/../s1 2> /tmp/err; rc=$?
-[ $rc = 8 ] || fail "adopting a path with '..': exit $rc, $(cat /tmp/err)"
+cellsched cell adopt /services/nope 2> $T/err; rc=$?
+[ $rc = 8 ] && grep -q "does not exist" $T/err || fail "adopting a missing cgroup: exit $rc, $(cat $T/err)"
+cellsched cell adopt /services/s1/../s1 2> $T/err; rc=$?
+[ $rc = 8 ] || fail "adopting a path with '..': exit $rc, $(cat $T/err)"
 mkdir $CG/cellsched/a/inner
-cellsched cell adopt /cellsched/a/inner 2> /tmp/err; rc=$?
+cellsched cell adopt /cellsched/a/inner 2> $T/err; rc=$?
 rmdir $CG/cellsched/a/inner
-[ $rc = 8 ] && grep -q "nested" /tmp/err || fail "adopting a cgroup inside cell a: exit $rc, $(cat /tmp/err)"
-note "refused: $(cat /tmp/err)"
+[ $rc = 8 ] && grep -q "nested" $T/err || fail "adopting a cgroup inside cell a: exit $rc, $(cat $T/err)"
+note "refused: $(cat $T/err)"
 # cell delete: the cpuset it found (none) back, the cgroup and its process stay
 cellsched cell delete s1 > /dev/null || fail "cell delete s1"
 wait_log 10 "cell s1: cgroup services/s1 has its own cpuset.cpus back ('')\|refuses to put back the empty cpuset.cpus of services/s1 " ||

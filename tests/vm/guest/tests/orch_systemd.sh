@@ -10,6 +10,8 @@
 # cgroup and cpuset is as systemd made it.
 # also on: 6.18
 . /cs/guest/lib.sh
+T=/tmp/orch_systemd	# this test's files: no other test's of the same name in the way
+rm -rf $T && mkdir -p $T || fail "cannot make $T"
 [ "$(nproc)" = 4 ] || skip "needs 4 CPUs, have $(nproc)"
 CG=/sys/fs/cgroup
 cleanup() {
@@ -37,11 +39,11 @@ start_cells /cs/configs/systemd.yaml
 grep -q "cell web: added (cgroup latency.slice, CPUs 2-3, policy latency" $CS_LOG || fail "web's cell"
 grep -q "cell batch: added (cgroup system.slice/batch.service, CPUs 1, policy fifo" $CS_LOG ||
 	fail "batch's cell"
-in_cell latency.slice/web.service cs-work cpus 600 /tmp/web & web=$!
-in_cell system.slice/batch.service cs-work cpus 600 /tmp/batch & batch=$!
+in_cell latency.slice/web.service cs-work cpus 600 $T/web & web=$!
+in_cell system.slice/batch.service cs-work cpus 600 $T/batch & batch=$!
 for w in $web $batch; do wait_for 30 work_ready $w || fail "cs-work $w did not start"; done
 run_ticks $web 100 || fail "no progress"
-sw=$(work_sample $web /tmp/web) && sb=$(work_sample $batch /tmp/batch) || fail "no samples"
+sw=$(work_sample $web $T/web) && sb=$(work_sample $batch $T/batch) || fail "no samples"
 note "web.service:   $sw"
 note "batch.service: $sb"
 cpus_within "$(field cpus "$sw")" "2 3" || fail "web.service ran on CPUs $(field cpus "$sw"), want 2-3"
@@ -56,7 +58,7 @@ echo 3 > $CG/latency.slice/cpuset.cpus
 wait_log 10 "cell web: CPUs 2-3 -> 3" || { cat $CS_LOG; fail "the cell did not follow AllowedCPUs="; }
 kill -USR1 $web
 run_ticks $web 50 || fail "no progress"
-sw=$(work_sample $web /tmp/web) || fail "no sample"
+sw=$(work_sample $web $T/web) || fail "no sample"
 note "web.service after AllowedCPUs=3: $sw"
 [ "$(field cpus "$sw")" = 3 ] || fail "web.service ran on CPUs $(field cpus "$sw"), want 3"
 
@@ -68,8 +70,8 @@ wait_log 10 "cell batch: removed (its cgroup is gone)" || { cat $CS_LOG; fail "b
 start_batch || fail "cannot start batch.service again"
 wait_for 10 sh -c "[ \$(grep -c 'cell batch: added' $CS_LOG) = 2 ]" ||
 	{ cat $CS_LOG; fail "batch's cell did not come back"; }
-(in_cell system.slice/batch.service cs-work cpus 2 /tmp/batch2)
-[ "$(field cpus "$(cat /tmp/batch2)")" = 1 ] || fail "batch.service ran on $(cat /tmp/batch2)"
+(in_cell system.slice/batch.service cs-work cpus 2 $T/batch2)
+[ "$(field cpus "$(cat $T/batch2)")" = 1 ] || fail "batch.service ran on $(cat $T/batch2)"
 cellsched cells -o NAME,CPUS,POLICY,STATE,ORIGIN,CGROUP
 check_health
 # systemd set AllowedCPUs=3 meanwhile: that is what stays
