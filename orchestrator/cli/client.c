@@ -431,8 +431,7 @@ static int adopt_request(struct client *cl, json_object *req)
 	last = strrchr(cgroup, '/') + 1;
 	snprintf(name, sizeof(name), "%s", as[0] ? as : last);
 	for (char *c = name; !as[0] && *c; c++)
-		if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= 'a' && *c <= 'z') ||
-		      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+		if (!cs_config_name_char(*c))
 			*c = '_';
 	if (!name[0])
 		return client_fail(cl, CS_EXIT_USAGE, "cell adopt: '%s' names no cgroup below the "

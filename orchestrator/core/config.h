@@ -273,6 +273,9 @@ const char *cs_config_cell_path(const struct cs_config *cfg, const struct cs_cel
 int cs_config_check_rules(const struct cs_config *cfg, const struct cs_sysinfo *si,
 			  struct cs_cpus *taken, char *err, size_t errlen);
 
+/* May @c be in a cell's (or rule's) name: a letter, a digit, '-', '_' or '.'? */
+bool cs_config_name_char(char c);
+
 /* The checks' error: "FILE:LINE:COL: ..." at @pos into @err; returns -EINVAL. */
 int cs_config_fail(const struct cs_config *cfg, struct cs_pos pos, char *err, size_t errlen,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -91,6 +91,12 @@ static bool outside_parent(const struct cs_config *cfg, const struct cs_cell_cfg
 				      cfg->cell_parent);
 }
 
+bool cs_config_name_char(char c)
+{
+	return c == '-' || c == '_' || c == '.' || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 /* A cell by itself: its name and its cgroup path. */
 static int check_names(const struct cs_config *cfg, const struct cs_cell_cfg *cell, char *err,
 		       size_t errlen)
@@ -98,8 +104,7 @@ static int check_names(const struct cs_config *cfg, const struct cs_cell_cfg *ce
 	const char *why;
 
 	for (const char *s = cell->name; *s; s++)
-		if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+		if (!cs_config_name_char(*s))
 			return cs_config_fail(cfg, cell->name_pos, err, errlen,
 					  "cell name '%s': only letters, digits, '-', '_' "
 					  "and '.' are allowed", cell->name);

@@ -8,9 +8,7 @@
  * cgroups (those are `discovered:`'s); fixed CPUs only for a rule of one
  * cell, apart from the cells'. Glob logic is rules.c's.
  */
-#define _GNU_SOURCE	/* FNM_LEADING_DIR */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,15 +167,6 @@ int cy_parse_discovered(struct cy_ctx *c, yaml_node_t *v, struct cs_config *cfg)
 
 /* ---- checks ---------------------------------------------------------------------------- */
 
-/* Does an `exclude:` glob of @r take @abs out, itself or an ancestor (as the walk does)? */
-static bool excluded(const struct cs_rule_cfg *r, const char *abs)
-{
-	for (unsigned int i = 0; i < r->exclude.nr; i++)
-		if (!fnmatch(r->exclude.glob[i], abs, FNM_PATHNAME | FNM_LEADING_DIR))
-			return true;
-	return false;
-}
-
 /* Rule @r against cell @cell: no cell of the rule inside or around it. */
 static int rule_vs_cell(const struct cs_config *cfg, const struct cs_rule_cfg *r,
 			const struct cs_cell_cfg *cell, char *err, size_t errlen)
@@ -187,7 +176,7 @@ static int rule_vs_cell(const struct cs_config *cfg, const struct cs_rule_cfg *r
 
 	path[0] = '/';
 	cs_config_cell_path(cfg, cell, path + 1, sizeof(path) - 1);
-	if (excluded(r, path))
+	if (cs_rules_excluded(r, path))
 		return 0;
 	if (!strcmp(r->cell.name, cell->name))
 		return cs_config_fail(cfg, r->cell.name_pos, err, errlen, "rule '%s' has the name of "
@@ -262,8 +251,7 @@ int cs_config_check_rules(const struct cs_config *cfg, const struct cs_sysinfo *
 		const struct cs_rule_cfg *r = &cfg->rules[i];
 
 		for (const char *s = r->cell.name; *s; s++)
-			if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= 'a' && *s <= 'z') ||
-			      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			if (!cs_config_name_char(*s))
 				return cs_config_fail(cfg, r->cell.name_pos, err, errlen,
 						      "rule name '%s': only letters, digits, '-', "
 						      "'_' and '.' are allowed", r->cell.name);

@@ -199,8 +199,7 @@ void cs_rules_cell_name(const struct cs_rule_cfg *r, const char *path, char *out
 	}
 	n = (size_t)snprintf(out, len, "%s.%s", r->cell.name, last ? last + 1 : path);
 	for (char *p = out + strlen(r->cell.name) + 1; *p; p++)
-		if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+		if (!cs_config_name_char(*p))
 			*p = '_';
 	if (n >= len && len > 10)
 		snprintf(out + len - 10, 10, "-%08x", fnv1a(path));
@@ -213,14 +212,12 @@ struct walk {
 	unsigned int ri, n, k;		/* match components; those of the cell */
 	char *comp[MAX_COMPS];
 	char path[PATH_MAX];		/* below the mount, no leading '/' */
+	char abs[PATH_MAX + 1];		/* the same with its '/', for the exclude globs */
 	int err;
 };
 
-static bool excluded(const struct cs_rule_cfg *r, const char *path)
+bool cs_rules_excluded(const struct cs_rule_cfg *r, const char *abs)
 {
-	char abs[PATH_MAX];
-
-	snprintf(abs, sizeof(abs), "/%s", path);
 	for (unsigned int i = 0; i < r->exclude.nr; i++)
 		if (!fnmatch(r->exclude.glob[i], abs, FNM_PATHNAME | FNM_LEADING_DIR))
 			return true;
@@ -235,7 +232,11 @@ static bool step(struct walk *wk, size_t len, unsigned int level, const char *na
 	size_t n = (size_t)snprintf(wk->path + len, sizeof(wk->path) - len, "%s%s",
 				    len ? "/" : "", name);
 
-	if (len + n >= sizeof(wk->path) || excluded(wk->r, wk->path))
+	if (len + n >= sizeof(wk->path))
+		return false;
+	wk->abs[0] = '/';
+	memcpy(wk->abs + 1, wk->path, len + n + 1);
+	if (cs_rules_excluded(wk->r, wk->abs))
 		return false;
 	return descend(wk, len + n, level + 1);
 }

@@ -44,6 +44,12 @@ enum cs_glob_meet {
  */
 enum cs_glob_meet cs_glob_meet(const char *a, const char *b);
 
+/*
+ * Does an `exclude:` glob of @r take cgroup @abs ("/a/b") out: match it or
+ * one of its ancestors?
+ */
+bool cs_rules_excluded(const struct cs_rule_cfg *r, const char *abs);
+
 /* The glob of a rule's cells: cell_at, or match. */
 const char *cs_rule_cell_glob(const struct cs_rule_cfg *r);
 

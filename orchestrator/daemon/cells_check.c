@@ -100,10 +100,7 @@ static int check_foreign_clash(const struct cs_cells *m, const struct cs_config 
 		if (!c->used || c->origin != CS_FROM_CGROUP)
 			continue;
 		for (unsigned int i = 0; i < cfg->nr_cells; i++) {
-			if (cfg->cells[i].cgroup[0] == '/')
-				snprintf(path, sizeof(path), "%s", cfg->cells[i].cgroup + 1);
-			else
-				snprintf(path, sizeof(path), "%s/%s", m->parent, cfg->cells[i].cgroup);
+			cs_config_cell_path(cfg, &cfg->cells[i], path, sizeof(path));
 			bad = cfg->cells[i].cpus;
 			cs_cpus_and(&bad, &c->cpus);
 			if (path_clash(path, c->cgroup)) {

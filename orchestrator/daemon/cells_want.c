@@ -62,10 +62,7 @@ static void config_cells(struct cs_cells *m, struct wantlist *wl, bool inherit)
 
 		if (c->inherit != inherit)
 			continue;
-		if (c->cgroup[0] == '/')
-			snprintf(path, sizeof(path), "%s", c->cgroup + 1);
-		else
-			snprintf(path, sizeof(path), "%s/%s", m->parent, c->cgroup);
+		cs_config_cell_path(m->cfg, c, path, sizeof(path));
 		cs_want_fill(m, w, c, c->name, path, CS_FROM_CONFIG);
 		w->inherit = c->inherit;
 		/* elsewhere in the tree: in place, never made nor removed by cellsched */

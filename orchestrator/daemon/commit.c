@@ -107,10 +107,7 @@ static const char *unapplied(const struct cs_cells *m, const struct cs_config *c
 		/* a cell runs on its online CPUs (cells.c) */
 		online = w->cpus;
 		cs_cpus_and(&online, &m->si.online);
-		if (w->cgroup[0] == '/')
-			snprintf(cgroup, sizeof(cgroup), "%s", w->cgroup + 1);
-		else
-			snprintf(cgroup, sizeof(cgroup), "%s/%s", m->parent, w->cgroup);
+		cs_config_cell_path(cfg, w, cgroup, sizeof(cgroup));
 		/* cpus: inherit, and its owner has written none yet: a cell once it does */
 		if (!c && w->inherit && !cs_cg_read(cgroup, "cpuset.cpus", list, sizeof(list)) &&
 		    !list[0])
